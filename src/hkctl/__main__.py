@@ -1,0 +1,5 @@
+"""python -m hkctl runs the command line."""
+
+from hkctl.cli.main import main
+
+main()

@@ -1,0 +1,135 @@
+"""hkctl apps: list, info, create, rename, destroy, maintenance on|off."""
+
+from __future__ import annotations
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
+from hkctl.render.output import emit_fields, emit_json, emit_table, say
+
+
+@click.group("apps")
+def cli() -> None:
+    """Create, inspect, rename and destroy apps."""
+
+
+@cli.command("list")
+@json_option
+@limit_option
+@pass_env
+def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
+    """List the apps you can access."""
+    from hkctl.resources import apps
+
+    rows = list(apps.list_(env.client(), limit=limit))
+    if as_json:
+        emit_json([a.to_json() for a in rows])
+        return
+    emit_table(
+        rows,
+        [
+            ("name", "name"),
+            ("region", "region"),
+            ("stack", "stack"),
+            ("maintenance", "maintenance"),
+            ("owner", "owner"),
+        ],
+        empty="no apps",
+    )
+
+
+@cli.command("info")
+@app_option
+@json_option
+@pass_env
+def info_cmd(env: Env, app: str, as_json: bool) -> None:
+    """Show an app: region, stack, maintenance, URLs and dates."""
+    from hkctl.resources import apps
+
+    a = apps.info(env.client(), app)
+    if as_json:
+        emit_json(a.to_json())
+        return
+    emit_fields(
+        [
+            ("name", a.name),
+            ("id", a.id),
+            ("region", a.region),
+            ("stack", a.stack),
+            ("maintenance", a.maintenance),
+            ("web url", a.web_url),
+            ("git url", a.raw.get("git_url")),
+            ("owner", a.owner),
+            ("created", a.created_at),
+            ("released", a.released_at),
+            ("updated", a.updated_at),
+        ]
+    )
+
+
+@cli.command("create")
+@click.argument("name", required=False)
+@click.option("--region", type=click.Choice(["us", "eu"]), default=None, help="Region (default us).")
+@click.option("--stack", default=None, help="Stack, e.g. heroku-24.")
+@json_option
+@pass_env
+def create_cmd(env: Env, name: str | None, region: str | None, stack: str | None, as_json: bool) -> None:
+    """Create an app (a random name when NAME is omitted)."""
+    from hkctl.resources import apps
+
+    a = apps.create(env.client(), name, region=region, stack=stack)
+    if as_json:
+        emit_json(a.to_json())
+    else:
+        say(f"created {a.name} ({a.region}, {a.stack})")
+        click.echo(a.web_url)
+
+
+@cli.command("rename")
+@click.argument("new_name")
+@app_option
+@pass_env
+def rename_cmd(env: Env, new_name: str, app: str) -> None:
+    """Rename an app (its herokuapp.com URL and git URL change too)."""
+    from hkctl.resources import apps
+
+    a = apps.rename(env.client(), app, new_name)
+    say(f"renamed {app} to {a.name}")
+
+
+@cli.command("destroy")
+@app_option
+@pass_env
+def destroy_cmd(env: Env, app: str) -> None:
+    """Destroy an app with its add-ons, config and releases (type the name to confirm)."""
+    from hkctl.resources import apps
+
+    apps.destroy(env.client(), app)
+    say(f"destroyed {app}")
+
+
+@cli.group("maintenance")
+def maintenance() -> None:
+    """Turn maintenance mode on or off."""
+
+
+@maintenance.command("on")
+@app_option
+@pass_env
+def maintenance_on(env: Env, app: str) -> None:
+    """Serve the maintenance page instead of the app."""
+    from hkctl.resources import apps
+
+    apps.set_maintenance(env.client(), app, True)
+    say(f"maintenance mode is on for {app}")
+
+
+@maintenance.command("off")
+@app_option
+@pass_env
+def maintenance_off(env: Env, app: str) -> None:
+    """Serve the app again."""
+    from hkctl.resources import apps
+
+    apps.set_maintenance(env.client(), app, False)
+    say(f"maintenance mode is off for {app}")

@@ -1,0 +1,152 @@
+"""The root command: global flags, command discovery, and the one place errors become exit codes.
+
+Global flags (--dry-run, --plan, --confirm, --verbose, --audit-log, --api-url, --data-api-url,
+--status-file) are accepted anywhere on the line, as people type them after the command.
+Command modules are found in hkctl/cli/ (each exposes `cli`); they import heavy modules lazily.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from typing import Any
+
+import click
+
+from hkctl import __version__
+from hkctl.cli._common import Env
+from hkctl.errors import EXIT_ERROR, HkctlError, Stopped, WorkflowFailed
+
+#: flag -> (settings field, takes a value)
+GLOBAL_FLAGS: dict[str, tuple[str, bool]] = {
+    "--dry-run": ("dry_run", False),
+    "--verbose": ("verbose", False),
+    "--plan": ("plan_file", True),
+    "--confirm": ("confirm_app", True),
+    "--audit-log": ("audit_log", True),
+    "--status-file": ("status_file", True),
+    "--api-url": ("api_url", True),
+    "--data-api-url": ("data_api_url", True),
+}
+_PATHS = {"plan_file", "audit_log", "status_file"}
+
+
+def extract_global_flags(argv: list[str]) -> tuple[list[str], dict[str, Any]]:
+    """Pull global flags out of argv wherever they stand (before a `--`)."""
+    from pathlib import Path
+
+    rest: list[str] = []
+    flags: dict[str, Any] = {}
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            rest += argv[i:]
+            break
+        name, eq, inline = word.partition("=")
+        if name in GLOBAL_FLAGS:
+            field, takes_value = GLOBAL_FLAGS[name]
+            if not takes_value:
+                flags[field] = True
+            else:
+                if eq:
+                    value = inline
+                elif i + 1 < len(argv):
+                    i += 1
+                    value = argv[i]
+                else:
+                    raise click.UsageError(f"{name} needs a value")
+                flags[field] = Path(value) if field in _PATHS else value
+        else:
+            rest.append(word)
+        i += 1
+    return rest, flags
+
+
+class DiscoveringGroup(click.Group):
+    """Finds every command module in hkctl/cli/ on first use."""
+
+    def _load(self) -> None:
+        if getattr(self, "_loaded", False):
+            return
+        self._loaded = True
+        from hkctl import cli as pkg
+
+        for info in pkgutil.iter_modules(pkg.__path__):
+            if info.name.startswith("_") or info.name == "main":
+                continue
+            module = importlib.import_module(f"hkctl.cli.{info.name}")
+            command = getattr(module, "cli", None)
+            if isinstance(command, click.Command):
+                self.add_command(command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=DiscoveringGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hkctl")
+def root() -> None:
+    """Operate Heroku apps through the Platform API, safely.
+
+    Readonly by default (HEROKU_PERMISSION=readonly); with HEROKU_PERMISSION=full every write is
+    shown and confirmed first. Global flags, accepted anywhere: --dry-run (print writes as curl,
+    send nothing), --plan FILE (record writes), --confirm APP (the typed app name for destructive
+    writes), --verbose, --audit-log FILE, --status-file FILE, --api-url URL, --data-api-url URL.
+    """
+
+
+def run(argv: list[str], env: Env) -> int:
+    """Run one command line with `env`; returns the exit code (used by main() and by the tests)."""
+    from hkctl.render.output import say
+
+    try:
+        args, flags = extract_global_flags(argv)
+    except click.UsageError as exc:
+        say(f"error: {exc.message}")
+        return 2
+    env.flags.update(flags)
+    try:
+        result = root.main(args=args, prog_name="hkctl", obj=env, standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except Stopped as exc:
+        say(exc.message)
+        return exc.exit_code
+    except WorkflowFailed as exc:
+        say(_redact(env, exc.report()))
+        return exc.exit_code
+    except HkctlError as exc:
+        say(_redact(env, f"error: {exc.message}"))
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        say("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    finally:
+        env.close()
+
+
+def _redact(env: Env, text: str) -> str:
+    client = env._client
+    return client.redact(text) if client is not None else text
+
+
+def main() -> None:
+    code = run(sys.argv[1:], Env())
+    sys.stdout.flush()
+    sys.exit(code if code is not None else EXIT_ERROR)

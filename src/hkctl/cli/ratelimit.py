@@ -1,0 +1,22 @@
+"""hkctl rate-limit: requests left in the API budget (GET /account/rate-limits, which is free)."""
+
+from __future__ import annotations
+
+import click
+
+from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.render.output import emit_json
+
+
+@click.command("rate-limit")
+@json_option
+@pass_env
+def cli(env: Env, as_json: bool) -> None:
+    """Show how many API requests are left (pool of 4,500, refills ~75/min)."""
+    from hkctl.resources import account
+
+    remaining = account.rate_limit(env.client())
+    if as_json:
+        emit_json({"remaining": remaining})
+    else:
+        click.echo(f"{remaining} of 4500 requests left")

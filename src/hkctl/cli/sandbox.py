@@ -1,0 +1,62 @@
+"""hkctl sandbox: run the local Heroku API emulator."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group("sandbox")
+def cli() -> None:
+    """Run the local emulator of the Heroku Platform API, Postgres API and log sessions."""
+
+
+@cli.command("serve")
+@click.option("--port", type=int, default=5555, show_default=True, help="Loopback port to listen on.")
+@click.option("--db", default=None, help="SQLite file that keeps state across restarts (default: memory).")
+@click.option("--latency-ms", type=int, default=0, help="Add this latency to every answer.")
+@click.option("--fault-rate", type=float, default=0.0, help="Fraction of answers that fail (seeded).")
+@click.option("--fault-status", default="503", help="Statuses for injected faults, e.g. 429,503.")
+@click.option("--fault-every", type=int, default=0, help="Fail every Nth answer (deterministic).")
+@click.option(
+    "--fault-phase",
+    type=click.Choice(["before", "after"]),
+    default="before",
+    help="before: the request is not processed; after: processed, answer lost.",
+)
+@click.option("--fault-seed", type=int, default=1, help="Seed for --fault-rate.")
+@click.option("--instant", is_flag=True, help="Lifecycles (builds, add-ons, dynos) complete at once.")
+def serve_cmd(
+    port: int,
+    db: str | None,
+    latency_ms: int,
+    fault_rate: float,
+    fault_status: str,
+    fault_every: int,
+    fault_phase: str,
+    fault_seed: int,
+    instant: bool,
+) -> None:
+    """Serve the sandbox on 127.0.0.1 (token printed on start)."""
+    import uvicorn
+
+    from hkctl.sandbox.app import SERVE_DURATIONS, create_app
+    from hkctl.sandbox.seed import SANDBOX_TOKEN
+    from hkctl.sandbox.server import build_sandbox
+
+    sb = build_sandbox(db, durations={} if instant else SERVE_DURATIONS)
+    sb.faults.configure(
+        latency_ms=latency_ms,
+        rate=fault_rate,
+        statuses=fault_status,
+        every=fault_every,
+        phase=fault_phase,
+        seed=fault_seed,
+    )
+    sb.public_url = f"http://127.0.0.1:{port}"
+    click.echo(f"sandbox on http://127.0.0.1:{port}  (db: {db or 'memory'})", err=True)
+    click.echo(
+        f"export HKCTL_API_URL=http://127.0.0.1:{port} HKCTL_DATA_API_URL=http://127.0.0.1:{port} "
+        f"HEROKU_API_KEY={SANDBOX_TOKEN}",
+        err=True,
+    )
+    uvicorn.run(create_app(sb), host="127.0.0.1", port=port, log_level="warning")

@@ -1,0 +1,16 @@
+"""The account behind the token, and the rate-limit budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hkctl.transport.client import HerokuClient
+
+
+def info(client: HerokuClient) -> dict[str, Any]:
+    return dict(client.get("/account", action="account_info"))
+
+
+def rate_limit(client: HerokuClient) -> int:
+    """Requests left in the pool (this call itself is free)."""
+    return int(client.get("/account/rate-limits", action="rate_limit_info")["remaining"])

@@ -1,0 +1,107 @@
+"""Apps: list, info, create, rename, maintenance, destroy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from hkctl.errors import UsageError
+from hkctl.resources._record import APP_NAME, Record, check_app, name_of
+from hkctl.transport.client import HerokuClient, seg
+
+
+@dataclass(frozen=True, kw_only=True)
+class App(Record):
+    id: str
+    name: str
+    region: str | None
+    stack: str | None
+    maintenance: bool
+    web_url: str | None
+    owner: str | None
+    created_at: str | None
+    updated_at: str | None
+    released_at: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> App:
+        return cls(
+            raw=d,
+            id=d["id"],
+            name=d["name"],
+            region=name_of(d.get("region")),
+            stack=name_of(d.get("stack")),
+            maintenance=bool(d.get("maintenance")),
+            web_url=d.get("web_url"),
+            owner=name_of(d.get("owner"), "email"),
+            created_at=d.get("created_at"),
+            updated_at=d.get("updated_at"),
+            released_at=d.get("released_at"),
+        )
+
+
+def list_(client: HerokuClient, *, limit: int | None = None) -> Iterator[App]:
+    for item in client.paginate("/apps", field="name", limit=limit, action="apps_list"):
+        yield App.from_api(item)
+
+
+def info(client: HerokuClient, app: str) -> App:
+    return App.from_api(client.get(f"/apps/{seg(check_app(app))}", action="apps_info"))
+
+
+def create(
+    client: HerokuClient, name: str | None = None, *, region: str | None = None, stack: str | None = None
+) -> App:
+    if name is not None and not APP_NAME.match(name):
+        raise UsageError(
+            f"invalid app name {name!r}: use 3–30 lowercase letters, digits and dashes, "
+            "starting with a letter"
+        )
+    body = {k: v for k, v in {"name": name, "region": region, "stack": stack}.items() if v is not None}
+    return App.from_api(
+        client.json("POST", "/apps", body=body, action="apps_create", app=name or "(new app)")
+    )
+
+
+def rename(client: HerokuClient, app: str, new_name: str) -> App:
+    if not APP_NAME.match(new_name):
+        raise UsageError(
+            f"invalid app name {new_name!r}: use 3–30 lowercase letters, digits and dashes, "
+            "starting with a letter"
+        )
+    return App.from_api(
+        client.json(
+            "PATCH",
+            f"/apps/{seg(check_app(app))}",
+            body={"name": new_name},
+            action="apps_update",
+            app=app,
+            description=f"rename {app} to {new_name}",
+        )
+    )
+
+
+def set_maintenance(client: HerokuClient, app: str, on: bool) -> App:
+    return App.from_api(
+        client.json(
+            "PATCH",
+            f"/apps/{seg(check_app(app))}",
+            body={"maintenance": on},
+            action="apps_update",
+            app=app,
+            description=f"turn maintenance mode {'on' if on else 'off'}",
+        )
+    )
+
+
+def destroy(client: HerokuClient, app: str) -> App:
+    return App.from_api(
+        client.json(
+            "DELETE",
+            f"/apps/{seg(check_app(app))}",
+            action="apps_destroy",
+            app=app,
+            description=f"destroy {app} and all its add-ons, config and releases",
+        )
+    )

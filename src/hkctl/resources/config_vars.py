@@ -1,0 +1,70 @@
+"""Config vars: show, set, unset (one PATCH each; every change makes a release)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from hkctl.errors import UsageError
+from hkctl.resources._record import check_app
+from hkctl.transport.client import HerokuClient, seg
+
+KEY = re.compile(r"^\w+$")
+MASK = "••••••••"
+
+
+def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
+    """`K=V` words into a dict; a word without `=` or a bad key is bad input (exit 2)."""
+    result: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"expected KEY=VALUE, got {pair.split('=')[0]!r} (no '=')")
+        check_key(key)
+        result[key] = value
+    if not result:
+        raise UsageError("nothing to set: give at least one KEY=VALUE")
+    return result
+
+
+def check_key(key: str) -> str:
+    if not KEY.match(key):
+        raise UsageError(f"invalid config var name {key!r}: use letters, digits and underscores")
+    return key
+
+
+def show(client: HerokuClient, app: str) -> dict[str, str]:
+    config = client.get(f"/apps/{seg(check_app(app))}/config-vars", action="config_show") or {}
+    client.redact.add_many(config.values())
+    return dict(config)
+
+
+def update(
+    client: HerokuClient, app: str, changes: Mapping[str, str | None], *, description: str | None = None
+) -> dict[str, str]:
+    """PATCH config vars; a None value unsets the key."""
+    client.redact.add_many(v for v in changes.values() if v)
+    set_keys = [k for k, v in changes.items() if v is not None]
+    unset_keys = [k for k, v in changes.items() if v is None]
+    what = "; ".join(
+        p
+        for p in (
+            f"set {', '.join(set_keys)}" if set_keys else "",
+            f"unset {', '.join(unset_keys)}" if unset_keys else "",
+        )
+        if p
+    )
+    config = client.json(
+        "PATCH",
+        f"/apps/{seg(check_app(app))}/config-vars",
+        body=dict(changes),
+        action="config_update",
+        app=app,
+        description=description or f"config vars: {what}",
+    )
+    client.redact.add_many((config or {}).values())
+    return dict(config or {})
+
+
+def masked(config: Mapping[str, str]) -> dict[str, str]:
+    return {k: MASK for k in config}

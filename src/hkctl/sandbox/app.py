@@ -1,0 +1,399 @@
+"""The sandbox ASGI app: Heroku's wire rules around per-family handlers.
+
+Every API request: Request-Id → auth (Bearer or Basic, 401) → Accept (406) → token scope (403)
+→ rate limit (429) → due lifecycle tasks → fault injection → handler in one transaction →
+RateLimit-Remaining. `/__sandbox__/` paths (control API, log streams, uploads) skip the API rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import importlib
+import json
+import logging
+import pkgutil
+import re
+import threading
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hkctl.sandbox.clock import Clock, iso
+from hkctl.sandbox.faults import Faults
+from hkctl.sandbox.ratelimit import RateLimits
+from hkctl.sandbox.routing import ApiFault, CompiledRoute, Ctx, Handler, Reply, compile_route
+from hkctl.sandbox.store import Store
+from hkctl.transport.routes import match as match_action
+
+log = logging.getLogger("hkctl.sandbox")
+CONTROL_PREFIX = "/__sandbox__/"
+_ACCEPT = re.compile(r"application/vnd\.heroku\+json;\s*version=3(\.[\w-]+)?")
+_PROTECTED_CONFIG = {"/apps/{app}/config-vars", "/apps/{app}/releases/{release}/config-vars"}
+_WRITE_SCOPES = {"global", "write", "write-protected"}
+_READ_PROTECTED = {"global", "read-protected", "write-protected"}
+
+#: Lifecycle durations in seconds. Tests use 0 (a transition happens at the next request);
+#: `hkctl sandbox serve` uses these realistic defaults so that progress output has something to show.
+SERVE_DURATIONS = {
+    "build": 3.0,
+    "addon": 2.0,
+    "dyno_boot": 2.0,
+    "run": 2.0,
+    "backup": 3.0,
+    "promotion": 1.0,
+    "review_app": 3.0,
+    "domain": 2.0,
+}
+
+
+@dataclass
+class SandboxConfig:
+    durations: dict[str, float] = field(default_factory=dict)
+    seed: str | None = "demo"
+
+    def duration(self, name: str) -> float:
+        return float(self.durations.get(name, 0.0))
+
+
+class Sandbox:
+    """All sandbox state: store, clock, faults, rate limits, and the collected routes and tasks."""
+
+    def __init__(
+        self, store: Store | None = None, *, clock: Clock | None = None, config: SandboxConfig | None = None
+    ) -> None:
+        self.store = store or Store()
+        self.clock = clock or Clock()
+        self.config = config or SandboxConfig()
+        self.faults = Faults()
+        self.ratelimits = RateLimits()
+        self.requests: deque[dict[str, Any]] = deque(maxlen=5000)
+        self.public_url = "http://127.0.0.1"
+        self.routes: list[CompiledRoute] = []
+        self.tasks: dict[str, list[Handler]] = {}
+        self._tick_lock = threading.Lock()
+        self._collect()
+
+    # ------------------------------------------------------------ registry
+    def _collect(self) -> None:
+        from hkctl.sandbox import handlers
+
+        modules = [importlib.import_module("hkctl.sandbox.control")]
+        for info in sorted(pkgutil.iter_modules(handlers.__path__), key=lambda m: m.name):
+            if not info.name.startswith("_"):
+                modules.append(importlib.import_module(f"hkctl.sandbox.handlers.{info.name}"))
+        for module in modules:
+            for obj in vars(module).values():
+                for method, template in getattr(obj, "__hk_routes__", ()):
+                    self.routes.append(compile_route(method, template, obj))
+                for name in getattr(obj, "__hk_tasks__", ()):
+                    self.tasks.setdefault(name, []).append(obj)
+        # Literal segments beat parameters (`/apps/{app}/formation` before `/apps/{app}/{x}`).
+        self.routes.sort(key=lambda r: (r.template.count("{"), -len(r.template)))
+
+    def find_route(self, method: str, path: str) -> tuple[CompiledRoute | None, dict[str, str], bool]:
+        """(route, params, path_exists_for_other_method)."""
+        other = False
+        for r in self.routes:
+            m = r.pattern.match(path)
+            if m:
+                if r.method == method:
+                    return r, m.groupdict(), True
+                other = True
+        return None, {}, other
+
+    # ------------------------------------------------------------ lifecycles and events
+    def schedule(self, delay: float, name: str, payload: dict[str, Any]) -> None:
+        self.store.schedule(self.clock.now() + max(0.0, delay), name, payload)
+
+    def run_due(self) -> int:
+        """Run every lifecycle task that is due; each in its own transaction."""
+        ran = 0
+        with self._tick_lock:
+            while True:
+                with self.store.tx():
+                    item = self.store.pop_due(self.clock.now())
+                    if item is None:
+                        return ran
+                    _, name, payload = item
+                    for fn in self.tasks.get(name, []):
+                        fn(self, payload)
+                ran += 1
+
+    def publish(
+        self,
+        resource: str,
+        action: str,
+        data: dict[str, Any],
+        app: dict[str, Any] | None,
+        *,
+        actor: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Record a platform event (for webhooks and heroku[api] log lines) and tell the listeners."""
+        event = {
+            "id": str(uuid.uuid4()),
+            "resource": resource,
+            "action": action,
+            "data": data,
+            "app": {"id": app["id"], "name": app["name"]} if app else None,
+            "actor": {"id": actor["id"], "email": actor["email"]} if actor else None,
+            "created_at": iso(self.clock.now()),
+        }
+        self.store.put("event", event, parent=app["id"] if app else None)
+        for fn in self.tasks.get("event", []):
+            fn(self, event)
+        return event
+
+    def log(self, app_id: str, source: str, dyno: str, message: str, *, ts: float | None = None) -> None:
+        """Append one line to an app's log (what log sessions serve)."""
+        for fn in self.tasks.get("log", []):
+            fn(
+                self,
+                {
+                    "app_id": app_id,
+                    "source": source,
+                    "dyno": dyno,
+                    "message": message,
+                    "ts": ts or self.clock.now(),
+                },
+            )
+
+    # ------------------------------------------------------------ auth
+    def token_for(self, secret: str) -> dict[str, Any] | None:
+        if not secret or secret == "undefined":
+            return None
+        return self.store.first("oauth-authorization", access_token__token=secret)
+
+    def require_scope(self, token: dict[str, Any], scopes: tuple[str, ...] | set[str]) -> None:
+        if not set(token.get("scope", [])) & set(scopes):
+            raise ApiFault(403, "forbidden", "This token does not have the scope needed for this request.")
+
+
+def _secret_from(header: str) -> str:
+    kind, _, value = header.partition(" ")
+    if kind.lower() == "bearer":
+        return value.strip()
+    if kind.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip()).decode()
+        except (ValueError, UnicodeDecodeError):
+            return ""
+        return decoded.split(":", 1)[1] if ":" in decoded else decoded
+    return ""
+
+
+def _strip_private(body: Any) -> Any:
+    """Internal fields start with `_` and never leave the sandbox."""
+    if isinstance(body, dict):
+        return {k: v for k, v in body.items() if not k.startswith("_")}
+    if isinstance(body, list):
+        return [_strip_private(i) for i in body]
+    return body
+
+
+def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
+    content = b"" if body is None and status in (204, 304) else json.dumps(_strip_private(body)).encode()
+    return Response(content, status_code=status, headers=headers, media_type="application/json")
+
+
+def create_app(sandbox: Sandbox | None = None) -> Starlette:
+    """The Starlette app serving `sandbox` (a fresh in-memory one when None)."""
+
+    async def endpoint(request: Request) -> Response:
+        sb: Sandbox = request.app.state.sandbox  # swappable: tests give each test a fresh sandbox
+        path = request.url.path
+        rid = str(uuid.uuid4())
+        raw = await request.body()
+        sb.public_url = f"{request.url.scheme}://{request.url.netloc}"
+        if sb.faults.latency_ms and not path.startswith(CONTROL_PREFIX):
+            await asyncio.sleep(sb.faults.latency_ms / 1000)
+        response = await run_in_threadpool(_handle, sb, request, raw, rid)
+        if isinstance(response, Response):
+            response.headers.setdefault("Request-Id", rid)
+        return response
+
+    app = Starlette(
+        routes=[Route("/{path:path}", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])]
+    )
+    app.state.sandbox = sandbox or Sandbox()
+    return app
+
+
+def _handle(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:
+    method, path = request.method, request.url.path
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    query = dict(request.query_params)
+    entry: dict[str, Any] = {
+        "method": method,
+        "path": path,
+        "query": query,
+        "request_id": rid,
+        "accept": headers.get("accept"),
+        "range": headers.get("range"),
+        "user_agent": headers.get("user-agent"),
+    }
+    sb.requests.append(entry)
+    base = {"Request-Id": rid}
+    try:
+        body = json.loads(raw) if raw.strip() else None
+    except ValueError:
+        body = None
+        if not path.startswith(CONTROL_PREFIX) and "json" in headers.get("content-type", "json"):
+            entry["status"] = 400
+            return _json_response(
+                400, {"id": "bad_request", "message": "Invalid JSON in request body."}, base
+            )
+    entry["body"] = body
+    if path.startswith(CONTROL_PREFIX):
+        route, params, _ = sb.find_route(method, path)
+        if route is None:
+            entry["status"] = 404
+            return _json_response(404, {"id": "not_found", "message": "No such sandbox path."}, base)
+        ctx = Ctx(sb, method, path, headers, query, body if body is not None else raw, sb.public_url, {}, {})
+        return _reply(sb, ctx, route, params, base, entry)
+
+    token = sb.token_for(_secret_from(headers.get("authorization", "")))
+    if token is None:
+        entry["status"] = 401
+        return _json_response(401, {"id": "unauthorized", "message": "Invalid credentials provided."}, base)
+    key = token["id"]
+    is_data_api = path.startswith("/client/")
+    if not is_data_api and not _ACCEPT.search(headers.get("accept", "")):
+        entry["status"] = 406
+        return _json_response(
+            406,
+            {
+                "id": "not_acceptable",
+                "message": "Please specify a version along with the MIME type. "
+                "For example, `Accept: application/vnd.heroku+json; version=3`.",
+            },
+            base,
+        )
+    now = sb.clock.now()
+    if path == "/account/rate-limits":
+        base["RateLimit-Remaining"] = str(sb.ratelimits.remaining(key, now))
+    else:
+        allowed, remaining = sb.ratelimits.take(key, now)
+        base["RateLimit-Remaining"] = str(remaining)
+        if not allowed:
+            entry["status"] = 429
+            return _json_response(
+                429,
+                {
+                    "id": "rate_limit",
+                    "message": "Your account reached the API rate limit\n"
+                    "Please wait a few minutes before making new requests",
+                    "url": "https://devcenter.heroku.com/articles/platform-api-reference#rate-limits",
+                },
+                {**base, "Retry-After": "60"},
+            )
+    route, params, exists = sb.find_route(method, path)
+    if route is None:
+        entry["status"] = 405 if exists else 404
+        return _json_response(
+            404,
+            {
+                "id": "not_found",
+                "message": "The requested API endpoint was not found. "
+                "Are you using the right HTTP verb (i.e. `GET` vs. `POST`), and did you "
+                "specify your intended version with the `Accept` header?",
+            },
+            base,
+        )
+    entry["template"] = route.template
+    scopes = set(token.get("scope", []))
+    action = match_action(method, path)
+    if route.template in _PROTECTED_CONFIG:
+        need = _READ_PROTECTED if method == "GET" else {"global", "write-protected"}
+        if not scopes & need:
+            entry["status"] = 403
+            return _json_response(
+                403,
+                {
+                    "id": "forbidden",
+                    "message": "This token does not have the read-protected scope needed to see config vars.",
+                },
+                base,
+            )
+    elif action.is_write and not scopes & _WRITE_SCOPES:
+        entry["status"] = 403
+        return _json_response(
+            403,
+            {
+                "id": "forbidden",
+                "message": "This token only has read access; this request needs the write scope.",
+            },
+            base,
+        )
+    sb.run_due()
+    fault = sb.faults.pick() if sb.faults.active and sb.faults.applies(method, route.template) else None
+    if fault is not None and sb.faults.phase == "before":
+        entry["status"] = fault
+        entry["fault"] = "before"
+        return _fault_response(fault, base)
+    account = sb.store.get("account", token["user"]["id"]) or {}
+    ctx = Ctx(sb, method, path, headers, query, body, sb.public_url, account, token)
+    response = _reply(sb, ctx, route, params, base, entry)
+    if fault is not None:
+        entry["status"] = fault
+        entry["fault"] = "after"
+        return _fault_response(fault, base)
+    return response
+
+
+def _fault_response(status: int, base: dict[str, str]) -> Response:
+    if status == 429:
+        return _json_response(
+            429,
+            {
+                "id": "rate_limit",
+                "message": "Your account reached the API rate limit\n"
+                "Please wait a few minutes before making new requests",
+            },
+            base,
+        )
+    return _json_response(
+        status,
+        {
+            "id": "service_unavailable" if status == 503 else "server_error",
+            "message": "The API is temporarily unavailable (sandbox fault injection).",
+        },
+        base,
+    )
+
+
+def _reply(
+    sb: Sandbox,
+    ctx: Ctx,
+    route: CompiledRoute,
+    params: dict[str, str],
+    base: dict[str, str],
+    entry: dict[str, Any],
+) -> Response:
+    from urllib.parse import unquote
+
+    try:
+        with sb.store.tx():
+            result = route.handler(ctx, **{k: unquote(v) for k, v in params.items()})
+    except ApiFault as fault:
+        entry["status"] = fault.status
+        return _json_response(fault.status, fault.body(), base)
+    except Exception:  # a sandbox bug must still answer like a server would
+        log.exception("sandbox handler failed: %s %s", ctx.method, ctx.path)
+        entry["status"] = 500
+        return _json_response(500, {"id": "internal_server_error", "message": "Internal server error."}, base)
+    if isinstance(result, Response):
+        for k, v in base.items():
+            result.headers.setdefault(k, v)
+        entry["status"] = result.status_code
+        return result
+    reply = result if isinstance(result, Reply) else Reply(result)
+    entry["status"] = reply.status
+    return _json_response(reply.status, reply.body, {**base, **reply.headers})

@@ -1,0 +1,1 @@
+"""Sandbox rules and state transitions shared between handler families."""

@@ -1,0 +1,88 @@
+"""The control API under /__sandbox__/: reset, seed, faults, clock, request log. Needs no token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hkctl.sandbox.routing import ApiFault, Ctx, route
+
+
+def _body(ctx: Ctx) -> dict[str, Any]:
+    return ctx.body if isinstance(ctx.body, dict) else {}
+
+
+@route("POST", "/__sandbox__/reset")
+def reset(ctx: Ctx) -> Any:
+    from hkctl.sandbox.seed import seed
+
+    scenario = _body(ctx).get("seed", "demo")
+    ctx.sandbox.store.reset()
+    ctx.sandbox.ratelimits.reset()
+    ctx.sandbox.faults.configure(rate=0.0, every=0, latency_ms=0, routes=())
+    ctx.sandbox.requests.clear()
+    return seed(ctx.sandbox, scenario)
+
+
+@route("POST", "/__sandbox__/seed/{scenario}")
+def seed_scenario(ctx: Ctx, scenario: str) -> Any:
+    from hkctl.sandbox.seed import seed
+
+    return seed(ctx.sandbox, scenario)
+
+
+@route("GET", "/__sandbox__/faults")
+def faults_info(ctx: Ctx) -> Any:
+    f = ctx.sandbox.faults
+    return {
+        "latency_ms": f.latency_ms,
+        "rate": f.rate,
+        "statuses": list(f.statuses),
+        "every": f.every,
+        "phase": f.phase,
+        "seed": f.seed,
+        "routes": list(f.routes),
+    }
+
+
+@route("PUT", "/__sandbox__/faults")
+def faults_set(ctx: Ctx) -> Any:
+    allowed = {"latency_ms", "rate", "statuses", "every", "phase", "seed", "routes"}
+    body = _body(ctx)
+    unknown = set(body) - allowed
+    if unknown:
+        raise ApiFault(422, "invalid_params", f"unknown fault settings: {sorted(unknown)}")
+    ctx.sandbox.faults.configure(**body)
+    return faults_info(ctx)
+
+
+@route("POST", "/__sandbox__/clock/advance")
+def clock_advance(ctx: Ctx) -> Any:
+    seconds = float(_body(ctx).get("seconds", 0))
+    now = ctx.sandbox.clock.advance(seconds)
+    return {"now": now, "ran": ctx.sandbox.run_due()}
+
+
+@route("POST", "/__sandbox__/tick")
+def tick(ctx: Ctx) -> Any:
+    return {"ran": ctx.sandbox.run_due()}
+
+
+@route("GET", "/__sandbox__/requests")
+def request_log(ctx: Ctx) -> Any:
+    return [r for r in ctx.sandbox.requests if not r["path"].startswith("/__sandbox__/")]
+
+
+@route("DELETE", "/__sandbox__/requests")
+def request_log_clear(ctx: Ctx) -> Any:
+    ctx.sandbox.requests.clear()
+    return {"cleared": True}
+
+
+@route("PUT", "/__sandbox__/rate-limit")
+def rate_limit_set(ctx: Ctx) -> Any:
+    body = _body(ctx)
+    token = ctx.sandbox.token_for(str(body.get("token", "")))
+    if token is None:
+        raise ApiFault(404, "not_found", "unknown token")
+    ctx.sandbox.ratelimits.set(token["id"], int(body.get("remaining", 0)), ctx.now())
+    return {"remaining": int(body.get("remaining", 0))}

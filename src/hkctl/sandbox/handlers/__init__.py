@@ -1,0 +1,1 @@
+"""One module per resource family; the sandbox collects every @route and @task in them at start-up."""

@@ -1,0 +1,116 @@
+"""Named scenarios: `demo` (the demo pipeline's apps and config) and `empty` (an account and a token).
+
+The demo token is not a secret: it only opens the local sandbox. `make demo` and the tests use it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from hkctl.sandbox.backend.apps import create_app
+from hkctl.sandbox.backend.releases import create_release
+from hkctl.sandbox.clock import iso
+
+if TYPE_CHECKING:
+    from hkctl.sandbox.app import Sandbox
+
+SANDBOX_TOKEN = "HRKU-sandbox-0123456789abcdef0123456789abcdef"
+DEMO_EMAIL = "demo@hkctl.dev"
+DEMO_ACCOUNT_ID = "5c6d3e2f-0a1b-4c2d-8e3f-9a0b1c2d3e4f"
+
+
+def _account(sb: Sandbox) -> dict[str, Any]:
+    now = iso(sb.clock.now())
+    account = {
+        "id": DEMO_ACCOUNT_ID,
+        "email": DEMO_EMAIL,
+        "name": "Demo Operator",
+        "allow_tracking": False,
+        "beta": False,
+        "created_at": now,
+        "updated_at": now,
+        "last_login": now,
+        "federated": False,
+        "identity_provider": None,
+        "sms_number": None,
+        "suspended_at": None,
+        "delinquent_at": None,
+        "two_factor_authentication": True,
+        "verified": True,
+        "country_of_residence": "United States",
+        "default_organization": None,
+        "default_team": None,
+    }
+    sb.store.put("account", account)
+    return account
+
+
+def add_token(
+    sb: Sandbox, account: dict[str, Any], secret: str, *, scope: list[str], description: str
+) -> dict[str, Any]:
+    """An OAuth authorization whose access token opens the sandbox with `scope`."""
+    now = iso(sb.clock.now())
+    auth = {
+        "id": str(uuid.uuid4()),
+        "access_token": {"expires_in": None, "id": str(uuid.uuid4()), "token": secret},
+        "client": None,
+        "created_at": now,
+        "description": description,
+        "grant": None,
+        "refresh_token": None,
+        "session": None,
+        "scope": scope,
+        "updated_at": now,
+        "user": {"id": account["id"], "email": account["email"], "full_name": account["name"]},
+    }
+    sb.store.put("oauth-authorization", auth)
+    return auth
+
+
+def seed_empty(sb: Sandbox) -> dict[str, Any]:
+    account = _account(sb)
+    add_token(sb, account, SANDBOX_TOKEN, scope=["global"], description="hkctl sandbox token")
+    return account
+
+
+def seed_demo(sb: Sandbox) -> dict[str, Any]:
+    """The demo pipeline's two apps with the config a small Rails app would have."""
+    account = seed_empty(sb)
+    shared = {"RAILS_LOG_TO_STDOUT": "enabled", "WEB_CONCURRENCY": "2", "LANG": "en_US.UTF-8"}
+    configs = {
+        "demo-staging": {
+            **shared,
+            "RAILS_ENV": "staging",
+            "SECRET_KEY_BASE": "stg-3f1c0e6b8a9d4f2e",
+            "FEATURE_NEW_CHECKOUT": "true",
+        },
+        "demo-production": {
+            **shared,
+            "RAILS_ENV": "production",
+            "SECRET_KEY_BASE": "prd-9a7e5c3b1d2f4a6c",
+            "WEB_CONCURRENCY": "3",
+        },
+    }
+    for name, config in configs.items():
+        app = create_app(sb, owner=account, name=name)
+        app["_config"] = config
+        sb.store.put("app", app)
+        create_release(sb, app, description="Initial release", user=account, config={})
+        create_release(sb, app, description=f"Set {', '.join(config)} config vars", user=account)
+    return account
+
+
+SCENARIOS = {"demo": seed_demo, "empty": seed_empty}
+
+
+def seed(sb: Sandbox, scenario: str | None) -> dict[str, Any]:
+    from hkctl.sandbox.routing import ApiFault
+
+    if scenario is None:
+        return {}
+    if scenario not in SCENARIOS:
+        raise ApiFault(404, "not_found", f"unknown scenario {scenario!r}; known: {sorted(SCENARIOS)}")
+    with sb.store.tx():
+        SCENARIOS[scenario](sb)
+    return {"scenario": scenario, "token": SANDBOX_TOKEN, "apps": [a["name"] for a in sb.store.all("app")]}

@@ -1,0 +1,66 @@
+"""Run the sandbox: in a background thread on a loopback port (tests, demo) or in the foreground (serve)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+from hkctl.sandbox.app import Sandbox, SandboxConfig, create_app
+from hkctl.sandbox.clock import Clock
+from hkctl.sandbox.seed import seed
+from hkctl.sandbox.store import Store
+
+
+def build_sandbox(
+    db: str | None = None,
+    *,
+    durations: dict[str, float] | None = None,
+    scenario: str | None = "demo",
+    manual_clock: bool = False,
+) -> Sandbox:
+    """A sandbox over `db` (memory when None), seeded with `scenario` when the store is new."""
+    store = Store(db)
+    sb = Sandbox(
+        store, clock=Clock(manual=manual_clock), config=SandboxConfig(durations=dict(durations or {}))
+    )
+    if scenario and store.count("account") == 0:
+        seed(sb, scenario)
+    return sb
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningSandbox:
+    sandbox: Sandbox
+    url: str
+    _server: object
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        self._server.should_exit = True  # type: ignore[attr-defined]
+        self._thread.join(timeout=10)
+
+
+def start_in_thread(sb: Sandbox, port: int | None = None) -> RunningSandbox:
+    """Serve `sb` with uvicorn on 127.0.0.1 in a daemon thread; returns once it accepts connections."""
+    import uvicorn
+
+    port = port or free_port()
+    config = uvicorn.Config(create_app(sb), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True, name=f"sandbox:{port}")
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("sandbox did not start")
+        time.sleep(0.01)
+    sb.public_url = f"http://127.0.0.1:{port}"
+    return RunningSandbox(sb, f"http://127.0.0.1:{port}", server, thread)

@@ -1,0 +1,526 @@
+"""HerokuClient: the one place hkctl sends HTTP from.
+
+Every request goes allowlist → guard → auth and headers → retry loop → rate limit → audit →
+typed error or typed answer. Operations, workflows, the raw `api` command, MCP tools and log
+streaming all call `request()`, `paginate()`, `stream_lines()`, `upload()` or `download()`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+
+from hkctl import __version__
+from hkctl.config import Settings
+from hkctl.errors import (
+    ApiError,
+    HkctlError,
+    OutcomeUnknown,
+    Stopped,
+    TransportError,
+    UsageError,
+    api_error_class,
+)
+from hkctl.guard.confirm import Confirmer
+from hkctl.guard.policy import Guard, PlannedWrite
+from hkctl.transport import retry
+from hkctl.transport.allowlist import Allowlist
+from hkctl.transport.audit import AuditLog, Redactor, curl_line, redact_body, redact_url
+from hkctl.transport.auth import Token, resolve_token
+from hkctl.transport.pagination import page_size_for, range_header
+from hkctl.transport.ratelimit import RateLimitTracker
+from hkctl.transport.routes import DATA, Action, match
+
+if TYPE_CHECKING:
+    import httpx
+
+ACCEPT = "application/vnd.heroku+json; version=3"
+MAX_REDIRECTS = 5
+
+
+def seg(value: object) -> str:
+    """A path segment, URL-quoted: identifiers never break out of their place in the path."""
+    return quote(str(value), safe="@~")
+
+
+@dataclass
+class Response:
+    """What an API call answered: status, headers, decoded JSON body and Request-Id."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+    request_id: str | None = None
+    attempts: int = 1
+    raw: bytes = field(default=b"", repr=False)
+
+
+class HerokuClient:
+    """A client for the Platform API and the Postgres API, with the guard inside."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        guard: Guard | None = None,
+        confirmer: Confirmer | None = None,
+        transport: httpx.BaseTransport | None = None,
+        stderr: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: Callable[[], float] = random.random,
+        on_write_done: Callable[[PlannedWrite, Response | None, str | None], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._say = stderr or (lambda msg: print(msg, file=sys.stderr))
+        self.redact = Redactor()
+        self.guard = guard or Guard(settings, confirmer=confirmer, warn=self._say_redacted)
+        self.allowlist = Allowlist(settings)
+        self.ratelimit = RateLimitTracker(self._say_redacted)
+        self.audit = AuditLog(settings.audit_log, self.redact)
+        self._transport = transport
+        self._http: httpx.Client | None = None
+        self._token: Token | None = None
+        self._sleep = sleep
+        self._rng = rng
+        self.on_write_done = on_write_done
+        self.sent: list[tuple[str, str]] = []  # (method, url) of every request that left, for diagnostics
+
+    # ----------------------------------------------------------------- plumbing
+    def _say_redacted(self, msg: str) -> None:
+        self._say(self.redact(msg))
+
+    @property
+    def token(self) -> Token:
+        if self._token is None:
+            self._token = resolve_token(self.settings)
+            self.redact.add(self._token.value)
+        return self._token
+
+    @property
+    def http(self) -> httpx.Client:
+        if self._http is None:
+            import httpx  # lazy: keeps `hkctl --help` fast
+
+            self._http = httpx.Client(
+                transport=self._transport,
+                timeout=self.settings.timeout,
+                follow_redirects=False,
+                trust_env=False,
+            )
+        return self._http
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def __enter__(self) -> HerokuClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def base_url(self, api: str) -> str:
+        return self.settings.data_api_url if api == DATA else self.settings.api_url
+
+    def url_for(self, path: str, api: str = "platform") -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.base_url(api) + (path if path.startswith("/") else "/" + path)
+
+    def headers(self, accept: str | None = None, *, auth: bool = True) -> dict[str, str]:
+        headers = {
+            "Accept": f"application/vnd.heroku+json; version={accept}" if accept else ACCEPT,
+            "Content-Type": "application/json",
+            "User-Agent": f"hkctl/{__version__}",
+        }
+        if auth:
+            headers["Authorization"] = f"Bearer {self.token.value}"
+        return headers
+
+    # ----------------------------------------------------------------- guard
+    def planned(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        action: Action | None = None,
+        app: str | None = None,
+        description: str | None = None,
+    ) -> PlannedWrite:
+        """Describe a write the way the guard shows it (payload redacted)."""
+        action = action or match(method, path)
+        return PlannedWrite(
+            action=action,
+            method=method.upper(),
+            endpoint=path,
+            payload=redact_body(action, body),
+            app=app,
+            description=description or action.description,
+        )
+
+    @contextmanager
+    def batch(self, writes: list[PlannedWrite], title: str | None = None) -> Iterator[None]:
+        """Confirm a multi-write plan once (see Guard.batch); --dry-run/--plan still apply per write."""
+        if self.settings.dry_run or self.settings.plan_file:
+            yield
+            return
+        with self.guard.batch(writes, title):
+            yield
+
+    # ----------------------------------------------------------------- requests
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        action: Action | str | None = None,
+        accept: str | None = None,
+        range: str | None = None,
+        api: str | None = None,
+        app: str | None = None,
+        description: str | None = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """Send one API request through the allowlist, the guard and the retry loop."""
+        method = method.upper()
+        if isinstance(action, str):
+            from hkctl.transport.routes import by_name
+
+            action = by_name(action)
+        action = action or match(method, path.split("?", 1)[0])
+        api = api or action.api
+        url = self.url_for(path, api)
+        self.allowlist.check(url)
+        accept = accept or action.accept
+        planned: PlannedWrite | None = None
+        if action.is_write:
+            planned = self.planned(method, path, body=body, action=action, app=app, description=description)
+            self._intercept(planned, method, url, accept, body)
+            self.guard.authorize([planned])
+        hdrs = self.headers(accept)
+        if range:
+            hdrs["Range"] = range
+        if headers:
+            hdrs.update(headers)
+        content = None if body is None else json.dumps(body).encode()
+        try:
+            response = self._send(method, url, hdrs, content, action, params)
+        except HkctlError as exc:
+            if planned is not None and self.on_write_done:
+                self.on_write_done(planned, None, str(exc))
+            raise
+        if planned is not None and self.on_write_done:
+            self.on_write_done(planned, response, None)
+        return response
+
+    def _intercept(self, planned: PlannedWrite, method: str, url: str, accept: str | None, body: Any) -> None:
+        """--dry-run prints the write as curl; --plan records it. Either way nothing is sent."""
+        if self.settings.plan_file:
+            from hkctl.guard.plan import record_write
+
+            record_write(self.settings.plan_file, planned, api_url=url)
+            raise Stopped(f"recorded in plan {self.settings.plan_file}: {planned.method} {planned.endpoint}")
+        if self.settings.dry_run:
+            shown = redact_body(planned.action, body)
+            hdrs = {k: v for k, v in self.headers(accept, auth=False).items()}
+            hdrs = {"Authorization": "Bearer $HEROKU_API_KEY", **hdrs}
+            print(curl_line(method, url, hdrs, shown))
+            raise Stopped("dry run: nothing was sent")
+
+    def json(self, method: str, path: str, **kw: Any) -> Any:
+        return self.request(method, path, **kw).body
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.request("GET", path, **kw).body
+
+    def paginate(
+        self,
+        path: str,
+        *,
+        field: str = "id",
+        order: str | None = None,
+        limit: int | None = None,
+        action: Action | str | None = None,
+        accept: str | None = None,
+        api: str | None = None,
+        params: dict[str, str] | None = None,
+    ) -> Iterator[Any]:
+        """Yield list items lazily, following Next-Range while the answer is 206; stop at `limit`."""
+        rng: str | None = range_header(field, max_items=page_size_for(limit), order=order)
+        seen = 0
+        while rng is not None:
+            resp = self.request("GET", path, action=action, accept=accept, api=api, range=rng, params=params)
+            items = resp.body if isinstance(resp.body, list) else [resp.body]
+            for item in items:
+                if limit is not None and seen >= limit:
+                    return
+                seen += 1
+                yield item
+            nxt = resp.headers.get("next-range")
+            rng = nxt if resp.status == 206 and nxt and (limit is None or seen < limit) else None
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        content: bytes | None,
+        action: Action,
+        params: dict[str, str] | None,
+    ) -> Response:
+        import httpx
+
+        idempotent = action.idempotent or not action.is_write
+        attempt = 0
+        started = time.monotonic()
+        while True:
+            t0 = time.monotonic()
+            try:
+                raw = self._send_following(method, url, headers, content, params)
+            except httpx.TransportError as exc:
+                sent = not isinstance(exc, httpx.ConnectError)
+                self.audit.record(
+                    method=method,
+                    url=url,
+                    action=action.name,
+                    status=None,
+                    ms=(time.monotonic() - t0) * 1000,
+                    request_id=None,
+                    retries=attempt,
+                    error=type(exc).__name__,
+                )
+                if retry.should_retry_connection(
+                    sent=sent, idempotent=idempotent, attempt=attempt, max_retries=self.settings.max_retries
+                ):
+                    self._wait(attempt, None, f"{type(exc).__name__} on {method} {redact_url(url)}")
+                    attempt += 1
+                    continue
+                if sent and not idempotent:
+                    raise OutcomeUnknown(
+                        self._unknown_outcome(method, url, action, type(exc).__name__)
+                    ) from exc
+                raise TransportError(
+                    f"{method} {redact_url(url)} failed after {attempt + 1} attempt(s): {type(exc).__name__}: {exc}"
+                ) from exc
+            resp = self._to_response(raw, attempt + 1)
+            self.ratelimit.observe(raw.headers.get("ratelimit-remaining"))
+            self.audit.record(
+                method=method,
+                url=url,
+                action=action.name,
+                status=resp.status,
+                ms=(time.monotonic() - t0) * 1000,
+                request_id=resp.request_id,
+                retries=attempt,
+            )
+            if self.settings.verbose:
+                self._say_redacted(
+                    f"→ {method} {redact_url(url)} {resp.status} {(time.monotonic() - t0) * 1000:.0f}ms"
+                    + (f" [Request-Id: {resp.request_id}]" if resp.request_id else "")
+                )
+            if resp.status < 400:
+                return resp
+            if retry.should_retry_status(
+                resp.status, idempotent=idempotent, attempt=attempt, max_retries=self.settings.max_retries
+            ):
+                self._wait(
+                    attempt, raw.headers.get("retry-after"), f"{resp.status} on {method} {redact_url(url)}"
+                )
+                attempt += 1
+                continue
+            if action.is_write and not idempotent and resp.status in retry.RETRYABLE_STATUSES - {429}:
+                raise OutcomeUnknown(self._unknown_outcome(method, url, action, f"HTTP {resp.status}", resp))
+            raise self._api_error(method, url, resp, time.monotonic() - started)
+
+    def _send_following(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        content: bytes | None,
+        params: dict[str, str] | None,
+    ) -> httpx.Response:
+        """Send, following a redirect only to the same allowed host; any other host is refused."""
+        for _ in range(MAX_REDIRECTS + 1):
+            self.sent.append((method, url))
+            raw = self.http.request(method, url, headers=headers, content=content, params=params)
+            if raw.status_code not in (301, 302, 303, 307, 308) or "location" not in raw.headers:
+                return raw
+            target = str(raw.url.join(raw.headers["location"]))
+            if urlsplit(target).netloc != urlsplit(url).netloc:
+                self.allowlist.check(target)  # raises for any other host unless it is an API host
+            url = target
+            params = None
+        return raw
+
+    def _to_response(self, raw: httpx.Response, attempts: int) -> Response:
+        body: Any = None
+        if raw.content:
+            ctype = raw.headers.get("content-type", "")
+            if "json" in ctype:
+                try:
+                    body = raw.json()
+                except ValueError:
+                    body = raw.text
+            else:
+                body = raw.text
+        return Response(
+            status=raw.status_code,
+            headers={k.lower(): v for k, v in raw.headers.items()},
+            body=body,
+            request_id=raw.headers.get("request-id"),
+            attempts=attempts,
+            raw=raw.content,
+        )
+
+    def _wait(self, attempt: int, retry_after: str | None, why: str) -> None:
+        delay = retry.backoff(attempt, base=self.settings.retry_base, retry_after=retry_after, rng=self._rng)
+        if self.settings.verbose:
+            self._say_redacted(f"retry {attempt + 1}/{self.settings.max_retries} in {delay:.2f}s after {why}")
+        self._sleep(delay)
+
+    def _api_error(self, method: str, url: str, resp: Response, elapsed: float) -> ApiError:
+        body = resp.body if isinstance(resp.body, dict) else {}
+        message = str(
+            body.get("message") or (resp.body if isinstance(resp.body, str) else "") or "no message"
+        )
+        tries = f" (after {resp.attempts} attempts)" if resp.attempts > 1 else ""
+        cls = api_error_class(resp.status)
+        return cls(
+            status=resp.status,
+            id=body.get("id"),
+            api_message=self.redact(message.strip()) + tries,
+            request_id=resp.request_id,
+            method=method,
+            url=redact_url(url),
+            body=body,
+        )
+
+    def _unknown_outcome(
+        self, method: str, url: str, action: Action, cause: str, resp: Response | None = None
+    ) -> str:
+        rid = f" [Request-Id: {resp.request_id}]" if resp and resp.request_id else ""
+        return (
+            f"outcome unknown: {method} {redact_url(url)} ({action.description}) got {cause}{rid} after it was "
+            "sent; it was not retried because it may already have been processed. Check the current state "
+            "(e.g. `hkctl apps list`, `hkctl releases list -a APP`) before trying again."
+        )
+
+    # ----------------------------------------------------------------- URLs handed back by the API
+    @contextmanager
+    def stream_lines(
+        self, url: str, *, accept: str = "text/event-stream"
+    ) -> Iterator[tuple[str, Iterator[str]]]:
+        """Open a URL the API handed back (log session, build output) and yield (content-type, lines)."""
+        import httpx
+
+        self.allowlist.check(url, follow=True)
+        headers = {"Accept": accept, "User-Agent": f"hkctl/{__version__}", "Cache-Control": "no-cache"}
+        if self.allowlist.is_api_host(url):
+            headers["Authorization"] = f"Bearer {self.token.value}"
+        self.sent.append(("GET", url))
+        t0 = time.monotonic()
+        try:
+            with self.http.stream(
+                "GET", url, headers=headers, timeout=httpx.Timeout(self.settings.timeout, read=None)
+            ) as raw:
+                self.audit.record(
+                    method="GET",
+                    url=url,
+                    action="follow_stream",
+                    status=raw.status_code,
+                    ms=(time.monotonic() - t0) * 1000,
+                    request_id=raw.headers.get("request-id"),
+                    retries=0,
+                )
+                if raw.status_code in (301, 302, 303, 307, 308):
+                    raise TransportError(
+                        f"refused to follow a redirect from {redact_url(url)} (redirects to other hosts are never followed)"
+                    )
+                if raw.status_code >= 400:
+                    raw.read()
+                    raise TransportError(f"GET {redact_url(url)} answered {raw.status_code}")
+                yield raw.headers.get("content-type", ""), raw.iter_lines()
+        except httpx.TransportError as exc:
+            raise TransportError(f"stream {redact_url(url)} failed: {type(exc).__name__}: {exc}") from exc
+
+    def upload(self, url: str, data: bytes, *, content_type: str = "application/gzip") -> None:
+        """PUT bytes to a URL the API handed back (a source blob's put_url); it gets no token."""
+        import httpx
+
+        self.allowlist.check(url, follow=True)
+        self.sent.append(("PUT", url))
+        t0 = time.monotonic()
+        try:
+            raw = self.http.put(url, content=data, headers={"Content-Type": content_type})
+        except httpx.TransportError as exc:
+            raise TransportError(f"upload to {redact_url(url)} failed: {type(exc).__name__}") from exc
+        self.audit.record(
+            method="PUT",
+            url=url,
+            action="source_upload",
+            status=raw.status_code,
+            ms=(time.monotonic() - t0) * 1000,
+            request_id=raw.headers.get("request-id"),
+            retries=0,
+        )
+        if raw.status_code >= 300:
+            raise TransportError(f"upload to {redact_url(url)} answered {raw.status_code}")
+
+    def download(
+        self,
+        url: str,
+        dest: Path,
+        *,
+        expected_size: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """GET a URL the API handed back into `dest`; a partial file never stands under the target name."""
+        import httpx
+
+        self.allowlist.check(url, follow=True)
+        tmp = dest.with_name(f".{dest.name}.part-{os.getpid()}")
+        self.sent.append(("GET", url))
+        size = 0
+        try:
+            with self.http.stream("GET", url) as raw:
+                if raw.status_code >= 300:
+                    raise TransportError(f"download {redact_url(url)} answered {raw.status_code}")
+                with tmp.open("wb") as fh:
+                    for chunk in raw.iter_bytes():
+                        fh.write(chunk)
+                        size += len(chunk)
+                        if progress:
+                            progress(size)
+            if expected_size is not None and size != expected_size:
+                raise TransportError(
+                    f"download incomplete: got {size} bytes, expected {expected_size}; {dest} was not written"
+                )
+            os.replace(tmp, dest)
+            return size
+        except httpx.TransportError as exc:
+            raise TransportError(f"download {redact_url(url)} interrupted: {type(exc).__name__}") from exc
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+
+def parse_json_arg(text: str, what: str = "JSON") -> Any:
+    """Parse user-supplied JSON or raise UsageError (exit 2, nothing sent)."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"invalid {what}: {exc}") from exc

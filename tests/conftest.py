@@ -1,0 +1,53 @@
+"""Fixtures: `hk` is a Harness over a fresh demo sandbox (in process, or on a loopback socket)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hkctl.sandbox.app import create_app
+from hkctl.sandbox.server import build_sandbox, start_in_thread
+from tests.support import SOCKET_MODE, Harness, inprocess_transport
+
+
+@pytest.fixture(scope="session")
+def _server() -> Iterator[object]:
+    """One loopback server for the whole session (socket mode and tests that need real streaming)."""
+    app = create_app(build_sandbox())
+    running = start_in_thread(app.state.sandbox)
+    running._server.config.app = app  # type: ignore[attr-defined]
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def hk(tmp_path: Path, request: pytest.FixtureRequest) -> Harness:
+    """A fresh demo sandbox with hkctl pointed at it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    if SOCKET_MODE:
+        return live_harness(request, home)
+    app = create_app(build_sandbox())
+    return Harness(app, "http://sandbox.test", home, inprocess_transport(app))
+
+
+def live_harness(request: pytest.FixtureRequest, home: Path) -> Harness:
+    running = request.getfixturevalue("_server")
+    sb = build_sandbox()
+    sb.public_url = running.url  # type: ignore[attr-defined]
+    app = running._server.config.loaded_app  # type: ignore[attr-defined]
+    # uvicorn wraps the app in middleware; the Starlette app is reachable as .app
+    while not hasattr(app, "state") and hasattr(app, "app"):
+        app = app.app
+    app.state.sandbox = sb
+    return Harness(app, running.url, home, None)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def live(tmp_path: Path, request: pytest.FixtureRequest) -> Harness:
+    """Like `hk`, but always over a real loopback socket (streams, subprocess runs, foreign hosts)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    return live_harness(request, home)

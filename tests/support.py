@@ -1,0 +1,162 @@
+"""Test harness: a fresh sandbox per test, the real CLI and library pointed at it, and what it received.
+
+In-process by default (an ASGI transport, no socket); with HKCTL_TEST_SANDBOX=socket the same tests
+talk to a real uvicorn server on loopback. Nothing of hkctl is mocked: the CLI runs through
+`hkctl.cli.main.run`, exactly as the console script does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+
+from hkctl.cli._common import Env
+from hkctl.cli.main import run
+from hkctl.config import Settings
+from hkctl.sandbox.app import Sandbox, create_app
+from hkctl.sandbox.seed import SANDBOX_TOKEN
+from hkctl.sandbox.server import build_sandbox
+from hkctl.transport.client import HerokuClient
+from hkctl.transport.routes import match
+
+SOCKET_MODE = os.environ.get("HKCTL_TEST_SANDBOX") == "socket"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+class Harness:
+    """One sandbox and everything a test needs to drive hkctl against it."""
+
+    def __init__(self, app: Any, url: str, home: Path, transport: Any | None) -> None:
+        self.app = app
+        self.url = url
+        self.home = home
+        self.transport = transport
+        self.token = SANDBOX_TOKEN
+
+    @property
+    def sandbox(self) -> Sandbox:
+        return self.app.state.sandbox
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {
+            "HEROKU_API_KEY": SANDBOX_TOKEN,
+            "HKCTL_API_URL": self.url,
+            "HKCTL_DATA_API_URL": self.url,
+            "HOME": str(self.home),
+            "HKCTL_RETRY_BASE": "0.001",
+            "PATH": os.environ.get("PATH", ""),
+        }
+        env.update(extra)
+        return {k: v for k, v in env.items() if v is not None}
+
+    def full_env(self, **extra: str) -> dict[str, str]:
+        """Full permission with the non-interactive opt-in: writes go without a prompt."""
+        return self.env(HEROKU_PERMISSION="full", HEROKU_NONINTERACTIVE_WRITES="i-accept-the-risk", **extra)
+
+    def cli(
+        self, *argv: str, env: dict[str, str] | None = None, input: str = "", confirmer: Any = None
+    ) -> Result:
+        """Run `hkctl argv...` in process; stdin is not a TTY unless a confirmer stands in for one."""
+        out, err = io.StringIO(), io.StringIO()
+        stdin = io.StringIO(input)
+        old_stdin = os.sys.stdin  # type: ignore[attr-defined]
+        os.sys.stdin = stdin  # type: ignore[attr-defined]
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = run(
+                    list(argv),
+                    Env(
+                        env=env if env is not None else self.env(),
+                        transport=self.transport,
+                        confirmer=confirmer,
+                    ),
+                )
+        finally:
+            os.sys.stdin = old_stdin  # type: ignore[attr-defined]
+        return Result(code, out.getvalue(), err.getvalue())
+
+    def client(self, env: dict[str, str] | None = None, **settings: Any) -> HerokuClient:
+        s = Settings.from_env(env if env is not None else self.env(), **settings)
+        return HerokuClient(s, transport=self.transport)
+
+    def received(self) -> list[dict[str, Any]]:
+        """Every API request the sandbox received (control calls excluded)."""
+        return [r for r in self.sandbox.requests if not r["path"].startswith("/__sandbox__/")]
+
+    def writes_received(self) -> list[dict[str, Any]]:
+        """Received requests that are writes by intent (a log session is a read)."""
+        return [r for r in self.received() if match(r["method"], r["path"]).is_write]
+
+
+def make_app(sb: Sandbox | None = None) -> Any:
+    return create_app(sb or build_sandbox())
+
+
+class ASGITransport(httpx.BaseTransport):
+    """Calls the ASGI app in process for each request (the whole answer is collected: no endless streams)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": request.method,
+            "scheme": request.url.scheme,
+            "path": request.url.path,
+            "raw_path": request.url.raw_path.split(b"?")[0],
+            "query_string": request.url.query,
+            "root_path": "",
+            "headers": [(k.lower(), v) for k, v in request.headers.raw],
+            "server": (request.url.host, request.url.port or 80),
+            "client": ("127.0.0.1", 50000),
+        }
+        status, headers, chunks = anyio.run(self._call, scope, body)
+        return httpx.Response(status, headers=headers, content=b"".join(chunks), request=request)
+
+    async def _call(
+        self, scope: dict[str, Any], body: bytes
+    ) -> tuple[int, list[tuple[bytes, bytes]], list[bytes]]:
+        sent = False
+        result: dict[str, Any] = {"status": 500, "headers": [], "chunks": []}
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                result["status"] = message["status"]
+                result["headers"] = message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                result["chunks"].append(message.get("body", b""))
+
+        await self.app(scope, receive, send)
+        return result["status"], result["headers"], result["chunks"]
+
+
+def inprocess_transport(app: Any) -> Any:
+    return ASGITransport(app)
