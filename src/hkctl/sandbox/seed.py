@@ -92,13 +92,36 @@ def seed_demo(sb: Sandbox) -> dict[str, Any]:
             "WEB_CONCURRENCY": "3",
         },
     }
+    apps = {}
     for name, config in configs.items():
         app = create_app(sb, owner=account, name=name)
         app["_config"] = config
         sb.store.put("app", app)
         create_release(sb, app, description="Initial release", user=account, config={})
         create_release(sb, app, description=f"Set {', '.join(config)} config vars", user=account)
+        apps[name] = app
+    _seed_runtime(sb, account, apps)
+    _seed_addons(sb, account, apps)
+    _seed_delivery(sb, account, apps)
+    _seed_logs(sb, account, apps)
     return account
+
+
+# Each family fills in its part of the demo story (owners: runtime, add-ons, delivery, logs).
+def _seed_runtime(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:
+    """Formation, dynos, a build and its slug for each demo app."""
+
+
+def _seed_addons(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:
+    """Add-ons (heroku-postgresql on both apps), domains, collaborators."""
+
+
+def _seed_delivery(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:
+    """The `demo` pipeline (staging, production), webhooks, backups."""
+
+
+def _seed_logs(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:
+    """The log story: a slow endpoint and a dyno near its memory quota on demo-production."""
 
 
 SCENARIOS = {"demo": seed_demo, "empty": seed_empty}

@@ -1,0 +1,1 @@
+"""Benchmarks with fixed inputs; `make bench` runs every bench/bench_*.py and prints a table."""
