@@ -47,6 +47,12 @@ ACCEPT = "application/vnd.heroku+json; version=3"
 MAX_REDIRECTS = 5
 
 
+def _httpx() -> Any:
+    from hkctl.transport.http import load
+
+    return load()
+
+
 def seg(value: object) -> str:
     """A path segment, URL-quoted: identifiers never break out of their place in the path."""
     return quote(str(value), safe="@~")
@@ -108,10 +114,11 @@ class HerokuClient:
     @property
     def http(self) -> httpx.Client:
         if self._http is None:
-            import httpx  # lazy: keeps `hkctl --help` fast
+            from hkctl.transport.http import lazy_tls_transport, load
 
+            httpx = load()  # lazy: keeps `hkctl --help` fast
             self._http = httpx.Client(
-                transport=self._transport,
+                transport=self._transport or lazy_tls_transport(),
                 timeout=self.settings.timeout,
                 follow_redirects=False,
                 trust_env=False,
@@ -281,7 +288,7 @@ class HerokuClient:
         action: Action,
         params: dict[str, str] | None,
     ) -> Response:
-        import httpx
+        httpx = _httpx()
 
         idempotent = action.idempotent or not action.is_write
         attempt = 0
@@ -425,7 +432,7 @@ class HerokuClient:
         self, url: str, *, accept: str = "text/event-stream"
     ) -> Iterator[tuple[str, Iterator[str]]]:
         """Open a URL the API handed back (log session, build output) and yield (content-type, lines)."""
-        import httpx
+        httpx = _httpx()
 
         self.allowlist.check(url, follow=True)
         headers = {"Accept": accept, "User-Agent": f"hkctl/{__version__}", "Cache-Control": "no-cache"}
@@ -459,7 +466,7 @@ class HerokuClient:
 
     def upload(self, url: str, data: bytes, *, content_type: str = "application/gzip") -> None:
         """PUT bytes to a URL the API handed back (a source blob's put_url); it gets no token."""
-        import httpx
+        httpx = _httpx()
 
         self.allowlist.check(url, follow=True)
         self.sent.append(("PUT", url))
@@ -489,7 +496,7 @@ class HerokuClient:
         progress: Callable[[int], None] | None = None,
     ) -> int:
         """GET a URL the API handed back into `dest`; a partial file never stands under the target name."""
-        import httpx
+        httpx = _httpx()
 
         self.allowlist.check(url, follow=True)
         tmp = dest.with_name(f".{dest.name}.part-{os.getpid()}")

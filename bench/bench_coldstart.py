@@ -1,0 +1,68 @@
+"""Cold start: wall time of `hkctl --help` and `hkctl apps list --json` against a loopback sandbox.
+
+Each figure is the median of several runs of the installed console script in a fresh process, as a
+person or an agent would run it; the sandbox runs in this process on a loopback port.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 9
+AIM_S = 0.25
+
+
+def _hkctl() -> str:
+    """The console script next to this interpreter (the project's .venv), else `hkctl` on PATH."""
+    here = Path(sys.executable).parent / "hkctl"
+    return str(here) if here.exists() else "hkctl"
+
+
+def _median_wall(argv: list[str], env: dict[str, str], runs: int = RUNS) -> float:
+    subprocess.run(argv, env=env, capture_output=True, check=True)  # warm the OS file cache and .pyc files
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(argv, env=env, capture_output=True, check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def run() -> list[dict[str, object]]:
+    from hkctl.sandbox.seed import SANDBOX_TOKEN
+    from hkctl.sandbox.server import build_sandbox, start_in_thread
+
+    running = start_in_thread(build_sandbox())
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            env = {
+                "PATH": os.environ.get("PATH", ""),
+                "HOME": home,
+                "HEROKU_API_KEY": SANDBOX_TOKEN,
+                "HKCTL_API_URL": running.url,
+                "HKCTL_DATA_API_URL": running.url,
+            }
+            exe = _hkctl()
+            rows = []
+            for label, argv in (
+                ("hkctl --help", [exe, "--help"]),
+                ("hkctl apps list --json", [exe, "apps", "list", "--json"]),
+            ):
+                value = _median_wall(argv, env)
+                verdict = "ok" if value < AIM_S else "over"
+                rows.append(
+                    {
+                        "measure": f"{label} (s, median of {RUNS})",
+                        "value": round(value, 3),
+                        "note": f"aim < {AIM_S} s: {verdict}",
+                    }
+                )
+            return rows
+    finally:
+        running.stop()
