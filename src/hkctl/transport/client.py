@@ -53,6 +53,15 @@ def _httpx() -> Any:
     return load()
 
 
+def _action(action: Action | str | None) -> Action | None:
+    """An Action given by name (as operations do) or as the object itself."""
+    if isinstance(action, str):
+        from hkctl.transport.routes import by_name
+
+        return by_name(action)
+    return action
+
+
 def seg(value: object) -> str:
     """A path segment, URL-quoted: identifiers never break out of their place in the path."""
     return quote(str(value), safe="@~")
@@ -161,12 +170,12 @@ class HerokuClient:
         path: str,
         *,
         body: Any = None,
-        action: Action | None = None,
+        action: Action | str | None = None,
         app: str | None = None,
         description: str | None = None,
     ) -> PlannedWrite:
-        """Describe a write the way the guard shows it (payload redacted)."""
-        action = action or match(method, path)
+        """Describe a write the way the guard shows it (payload redacted); `action` may be its name."""
+        action = _action(action) or match(method, path)
         return PlannedWrite(
             action=action,
             method=method.upper(),
@@ -203,11 +212,7 @@ class HerokuClient:
     ) -> Response:
         """Send one API request through the allowlist, the guard and the retry loop."""
         method = method.upper()
-        if isinstance(action, str):
-            from hkctl.transport.routes import by_name
-
-            action = by_name(action)
-        action = action or match(method, path.split("?", 1)[0])
+        action = _action(action) or match(method, path.split("?", 1)[0])
         api = api or action.api
         url = self.url_for(path, api)
         self.allowlist.check(url)
