@@ -30,7 +30,9 @@ def hk(tmp_path: Path, request: pytest.FixtureRequest) -> Harness:
     if SOCKET_MODE:
         return live_harness(request, home)
     app = create_app(build_sandbox())
-    return Harness(app, "http://sandbox.test", home, inprocess_transport(app))
+    harness = Harness(app, "http://sandbox.test", home, inprocess_transport(app))
+    request.addfinalizer(harness.assert_conformant)
+    return harness
 
 
 def live_harness(request: pytest.FixtureRequest, home: Path) -> Harness:
@@ -42,7 +44,9 @@ def live_harness(request: pytest.FixtureRequest, home: Path) -> Harness:
     while not hasattr(app, "state") and hasattr(app, "app"):
         app = app.app
     app.state.sandbox = sb
-    return Harness(app, running.url, home, None)  # type: ignore[attr-defined]
+    harness = Harness(app, running.url, home, None)  # type: ignore[attr-defined]
+    request.addfinalizer(harness.assert_conformant)
+    return harness
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from hkctl.sandbox.seed import SANDBOX_TOKEN
 from hkctl.sandbox.server import build_sandbox
 from hkctl.transport.client import HerokuClient
 from hkctl.transport.routes import match
+from tests.conformance import SchemaCheck
 
 SOCKET_MODE = os.environ.get("HKCTL_TEST_SANDBOX") == "socket"
 
@@ -49,6 +50,10 @@ class Harness:
         self.home = home
         self.transport = transport
         self.token = SANDBOX_TOKEN
+        # Every answer this sandbox gives is checked against the official schema (tests/conformance.py);
+        # the fixtures call assert_conformant() at teardown.
+        self.schema_check = SchemaCheck()
+        self.sandbox.observers.append(self.schema_check)
 
     @property
     def sandbox(self) -> Sandbox:
@@ -95,6 +100,10 @@ class Harness:
     def client(self, env: dict[str, str] | None = None, **settings: Any) -> HerokuClient:
         s = Settings.from_env(env if env is not None else self.env(), **settings)
         return HerokuClient(s, transport=self.transport)
+
+    def assert_conformant(self) -> None:
+        """Fail when any answer of this test broke the official schema."""
+        self.schema_check.assert_clean()
 
     def received(self) -> list[dict[str, Any]]:
         """Every API request the sandbox received (control calls excluded)."""

@@ -17,6 +17,7 @@ import re
 import threading
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,8 @@ class Sandbox:
         self.faults = Faults()
         self.ratelimits = RateLimits()
         self.requests: deque[dict[str, Any]] = deque(maxlen=5000)
+        #: Called with every finished API exchange (the test harness validates them against the schema).
+        self.observers: list[Callable[[dict[str, Any]], None]] = []
         self.public_url = "http://127.0.0.1"
         self.routes: list[CompiledRoute] = []
         self.tasks: dict[str, list[Handler]] = {}
@@ -217,6 +220,8 @@ def create_app(sandbox: Sandbox | None = None) -> Starlette:
         response = await run_in_threadpool(_handle, sb, request, raw, rid)
         if isinstance(response, Response):
             response.headers.setdefault("Request-Id", rid)
+        if sb.observers and not path.startswith(CONTROL_PREFIX):
+            _observe(sb, request, raw, response)
         return response
 
     app = Starlette(
@@ -224,6 +229,21 @@ def create_app(sandbox: Sandbox | None = None) -> Starlette:
     )
     app.state.sandbox = sandbox or Sandbox()
     return app
+
+
+def _observe(sb: Sandbox, request: Request, raw: bytes, response: Response) -> None:
+    """Hand a finished exchange to the observers (streams have no body to show: body is None)."""
+    exchange = {
+        "method": request.method,
+        "path": request.url.path,
+        "request_headers": {k.lower(): v for k, v in request.headers.items()},
+        "request_body": raw,
+        "status": response.status_code,
+        "response_headers": {k.lower(): v for k, v in response.headers.items()},
+        "response_body": getattr(response, "body", None),
+    }
+    for fn in list(sb.observers):
+        fn(exchange)
 
 
 def _handle(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:

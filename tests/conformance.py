@@ -1,0 +1,71 @@
+"""Schema conformance for every exchange of every test: the harness attaches a SchemaCheck to its sandbox.
+
+Each API answer is validated against the official schema's link for its method and path (2xx and 206
+bodies against the targetSchema, error bodies as {"id", "message"} strings), and each request body
+hkctl sent that the sandbox accepted is validated against the link's request schema. Paths outside
+the schema (the Postgres data API, the control API, log streams) are not checked here.
+A violation fails the test at teardown with the exchange and the schema messages.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from hkctl.sandbox.schema import official
+
+
+class SchemaCheck:
+    """Collects schema violations of the exchanges a sandbox reports to its observers."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+        self.checked = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, ex: dict[str, Any]) -> None:
+        problems = exchange_errors(ex)
+        with self._lock:
+            self.checked += 1
+            self.violations.extend(problems)
+
+    def assert_clean(self) -> None:
+        if self.violations:
+            shown = "\n  ".join(self.violations[:20])
+            more = f"\n  ... and {len(self.violations) - 20} more" if len(self.violations) > 20 else ""
+            raise AssertionError(
+                f"sandbox answers that break the official schema ({len(self.violations)}):\n  {shown}{more}"
+            )
+
+
+def exchange_errors(ex: dict[str, Any]) -> list[str]:
+    """Schema violations of one exchange (an empty list when it conforms or is not a schema link)."""
+    path, method, status = ex["path"], ex["method"], ex["status"]
+    if path.startswith(("/__sandbox__/", "/client/")):
+        return []
+    links = official().match(method, path)
+    label = f"{method} {path} → {status}"
+    out: list[str] = []
+    body = ex.get("response_body")
+    if body is not None and status != 204:
+        ctype = ex["response_headers"].get("content-type", "")
+        if links or status >= 400:
+            if "json" not in ctype:
+                out.append(f"{label}: answer is {ctype or 'untyped'}, not JSON")
+                return out
+            try:
+                parsed = json.loads(body) if body else None
+            except ValueError:
+                return [f"{label}: answer is not valid JSON: {body[:200]!r}"]
+            if status >= 400 or links:
+                out += [f"{label}: {e}" for e in official().response_errors(links, status, parsed)]
+    if links and status < 300 and ex["request_headers"].get("user-agent", "").startswith("hkctl/"):
+        raw = ex.get("request_body") or b""
+        if raw.strip():
+            try:
+                sent = json.loads(raw)
+            except ValueError:
+                sent = None
+            out += [f"{label}: request body {e}" for e in official().request_errors(links, sent)]
+    return out
