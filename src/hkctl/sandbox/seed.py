@@ -118,6 +118,9 @@ def _seed_addons(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str,
 
 def _seed_delivery(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:
     """The `demo` pipeline (staging, production), webhooks, backups."""
+    from hkctl.sandbox.backend.pipelines import seed_pipeline
+
+    seed_pipeline(sb, account, apps)
 
 
 def _seed_logs(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:

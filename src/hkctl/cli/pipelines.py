@@ -1,0 +1,135 @@
+"""hkctl pipelines: list, info, create, add, remove, promote."""
+
+from __future__ import annotations
+
+import click
+
+from hkctl.cli._common import Env, json_option, limit_option, pass_env
+from hkctl.render.output import emit_fields, emit_json, emit_table, say
+
+STAGE_CHOICE = click.Choice(["test", "review", "development", "staging", "production"])
+
+
+@click.group("pipelines")
+def cli() -> None:
+    """Pipelines: apps by stage, and promotion of a slug downstream."""
+
+
+@cli.command("list")
+@json_option
+@limit_option
+@pass_env
+def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
+    """List pipelines."""
+    from hkctl.resources import pipelines
+
+    rows = list(pipelines.list_(env.client(), limit=limit))
+    if as_json:
+        emit_json([p.to_json() for p in rows])
+        return
+    emit_table(rows, [("name", "name"), ("id", "id"), ("owner", "owner_type")], empty="no pipelines")
+
+
+@cli.command("info")
+@click.argument("pipeline")
+@json_option
+@pass_env
+def info_cmd(env: Env, pipeline: str, as_json: bool) -> None:
+    """Show a pipeline (by name or id) and its apps by stage."""
+    from hkctl.resources import pipelines
+
+    client = env.client()
+    p = pipelines.info(client, pipeline)
+    rows = pipelines.couplings(client, p.id)
+    names = pipelines.app_names(client, [c.app_id for c in rows])
+    if as_json:
+        emit_json(
+            {
+                "pipeline": p.to_json(),
+                "couplings": [
+                    {**c.to_json(), "app": {"id": c.app_id, "name": names[c.app_id]}} for c in rows
+                ],
+            }
+        )
+        return
+    emit_fields([("name", p.name), ("id", p.id), ("owner", p.owner_type), ("created", p.created_at)])
+    order = {s: i for i, s in enumerate(pipelines.STAGES)}
+    rows.sort(key=lambda c: (order.get(c.stage, 99), names[c.app_id]))
+    emit_table(
+        rows, [("stage", "stage"), ("app", lambda c: names[c.app_id])], empty="no apps in this pipeline"
+    )
+
+
+@cli.command("create")
+@click.argument("name")
+@json_option
+@pass_env
+def create_cmd(env: Env, name: str, as_json: bool) -> None:
+    """Create a pipeline owned by you."""
+    from hkctl.resources import pipelines
+
+    p = pipelines.create(env.client(), name)
+    if as_json:
+        emit_json(p.to_json())
+    else:
+        say(f"created pipeline {p.name} ({p.id})")
+
+
+@cli.command("add")
+@click.argument("app")
+@click.option("--pipeline", "-p", required=True, help="Pipeline name or id.")
+@click.option("--stage", "-s", required=True, type=STAGE_CHOICE, help="Stage to put the app at.")
+@pass_env
+def add_cmd(env: Env, app: str, pipeline: str, stage: str) -> None:
+    """Add APP to a pipeline at a stage."""
+    from hkctl.resources import pipelines
+
+    client = env.client()
+    p = pipelines.info(client, pipeline)
+    pipelines.add_app(client, app, p.id, stage)
+    say(f"added {app} to {p.name} at stage {stage}")
+
+
+@cli.command("remove")
+@click.argument("app")
+@pass_env
+def remove_cmd(env: Env, app: str) -> None:
+    """Remove APP from its pipeline (the app itself stays)."""
+    from hkctl.resources import pipelines
+
+    pipelines.remove_app(env.client(), app)
+    say(f"removed {app} from its pipeline")
+
+
+@cli.command("promote")
+@click.option("--pipeline", "-p", required=True, help="Pipeline name or id.")
+@click.option("--from", "source", default=None, metavar="APP", help="Source app (default: the staging app).")
+@click.option(
+    "--to", "targets", multiple=True, metavar="APP", help="Target app (repeat; default: the next stage)."
+)
+@json_option
+@pass_env
+def promote_cmd(env: Env, pipeline: str, source: str | None, targets: tuple[str, ...], as_json: bool) -> None:
+    """Promote the source app's current slug downstream and report each target (exit 1 if any failed)."""
+    from hkctl.resources import pipelines
+
+    client = env.client()
+    plan = pipelines.plan_promotion(client, pipeline, source=source, targets=list(targets) or None)
+    say(f"promoting {plan.source_name} ({plan.source_stage}) to {', '.join(plan.targets.values())} ...")
+    promotion, results = pipelines.run_promotion(client, plan)
+    if as_json:
+        emit_json({"promotion": promotion.to_json(), "targets": [t.to_json() for t in results]})
+    else:
+        emit_table(
+            results,
+            [
+                ("app", lambda t: plan.targets.get(t.app_id, t.app_id)),
+                ("status", "status"),
+                ("detail", lambda t: t.error_message or (f"release {t.release_id}" if t.release_id else "")),
+            ],
+        )
+    failed = [plan.targets.get(t.app_id, t.app_id) for t in results if t.status == "failed"]
+    if failed:
+        say(f"promotion failed for: {', '.join(failed)}")
+        raise click.exceptions.Exit(1)
+    say(f"promoted {plan.source_name} to {', '.join(plan.targets.values())}")

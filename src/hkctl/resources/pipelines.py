@@ -1,0 +1,345 @@
+"""Pipelines: list, info, create, couplings (add/remove an app at a stage), promotions and their targets."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from hkctl.errors import HkctlError, UsageError
+from hkctl.resources._record import Record, check_app, is_uuid
+from hkctl.transport.client import HerokuClient, seg
+
+PIPELINE_NAME = re.compile(r"^[a-z][a-z0-9-]{2,29}$")
+#: Heroku's stages, upstream first; a promotion goes from one stage to the next one that has apps.
+STAGES = ("test", "review", "development", "staging", "production")
+PROMOTABLE = ("development", "staging", "production")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pipeline(Record):
+    id: str
+    name: str
+    owner_type: str | None
+    created_at: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Pipeline:
+        owner: dict[str, Any] = d["owner"] if isinstance(d.get("owner"), dict) else {}
+        return cls(
+            raw=d, id=d["id"], name=d["name"], owner_type=owner.get("type"), created_at=d.get("created_at")
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Coupling(Record):
+    id: str
+    app_id: str
+    pipeline_id: str
+    stage: str
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Coupling:
+        return cls(
+            raw=d, id=d["id"], app_id=d["app"]["id"], pipeline_id=d["pipeline"]["id"], stage=d["stage"]
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Promotion(Record):
+    id: str
+    pipeline_id: str
+    source_app_id: str
+    source_release_id: str | None
+    status: str
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Promotion:
+        source = d.get("source") or {}
+        return cls(
+            raw=d,
+            id=d["id"],
+            pipeline_id=d["pipeline"]["id"],
+            source_app_id=source.get("app", {}).get("id", ""),
+            source_release_id=(source.get("release") or {}).get("id"),
+            status=d["status"],
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromotionTarget(Record):
+    id: str
+    app_id: str
+    status: str
+    release_id: str | None
+    error_message: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> PromotionTarget:
+        return cls(
+            raw=d,
+            id=d["id"],
+            app_id=d["app"]["id"],
+            status=d["status"],
+            release_id=(d.get("release") or {}).get("id"),
+            error_message=d.get("error_message"),
+        )
+
+
+def check_pipeline(ident: str) -> str:
+    if not isinstance(ident, str) or not (PIPELINE_NAME.match(ident) or is_uuid(ident)):
+        raise UsageError(
+            f"invalid pipeline {ident!r}: use its name (3–30 lowercase letters, digits, dashes) or id"
+        )
+    return ident
+
+
+def check_stage(stage: str) -> str:
+    if stage not in STAGES:
+        raise UsageError(f"invalid stage {stage!r}: use one of {', '.join(STAGES)}")
+    return stage
+
+
+# ---------------------------------------------------------------- pipelines
+def list_(client: HerokuClient, *, limit: int | None = None) -> Iterator[Pipeline]:
+    for item in client.paginate("/pipelines", field="name", limit=limit, action="pipelines_list"):
+        yield Pipeline.from_api(item)
+
+
+def info(client: HerokuClient, pipeline: str) -> Pipeline:
+    """A pipeline by name or id (the Info link takes either)."""
+    return Pipeline.from_api(
+        client.get(f"/pipelines/{seg(check_pipeline(pipeline))}", action="pipelines_info")
+    )
+
+
+def create(client: HerokuClient, name: str) -> Pipeline:
+    if not PIPELINE_NAME.match(name):
+        raise UsageError(f"invalid pipeline name {name!r}: 3–30 lowercase letters, digits and dashes")
+    return Pipeline.from_api(
+        client.json(
+            "POST",
+            "/pipelines",
+            body={"name": name},
+            action="pipelines_create",
+            description=f"create pipeline {name}",
+        )
+    )
+
+
+# ---------------------------------------------------------------- couplings
+def couplings(client: HerokuClient, pipeline_id: str) -> list[Coupling]:
+    """Every app of a pipeline (this link takes the pipeline's id only)."""
+    items = client.paginate(
+        f"/pipelines/{seg(pipeline_id)}/pipeline-couplings", action="pipeline_couplings_list"
+    )
+    return [Coupling.from_api(c) for c in items]
+
+
+def coupling_for_app(client: HerokuClient, app: str) -> Coupling | None:
+    """The app's coupling, or None when the app is in no pipeline (the API answers 404)."""
+    from hkctl.errors import NotFound
+
+    try:
+        body = client.get(f"/apps/{seg(check_app(app))}/pipeline-couplings", action="pipeline_couplings_app")
+    except NotFound as exc:
+        if (exc.body or {}).get("resource") != "app":  # the app exists but is in no pipeline
+            return None
+        raise
+    return Coupling.from_api(body)
+
+
+def add_app(client: HerokuClient, app: str, pipeline_id: str, stage: str) -> Coupling:
+    body = {"app": check_app(app), "pipeline": pipeline_id, "stage": check_stage(stage)}
+    return Coupling.from_api(
+        client.json(
+            "POST",
+            "/pipeline-couplings",
+            body=body,
+            action="pipeline_couplings_create",
+            app=app,
+            description=f"add {app} to the pipeline at stage {stage}",
+        )
+    )
+
+
+def remove_app(client: HerokuClient, app: str) -> Coupling:
+    coupling = coupling_for_app(client, app)
+    if coupling is None:
+        raise HkctlError(f"{app} is not in a pipeline")
+    return Coupling.from_api(
+        client.json(
+            "DELETE",
+            f"/pipeline-couplings/{seg(coupling.id)}",
+            action="pipeline_couplings_delete",
+            app=app,
+            description=f"remove {app} from its pipeline",
+        )
+    )
+
+
+# ---------------------------------------------------------------- promotions
+def next_stage(stages_with_apps: set[str], source_stage: str) -> str | None:
+    """The first stage downstream of `source_stage` that has apps."""
+    if source_stage not in PROMOTABLE:
+        return None
+    for stage in PROMOTABLE[PROMOTABLE.index(source_stage) + 1 :]:
+        if stage in stages_with_apps:
+            return stage
+    return None
+
+
+def promote(
+    client: HerokuClient,
+    pipeline_id: str,
+    source_app_id: str,
+    target_app_ids: list[str],
+    *,
+    source_name: str | None = None,
+    target_names: list[str] | None = None,
+) -> Promotion:
+    """POST one promotion: the source app's current slug goes to every target (one write, one confirm)."""
+    if not target_app_ids:
+        raise UsageError("nothing to promote to: no target apps")
+    body = {
+        "pipeline": {"id": pipeline_id},
+        "source": {"app": {"id": source_app_id}},
+        "targets": [{"app": {"id": t}} for t in target_app_ids],
+    }
+    targets = ", ".join(target_names or target_app_ids)
+    return Promotion.from_api(
+        client.json(
+            "POST",
+            "/pipeline-promotions",
+            body=body,
+            action="pipeline_promotions_create",
+            app=targets,
+            description=f"promote {source_name or source_app_id}'s current slug to {targets}",
+        )
+    )
+
+
+def promotion_info(client: HerokuClient, promotion_id: str) -> Promotion:
+    return Promotion.from_api(
+        client.get(f"/pipeline-promotions/{seg(promotion_id)}", action="pipeline_promotions_info")
+    )
+
+
+def promotion_targets(client: HerokuClient, promotion_id: str) -> list[PromotionTarget]:
+    items = client.paginate(
+        f"/pipeline-promotions/{seg(promotion_id)}/promotion-targets",
+        action="pipeline_promotion_targets_list",
+    )
+    return [PromotionTarget.from_api(t) for t in items]
+
+
+def wait_for_promotion(
+    client: HerokuClient,
+    promotion_id: str,
+    *,
+    timeout: float = 300.0,
+    interval: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+    on_poll: Callable[[list[PromotionTarget]], None] | None = None,
+) -> list[PromotionTarget]:
+    """Poll the targets until none is pending; raise HkctlError after `timeout` seconds.
+
+    A small loop of its own (workflows/wait.py is the general one); clock and sleep are injected.
+    """
+    deadline = monotonic() + timeout
+    delay = interval
+    while True:
+        targets = promotion_targets(client, promotion_id)
+        if on_poll:
+            on_poll(targets)
+        if targets and all(t.status != "pending" for t in targets):
+            return targets
+        if monotonic() >= deadline:
+            raise HkctlError(f"promotion {promotion_id} still pending after {timeout:.0f}s")
+        sleep(delay)
+        delay = min(delay * 1.5, 10.0)
+
+
+# ---------------------------------------------------------------- a promotion, planned and followed
+@dataclass(frozen=True)
+class PromotionPlan:
+    """Who promotes to whom, resolved from the pipeline's couplings (names for people, ids for the API)."""
+
+    pipeline: Pipeline
+    source_id: str
+    source_name: str
+    source_stage: str
+    targets: dict[str, str]  # app id -> app name
+
+
+def app_names(client: HerokuClient, app_ids: list[str]) -> dict[str, str]:
+    from hkctl.resources import apps
+
+    return {i: apps.info(client, i).name for i in app_ids}
+
+
+def plan_promotion(
+    client: HerokuClient, pipeline: str, *, source: str | None = None, targets: list[str] | None = None
+) -> PromotionPlan:
+    """Resolve source and targets: default source is the single staging app, default targets the next stage."""
+    p = info(client, pipeline)
+    rows = couplings(client, p.id)
+    names = app_names(client, [c.app_id for c in rows])
+    by_name = {names[c.app_id]: c for c in rows}
+    by_id = {c.app_id: c for c in rows}
+
+    def coupling_named(app: str) -> Coupling:
+        c = by_name.get(app) or by_id.get(app)
+        if c is None:
+            raise UsageError(f"{app} is not in pipeline {p.name}")
+        return c
+
+    if source:
+        src = coupling_named(source)
+    else:
+        staging = [c for c in rows if c.stage == "staging"]
+        if len(staging) != 1:
+            raise UsageError(
+                f"pipeline {p.name} has {len(staging)} staging apps: name the source with --from APP"
+            )
+        src = staging[0]
+    if targets:
+        chosen = [coupling_named(t) for t in targets]
+    else:
+        stage = next_stage({c.stage for c in rows}, src.stage)
+        if stage is None:
+            raise UsageError(
+                f"nothing downstream of {names[src.app_id]} ({src.stage}): name targets with --to APP"
+            )
+        chosen = [c for c in rows if c.stage == stage]
+    if any(c.app_id == src.app_id for c in chosen):
+        raise UsageError("an app cannot be promoted to itself")
+    return PromotionPlan(
+        pipeline=p,
+        source_id=src.app_id,
+        source_name=names[src.app_id],
+        source_stage=src.stage,
+        targets={c.app_id: names[c.app_id] for c in chosen},
+    )
+
+
+def run_promotion(
+    client: HerokuClient,
+    plan: PromotionPlan,
+    *,
+    timeout: float = 300.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[Promotion, list[PromotionTarget]]:
+    """Promote as planned and follow the targets to succeeded/failed."""
+    promotion = promote(
+        client,
+        plan.pipeline.id,
+        plan.source_id,
+        list(plan.targets),
+        source_name=plan.source_name,
+        target_names=list(plan.targets.values()),
+    )
+    return promotion, wait_for_promotion(client, promotion.id, timeout=timeout, sleep=sleep)
