@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 ACCEPT = "application/vnd.heroku+json; version=3"
 MAX_REDIRECTS = 5
+_PLAIN_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def _httpx() -> Any:
@@ -229,7 +231,7 @@ class HerokuClient:
             hdrs.update(headers)
         content = None if body is None else json.dumps(body).encode()
         try:
-            response = self._send(method, url, hdrs, content, action, params)
+            response = self._send(method, url, hdrs, content, action, params, app=app)
         except HkctlError as exc:
             if planned is not None and self.on_write_done:
                 self.on_write_done(planned, None, str(exc))
@@ -292,6 +294,8 @@ class HerokuClient:
         content: bytes | None,
         action: Action,
         params: dict[str, str] | None,
+        *,
+        app: str | None = None,
     ) -> Response:
         httpx = _httpx()
 
@@ -322,7 +326,7 @@ class HerokuClient:
                     continue
                 if sent and not idempotent:
                     raise OutcomeUnknown(
-                        self._unknown_outcome(method, url, action, type(exc).__name__)
+                        self._unknown_outcome(method, url, action, type(exc).__name__, app=app)
                     ) from exc
                 raise TransportError(
                     f"{method} {redact_url(url)} failed after {attempt + 1} attempt(s): {type(exc).__name__}: {exc}"
@@ -354,7 +358,9 @@ class HerokuClient:
                 attempt += 1
                 continue
             if action.is_write and not idempotent and resp.status in retry.RETRYABLE_STATUSES - {429}:
-                raise OutcomeUnknown(self._unknown_outcome(method, url, action, f"HTTP {resp.status}", resp))
+                raise OutcomeUnknown(
+                    self._unknown_outcome(method, url, action, f"HTTP {resp.status}", resp, app=app)
+                )
             raise self._api_error(method, url, resp, time.monotonic() - started)
 
     def _send_following(
@@ -414,7 +420,7 @@ class HerokuClient:
         return cls(
             status=resp.status,
             id=body.get("id"),
-            api_message=self.redact(message.strip()) + tries,
+            api_message=self.redact(" ".join(message.split())) + tries,  # one line, whatever the API sent
             request_id=resp.request_id,
             method=method,
             url=redact_url(url),
@@ -422,13 +428,26 @@ class HerokuClient:
         )
 
     def _unknown_outcome(
-        self, method: str, url: str, action: Action, cause: str, resp: Response | None = None
+        self,
+        method: str,
+        url: str,
+        action: Action,
+        cause: str,
+        resp: Response | None = None,
+        *,
+        app: str | None = None,
     ) -> str:
         rid = f" [Request-Id: {resp.request_id}]" if resp and resp.request_id else ""
+        known_app = app and _PLAIN_WORD.match(app)  # only echo a name that is safe to paste into a shell
+        check = (
+            f"`hkctl apps info -a {app}` and `hkctl releases list -a {app}`"
+            if known_app
+            else "`hkctl apps list`"
+        )
         return (
             f"outcome unknown: {method} {redact_url(url)} ({action.description}) got {cause}{rid} after it was "
-            "sent; it was not retried because it may already have been processed. Check the current state "
-            "(e.g. `hkctl apps list`, `hkctl releases list -a APP`) before trying again."
+            "sent; it was not retried because it may already have been processed. "
+            f"Check the current state with {check} before trying again."
         )
 
     # ----------------------------------------------------------------- URLs handed back by the API
