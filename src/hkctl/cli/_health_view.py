@@ -1,0 +1,138 @@
+"""Text views of the health dashboard: one app as labelled lines, a pipeline as stages side by side."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hkctl.workflows.health import AppHealth
+
+
+def _short(text: Any, n: int = 50) -> str:
+    s = "" if text is None else str(text)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def app_line(h: AppHealth) -> str:
+    i = h.info
+    region = (i.get("region") or {}).get("name") or "?"
+    stack = (i.get("stack") or {}).get("name") or "?"
+    return f"region {region} · stack {stack} · maintenance {'ON' if i.get('maintenance') else 'off'}"
+
+
+def formation_line(h: AppHealth) -> str:
+    if not h.formation:
+        return "(no process types)"
+    return ", ".join(f"{f.get('type')} {f.get('quantity')}× {f.get('size')}" for f in h.formation)
+
+
+def dynos_line(h: AppHealth) -> str:
+    if not h.dynos:
+        return "(none running)"
+    parts = []
+    for d in sorted(h.dynos, key=lambda d: str(d.get("name"))):
+        version = (d.get("release") or {}).get("version")
+        parts.append(f"{d.get('name')} {d.get('state')}" + (f" (v{version})" if version else ""))
+    return ", ".join(parts)
+
+
+def release_line(r: dict[str, Any] | None) -> str:
+    if not r:
+        return "(no releases)"
+    flag = " ⚠ FAILED" if r.get("status") == "failed" else ""
+    who = (r.get("user") or {}).get("email") or ""
+    return f"v{r.get('version')} {r.get('status')}{flag} — {_short(r.get('description'))} ({r.get('created_at')}{', ' + who if who else ''})"
+
+
+def addons_line(h: AppHealth) -> str:
+    if not h.addons:
+        return "(none)"
+    return ", ".join(
+        f"{(a.get('plan') or {}).get('name') or a.get('name')} [{a.get('state')}]" for a in h.addons
+    )
+
+
+def domains_line(h: AppHealth) -> str:
+    if not h.domains:
+        return "(none)"
+    return ", ".join(f"{d.get('hostname')} ({d.get('kind')}) — {d.get('status')}" for d in h.domains)
+
+
+def router_line(h: AppHealth) -> str:
+    if h.logs is None:
+        return "(no log session)"
+    lg = h.logs
+    codes = ", ".join(f"{c}×{n}" for c, n in sorted(lg.codes.items())) or "none"
+    return f"{lg.requests} requests, {lg.server_errors} 5xx ({lg.error_rate:.1%}), codes: {codes} — last {lg.lines} lines"
+
+
+def verdict(h: AppHealth) -> str:
+    return "HEALTHY" if h.healthy else "UNHEALTHY"
+
+
+def render_app(h: AppHealth) -> str:
+    head = f"== {h.app}" + (f" ({h.stage})" if h.stage else "") + f" == {verdict(h)}"
+    rows = [
+        ("App", app_line(h)),
+        ("Formation", formation_line(h)),
+        ("Dynos", dynos_line(h)),
+        ("Release", release_line(h.latest_release)),
+    ]
+    lines = [head] + [f"{k:<10} {v}" for k, v in rows]
+    for r in h.releases[1:]:
+        lines.append(f"{'':<10} {release_line(r)}")
+    lines += [
+        f"{'Add-ons':<10} {addons_line(h)}",
+        f"{'Domains':<10} {domains_line(h)}",
+        f"{'Router':<10} {router_line(h)}",
+    ]
+    lines += reasons(h)
+    return "\n".join(lines)
+
+
+def reasons(h: AppHealth) -> list[str]:
+    out = [f"  ✗ {p}" for p in h.problems]
+    out += [f"  ! {w}" for w in h.warnings]
+    return out
+
+
+def render_side_by_side(pipeline: str, results: list[AppHealth]) -> str:
+    """One column per stage app, one row per section."""
+    cols = [f"{h.stage}: {h.app}" for h in results]
+    rows: list[tuple[str, list[str]]] = [
+        ("verdict", [verdict(h) for h in results]),
+        ("maintenance", ["ON" if h.info.get("maintenance") else "off" for h in results]),
+        ("formation", [formation_line(h) for h in results]),
+        ("dynos", [dynos_line(h) for h in results]),
+        (
+            "release",
+            [(f"v{r.get('version')} {r.get('status')}" if (r := h.latest_release) else "-") for h in results],
+        ),
+        ("add-ons", [addons_line(h) for h in results]),
+        ("domains", [str(len(h.domains)) + " domain(s)" for h in results]),
+        (
+            "router",
+            [(f"{h.logs.requests} req, {h.logs.error_rate:.1%} 5xx" if h.logs else "-") for h in results],
+        ),
+        (
+            "codes",
+            [
+                (", ".join(f"{c}×{n}" for c, n in sorted(h.logs.codes.items())) or "none") if h.logs else "-"
+                for h in results
+            ],
+        ),
+    ]
+    width = [max(len(c), *(len(_short(r[1][i], 40)) for r in rows)) for i, c in enumerate(cols)]
+    label = max(len(r[0]) for r in rows)
+    out = [f"== pipeline {pipeline} =="]
+    out.append(" " * (label + 2) + "  ".join(c.ljust(w) for c, w in zip(cols, width, strict=True)))
+    for name, cells in rows:
+        out.append(
+            f"{name:<{label}}  "
+            + "  ".join(_short(c, 40).ljust(w) for c, w in zip(cells, width, strict=True))
+        )
+    for h in results:
+        if h.problems or h.warnings:
+            out.append(f"{h.stage}: {h.app}")
+            out += reasons(h)
+    return "\n".join(line.rstrip() for line in out)

@@ -1,0 +1,93 @@
+"""hkctl health: the dashboard of spec §15 in one concurrent round, with an exit status (0 healthy, 1 not)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hkctl.cli._common import Env, json_option, pass_env
+
+
+@click.command("health")
+@click.argument("app_arg", metavar="[APP]", required=False)
+@click.option("-a", "--app", default=None, envvar="HEROKU_APP", metavar="APP", help="App name or id.")
+@click.option("--pipeline", "-p", default=None, metavar="P", help="Every stage of pipeline P, side by side.")
+@json_option
+@click.option("--watch", is_flag=True, help="Refresh until interrupted (Ctrl-C).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    default=10.0,
+    show_default=True,
+    help="Seconds between refreshes with --watch.",
+)
+@click.option("--count", type=click.IntRange(min=1), default=None, hidden=True)
+@pass_env
+def cli(
+    env: Env,
+    app_arg: str | None,
+    app: str | None,
+    pipeline: str | None,
+    as_json: bool,
+    watch: bool,
+    interval: float,
+    count: int | None,
+) -> None:
+    """Health of an app (or every app of a pipeline): app, formation, dynos, releases, add-ons,
+    domains and the router's recent 5xx rate and H/R codes.
+
+    Exit status 0 when healthy, 1 when a check fails (crashed dynos, failed latest release, add-on
+    not provisioned, H10/H12/R14/R15 in the recent log, maintenance on); the reasons are listed.
+    """
+    from hkctl.errors import UsageError
+    from hkctl.render.output import emit_json, say
+    from hkctl.workflows import health
+
+    target = app_arg or app
+    if bool(target) == bool(pipeline):
+        raise UsageError("name an app (APP or -a APP) or a pipeline (--pipeline P), not both")
+    client = env.client()
+    title: dict[str, str] = {}
+
+    def run() -> list[health.AppHealth]:
+        if pipeline:
+            p, results = health.check_pipeline(client, pipeline)
+            title["pipeline"] = p.name
+            return results
+        return [health.check_app(client, str(target))]
+
+    def show(results: list[health.AppHealth]) -> None:
+        from hkctl.cli import _health_view as view
+
+        remaining = client.ratelimit.remaining
+        if as_json:
+            doc: dict[str, object] = (
+                {
+                    "pipeline": title.get("pipeline"),
+                    "healthy": all(h.healthy for h in results),
+                    "stages": [h.to_json() for h in results],
+                }
+                if pipeline
+                else results[0].to_json()
+            )
+            doc["rate_limit_remaining"] = remaining
+            emit_json(doc)
+            return
+        if watch and sys.stdout.isatty():
+            click.clear()
+        text = (
+            view.render_side_by_side(title.get("pipeline", str(pipeline)), results)
+            if pipeline
+            else view.render_app(results[0])
+        )
+        click.echo(text)
+        say(f"rate limit: {remaining if remaining is not None else '?'} requests left of 4500")
+
+    if watch:
+        results = health.watch(run, show, interval=interval, count=count)
+    else:
+        results = run()
+        show(results)
+    if not all(h.healthy for h in results):
+        raise click.exceptions.Exit(1)

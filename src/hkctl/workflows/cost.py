@@ -1,0 +1,158 @@
+"""Monthly cost estimate of an app or a pipeline: formation × dyno list price + add-on plan prices.
+
+Prices come from `prices.py` (facts.md §11, dated) for dynos and from the API for add-ons (the
+add-on's `billed_price`, else its plan's `price` in the add-on catalogue). Anything without a
+known price is listed under `unknown`, never guessed; the total then is a lower bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hkctl.workflows.prices import ECO_POOL_MONTHLY, PRICES_AS_OF, PRICES_SOURCE, dyno_price
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
+
+HOURS_PER_MONTH = 720  # Heroku bills to the second; the list price is 24 × 30 days
+
+
+@dataclass(frozen=True)
+class CostLine:
+    kind: str  # "dyno" | "addon" | "eco-pool"
+    name: str  # process type or add-on name
+    what: str  # size or plan
+    quantity: int
+    unit_monthly: float | None
+    monthly: float | None
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "what": self.what,
+            "quantity": self.quantity,
+            "unit_monthly": self.unit_monthly,
+            "monthly": self.monthly,
+            **({"note": self.note} if self.note else {}),
+        }
+
+
+@dataclass
+class CostReport:
+    app: str
+    lines: list[CostLine] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        return round(sum(line.monthly or 0.0 for line in self.lines), 2)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "app": self.app,
+            "monthly_total": self.total,
+            "currency": "USD",
+            "complete": not self.unknown,
+            "lines": [line.to_json() for line in self.lines],
+            "unknown": list(self.unknown),
+            "prices_as_of": PRICES_AS_OF,
+            "prices_source": PRICES_SOURCE,
+        }
+
+
+def plan_monthly(price: Mapping[str, Any] | None) -> float | None:
+    """Dollars per month from an API price object {cents, unit, contract}; None when not knowable."""
+    if not isinstance(price, Mapping) or price.get("cents") is None:
+        return None
+    if price.get("contract"):
+        return None  # negotiated outside the list price
+    unit = str(price.get("unit") or "month").lower()
+    cents = float(price["cents"])
+    if unit == "month":
+        return cents / 100
+    if unit == "hour":
+        return cents * HOURS_PER_MONTH / 100
+    return None
+
+
+def estimate(
+    app: str,
+    formation: Iterable[Mapping[str, Any]],
+    addons: Iterable[Mapping[str, Any]],
+    plan_prices: Mapping[str, Mapping[str, Any] | None] | None = None,
+) -> CostReport:
+    """The estimate from raw API records (formation items, add-ons, plan name → price)."""
+    report = CostReport(app)
+    eco = False
+    for f in sorted(formation, key=lambda x: str(x.get("type"))):
+        qty = int(f.get("quantity") or 0)
+        size = str(f.get("size") or f.get("dyno_size", {}).get("name") or "")
+        unit = dyno_price(size)
+        if unit is None:
+            report.unknown.append(f"dyno size {size!r} ({f.get('type')}×{qty})")
+            report.lines.append(CostLine("dyno", str(f.get("type")), size, qty, None, None, "unknown size"))
+            continue
+        if size.lower() == "eco" and qty:
+            eco = True
+        report.lines.append(CostLine("dyno", str(f.get("type")), size, qty, unit, round(unit * qty, 2)))
+    if eco:
+        report.lines.append(
+            CostLine(
+                "eco-pool",
+                "eco dyno hours",
+                "1,000 h pool",
+                1,
+                ECO_POOL_MONTHLY,
+                ECO_POOL_MONTHLY,
+                "shared by every eco dyno of the account",
+            )
+        )
+    prices = plan_prices or {}
+    for a in addons:
+        plan = str((a.get("plan") or {}).get("name") or "")
+        name = str(a.get("name") or plan)
+        monthly = plan_monthly(a.get("billed_price"))
+        if monthly is None:
+            monthly = plan_monthly(prices.get(plan))
+        if monthly is None:
+            report.unknown.append(f"add-on plan {plan!r} ({name})")
+            report.lines.append(CostLine("addon", name, plan, 1, None, None, "price unknown"))
+            continue
+        report.lines.append(CostLine("addon", name, plan, 1, monthly, monthly))
+    return report
+
+
+def for_app(client: HerokuClient, app: str) -> CostReport:
+    """Read formation and add-ons (concurrently) and price them."""
+    from hkctl.resources import addons as addons_res
+    from hkctl.resources import formation as formation_res
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        f_formation = pool.submit(lambda: [f.to_json() for f in formation_res.list_(client, app)])
+        f_addons = pool.submit(lambda: [a.to_json() for a in addons_res.list_(client, app)])
+        formation, addons = f_formation.result(), f_addons.result()
+    return estimate(app, formation, addons, _catalogue_prices(client, addons))
+
+
+def _catalogue_prices(client: HerokuClient, addons: list[dict[str, Any]]) -> dict[str, Any]:
+    """Plan prices from the add-on catalogue for add-ons that carry no billed price."""
+    from hkctl.resources import addons as addons_res
+
+    services = sorted(
+        {
+            str((a.get("addon_service") or {}).get("name"))
+            for a in addons
+            if plan_monthly(a.get("billed_price")) is None and (a.get("addon_service") or {}).get("name")
+        }
+    )
+    prices: dict[str, Any] = {}
+    for service in services:
+        for plan in addons_res.plans(client, service):
+            raw = plan.to_json() if hasattr(plan, "to_json") else dict(plan)
+            prices[str(raw.get("name"))] = raw.get("price")
+    return prices

@@ -1,0 +1,329 @@
+"""Health dashboard of an app or a pipeline: every read at once, then the checks that decide exit 0 or 1.
+
+The spec's health.sh makes six requests one after another; here the reads (app, formation, dynos,
+releases, add-ons, domains, a short log session) run concurrently on a bounded thread pool over the
+same client (httpx.Client is safe to share between threads), so the dashboard costs about one round
+trip. The checks are pure functions over the answers, so tests can feed them any state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hkctl.errors import HkctlError
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
+
+MAX_WORKERS = 8
+RECENT_RELEASES = 5
+LOG_LINES = 500
+#: Codes that fail the check: the app is down, requests time out, or dynos run out of memory.
+FAILING_CODES = ("H10", "H12", "R14", "R15")
+STAGE_ORDER = ("test", "review", "development", "staging", "production")
+
+
+@dataclass
+class LogSummary:
+    """What a short log session says about the router and the dynos."""
+
+    lines: int = 0
+    requests: int = 0
+    server_errors: int = 0
+    codes: Counter[str] = field(default_factory=Counter)
+    first: str | None = None
+    last: str | None = None
+
+    @property
+    def error_rate(self) -> float:
+        return self.server_errors / self.requests if self.requests else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lines": self.lines,
+            "requests": self.requests,
+            "5xx": self.server_errors,
+            "5xx_rate": round(self.error_rate, 4),
+            "codes": dict(sorted(self.codes.items())),
+            "from": self.first,
+            "to": self.last,
+        }
+
+
+def summarize_logs(lines: Iterable[str], *, since: str | None = None) -> LogSummary:
+    """Count router requests, 5xx answers and H/R/L codes (only lines at or after `since`, ISO time)."""
+    from hkctl.logs.parse import parse_line
+
+    out = LogSummary()
+    for line in lines:
+        rec = parse_line(line)
+        if since and rec.timestamp and rec.timestamp < since:
+            continue
+        out.lines += 1
+        if rec.timestamp:
+            out.first = out.first or rec.timestamp
+            out.last = rec.timestamp
+        if rec.router is not None:
+            out.requests += 1
+            status = rec.router.get("status")
+            if isinstance(status, int) and status >= 500:
+                out.server_errors += 1
+        if rec.code:
+            out.codes[rec.code] += 1
+    return out
+
+
+@dataclass
+class AppHealth:
+    """Everything the dashboard shows for one app, and the verdict."""
+
+    app: str
+    stage: str | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+    formation: list[dict[str, Any]] = field(default_factory=list)
+    dynos: list[dict[str, Any]] = field(default_factory=list)
+    releases: list[dict[str, Any]] = field(default_factory=list)
+    addons: list[dict[str, Any]] = field(default_factory=list)
+    domains: list[dict[str, Any]] = field(default_factory=list)
+    logs: LogSummary | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    @property
+    def latest_release(self) -> dict[str, Any] | None:
+        return self.releases[0] if self.releases else None
+
+    def to_json(self) -> dict[str, Any]:
+        info = self.info
+        out: dict[str, Any] = {
+            "app": self.app,
+            "healthy": self.healthy,
+            "problems": list(self.problems),
+            "warnings": list(self.warnings),
+            "info": {
+                "name": info.get("name", self.app),
+                "region": (info.get("region") or {}).get("name"),
+                "stack": (info.get("stack") or {}).get("name"),
+                "maintenance": info.get("maintenance"),
+                "updated_at": info.get("updated_at"),
+            },
+            "formation": self.formation,
+            "dynos": self.dynos,
+            "latest_release": self.latest_release,
+            "releases": self.releases,
+            "addons": self.addons,
+            "domains": self.domains,
+            "router": self.logs.to_json() if self.logs else None,
+        }
+        if self.stage:
+            out = {"stage": self.stage, **out}
+        if self.errors:
+            out["errors"] = dict(self.errors)
+        return out
+
+
+# ---------------------------------------------------------------------------- reads
+def _records(items: Iterable[Any]) -> list[dict[str, Any]]:
+    return [i.to_json() if hasattr(i, "to_json") else dict(i) for i in items]
+
+
+def _app(client: HerokuClient, app: str) -> Any:
+    from hkctl.resources import apps
+
+    return apps.info(client, app).to_json()
+
+
+def _formation(client: HerokuClient, app: str) -> Any:
+    from hkctl.resources import formation
+
+    return _records(formation.list_(client, app))
+
+
+def _dynos(client: HerokuClient, app: str) -> Any:
+    from hkctl.resources import dynos
+
+    return _records(dynos.list_(client, app))
+
+
+def _releases(client: HerokuClient, app: str) -> Any:
+    from hkctl.resources import releases
+
+    return _records(releases.list_(client, app, limit=RECENT_RELEASES))
+
+
+def _addons(client: HerokuClient, app: str) -> Any:
+    from hkctl.resources import addons
+
+    return _records(addons.list_(client, app))
+
+
+def _domains(client: HerokuClient, app: str) -> Any:
+    from hkctl.resources import domains
+
+    return _records(domains.list_(client, app))
+
+
+def _logs(client: HerokuClient, app: str) -> Any:
+    from hkctl.resources import log_sessions
+
+    return summarize_logs(log_sessions.read(client, app, lines=LOG_LINES))
+
+
+FETCHERS: dict[str, Callable[[HerokuClient, str], Any]] = {
+    "info": _app,
+    "formation": _formation,
+    "dynos": _dynos,
+    "releases": _releases,
+    "addons": _addons,
+    "domains": _domains,
+    "logs": _logs,
+}
+
+
+def prime(client: HerokuClient) -> None:
+    """Build the HTTP client and read the token once, before threads share them."""
+    _ = client.token
+    _ = client.http
+
+
+def gather(
+    client: HerokuClient,
+    apps: Sequence[tuple[str, str | None]],
+    *,
+    sections: Iterable[str] = tuple(FETCHERS),
+    max_workers: int = MAX_WORKERS,
+) -> list[AppHealth]:
+    """Read every section of every (app, stage) concurrently; a failed section is recorded, not fatal."""
+    prime(client)
+    results = [AppHealth(app, stage) for app, stage in apps]
+    futures: list[tuple[AppHealth, str, Future[Any]]] = []
+    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="health") as pool:
+        for h in results:
+            for name in sections:
+                futures.append((h, name, pool.submit(FETCHERS[name], client, h.app)))
+        for h, name, fut in futures:
+            try:
+                setattr(h, name, fut.result())
+            except HkctlError as exc:
+                if name == "info":
+                    raise  # no such app, no access: nothing else to show
+                h.errors[name] = str(exc)
+            except ImportError as exc:  # a resource family this build does not have
+                h.errors[name] = f"not available: {exc}"
+    for h in results:
+        evaluate(h)
+    return results
+
+
+def check_app(client: HerokuClient, app: str, **kw: Any) -> AppHealth:
+    """Health of one app."""
+    return gather(client, [(app, None)], **kw)[0]
+
+
+def check_pipeline(client: HerokuClient, pipeline: str, **kw: Any) -> tuple[Any, list[AppHealth]]:
+    """Health of every app of a pipeline, ordered by stage (staging before production).
+
+    Apps are addressed by id (the couplings carry ids, and /apps/{id} accepts one), so the stage
+    apps cost no extra name look-ups: pipeline, couplings, then one concurrent round.
+    """
+    from hkctl.resources import pipelines
+
+    p = pipelines.info(client, pipeline)
+    couplings = pipelines.couplings(client, p.id)
+    apps = sorted(
+        ((c.app_id, c.stage) for c in couplings),
+        key=lambda a: STAGE_ORDER.index(a[1]) if a[1] in STAGE_ORDER else 99,
+    )
+    results = gather(client, apps, **kw)
+    for h in results:
+        h.app = str(h.info.get("name") or h.app)
+    results.sort(key=lambda h: (STAGE_ORDER.index(h.stage) if h.stage in STAGE_ORDER else 99, h.app))
+    return p, results
+
+
+# ---------------------------------------------------------------------------- checks
+def evaluate(h: AppHealth) -> None:
+    """Fill `problems` (fail the check) and `warnings` from what was read."""
+    h.problems.clear()
+    h.warnings.clear()
+    if h.info.get("maintenance"):
+        h.problems.append("maintenance mode is on")
+    crashed = [d.get("name") for d in h.dynos if d.get("state") == "crashed"]
+    if crashed:
+        h.problems.append(f"crashed dynos: {', '.join(str(c) for c in crashed)}")
+    wanted = {str(f.get("type")): int(f.get("quantity") or 0) for f in h.formation}
+    if "dynos" not in h.errors and h.formation:
+        for ptype, qty in sorted(wanted.items()):
+            up = sum(1 for d in h.dynos if d.get("type") == ptype and d.get("state") == "up")
+            if (
+                qty
+                and up < qty
+                and not any(d.get("type") == ptype and d.get("state") == "crashed" for d in h.dynos)
+            ):
+                h.warnings.append(f"{ptype}: {up} of {qty} dynos up")
+        if wanted.get("web") == 0:
+            h.warnings.append("web is scaled to 0 (requests get H14)")
+    latest = h.latest_release
+    if latest:
+        status = latest.get("status")
+        if status == "failed":
+            h.problems.append(f"latest release v{latest.get('version')} failed: {latest.get('description')}")
+        elif status == "pending":
+            h.warnings.append(f"latest release v{latest.get('version')} is still pending")
+    for a in h.addons:
+        if a.get("state") != "provisioned":
+            name = a.get("name") or (a.get("plan") or {}).get("name")
+            h.problems.append(f"add-on {name} is {a.get('state')}, not provisioned")
+    for d in h.domains:
+        status = d.get("status")
+        if d.get("kind") == "custom" and status not in (None, "succeeded", "ok"):
+            h.warnings.append(f"domain {d.get('hostname')} is {status}")
+    if h.logs:
+        seen = [c for c in FAILING_CODES if h.logs.codes.get(c)]
+        if seen:
+            counts = ", ".join(f"{c}×{h.logs.codes[c]}" for c in seen)
+            h.problems.append(f"error codes in the recent log: {counts}")
+        others = sorted(c for c in h.logs.codes if c not in FAILING_CODES and c[:1] in "HR")
+        if others:
+            h.warnings.append(
+                "other codes in the recent log: " + ", ".join(f"{c}×{h.logs.codes[c]}" for c in others)
+            )
+        if h.logs.requests and h.logs.error_rate >= 0.05:
+            h.warnings.append(
+                f"router 5xx rate {h.logs.error_rate:.1%} ({h.logs.server_errors} of {h.logs.requests})"
+            )
+    for name, err in h.errors.items():
+        h.warnings.append(f"could not read {name}: {err}")
+
+
+def watch(
+    run: Callable[[], list[AppHealth]],
+    show: Callable[[list[AppHealth]], None],
+    *,
+    interval: float,
+    count: int | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[AppHealth]:
+    """Re-run the dashboard every `interval` seconds (until interrupted, or `count` times)."""
+    n = 0
+    last: list[AppHealth] = []
+    try:
+        while count is None or n < count:
+            last = run()
+            show(last)
+            n += 1
+            if count is None or n < count:
+                sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    return last
