@@ -60,3 +60,35 @@ def serve_cmd(
         err=True,
     )
     uvicorn.run(create_app(sb), host="127.0.0.1", port=port, log_level="warning")
+
+
+@cli.command("coverage")
+@click.option(
+    "--output",
+    "-o",
+    default="docs/coverage.md",
+    show_default=True,
+    help="Where to write the table ('-' for stdout).",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file is not current.")
+def coverage_cmd(output: str, check: bool) -> None:
+    """Generate the coverage table: every official schema link, served? used by hkctl? tested?"""
+    from pathlib import Path
+
+    from hkctl.sandbox.coverage import generate
+
+    text = generate()
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    path = Path(output)
+    if check:
+        current = path.read_text() if path.exists() else ""
+        if current != text:
+            click.echo(f"{output} is stale: run `hkctl sandbox coverage`", err=True)
+            raise click.exceptions.Exit(1)
+        click.echo(f"{output} is current", err=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    click.echo(f"wrote {output}", err=True)
