@@ -199,7 +199,7 @@ def call(
 
     from hkctl.sandbox.app import create_app
 
-    app = create_app(sb)
+    app: Any = create_app(sb)
     raw = json.dumps(body).encode() if body is not None else b""
     hdrs = {**headers, "content-type": "application/json"} if raw else dict(headers)
     path_only, _, query = path.partition("?")
