@@ -1,0 +1,19 @@
+"""hkctl mcp: serve the tool table over stdio to an MCP client (an agent), behind the same guard."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("mcp")
+def cli() -> None:
+    """Run an MCP server on stdin/stdout for agents (Claude, Cursor, ...).
+
+    Same guard as the CLI: HEROKU_PERMISSION=readonly (default) refuses every write tool; with
+    full, each write is shown to the person and confirmed through the client (elicitation), or
+    refused when the client cannot ask, unless HEROKU_NONINTERACTIVE_WRITES=i-accept-the-risk.
+    Destructive tools also need confirm=<app name>. Idle, it uses no CPU.
+    """
+    from hkctl.mcp.server import main
+
+    main()
