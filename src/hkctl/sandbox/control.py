@@ -86,3 +86,14 @@ def rate_limit_set(ctx: Ctx) -> Any:
         raise ApiFault(404, "not_found", "unknown token")
     ctx.sandbox.ratelimits.set(token["id"], int(body.get("remaining", 0)), ctx.now())
     return {"remaining": int(body.get("remaining", 0))}
+
+
+@route("GET", "/__sandbox__/redirect")
+def redirect(ctx: Ctx) -> Any:
+    """302 to `?to=URL`: lets tests check that the client never follows a redirect off the allowlist."""
+    from starlette.responses import Response
+
+    target = ctx.query.get("to", "")
+    if not target:
+        raise ApiFault(422, "invalid_params", "give ?to=URL")
+    return Response(status_code=302, headers={"Location": target})

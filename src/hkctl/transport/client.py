@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 ACCEPT = "application/vnd.heroku+json; version=3"
 MAX_REDIRECTS = 5
+_REDIRECTS = (301, 302, 303, 307, 308)
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -375,11 +376,17 @@ class HerokuClient:
         for _ in range(MAX_REDIRECTS + 1):
             self.sent.append((method, url))
             raw = self.http.request(method, url, headers=headers, content=content, params=params)
-            if raw.status_code not in (301, 302, 303, 307, 308) or "location" not in raw.headers:
+            if raw.status_code not in _REDIRECTS or "location" not in raw.headers:
                 return raw
             target = str(raw.url.join(raw.headers["location"]))
-            if urlsplit(target).netloc != urlsplit(url).netloc:
-                self.allowlist.check(target)  # raises for any other host unless it is an API host
+            here, there = urlsplit(url), urlsplit(target)
+            if (there.scheme, there.netloc) != (here.scheme, here.netloc):
+                # Never to another host (nor http<->https): off-list hosts are named, others refused.
+                self.allowlist.check(target)
+                raise TransportError(
+                    f"refused to follow a redirect from {redact_url(url)} to {redact_url(target)}: "
+                    "redirects to another host are never followed"
+                )
             url = target
             params = None
         return raw
@@ -451,6 +458,15 @@ class HerokuClient:
         )
 
     # ----------------------------------------------------------------- URLs handed back by the API
+    def _refuse_redirect(self, url: str, raw: httpx.Response) -> None:
+        """A handed-back URL is fetched as given: a redirect is never followed (off-list hosts are named)."""
+        target = str(raw.url.join(raw.headers.get("location", "")))
+        self.allowlist.check(target, follow=True)  # HostNotAllowed naming the host, when it is off the list
+        raise TransportError(
+            f"refused to follow a redirect from {redact_url(url)} to {redact_url(target)}: "
+            "URLs handed back by the API are fetched as given"
+        )
+
     @contextmanager
     def stream_lines(
         self, url: str, *, accept: str = "text/event-stream"
@@ -477,10 +493,8 @@ class HerokuClient:
                     request_id=raw.headers.get("request-id"),
                     retries=0,
                 )
-                if raw.status_code in (301, 302, 303, 307, 308):
-                    raise TransportError(
-                        f"refused to follow a redirect from {redact_url(url)} (redirects to other hosts are never followed)"
-                    )
+                if raw.status_code in _REDIRECTS:
+                    self._refuse_redirect(url, raw)
                 if raw.status_code >= 400:
                     raw.read()
                     raise TransportError(f"GET {redact_url(url)} answered {raw.status_code}")
@@ -508,6 +522,8 @@ class HerokuClient:
             request_id=raw.headers.get("request-id"),
             retries=0,
         )
+        if raw.status_code in _REDIRECTS:
+            self._refuse_redirect(url, raw)
         if raw.status_code >= 300:
             raise TransportError(f"upload to {redact_url(url)} answered {raw.status_code}")
 
@@ -528,6 +544,8 @@ class HerokuClient:
         size = 0
         try:
             with self.http.stream("GET", url) as raw:
+                if raw.status_code in _REDIRECTS:
+                    self._refuse_redirect(url, raw)
                 if raw.status_code >= 300:
                     raise TransportError(f"download {redact_url(url)} answered {raw.status_code}")
                 with tmp.open("wb") as fh:
