@@ -78,6 +78,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("apps_create", "POST", "/apps", WRITE, "create an app"),
     _a("apps_update", "PATCH", "/apps/{app}", WRITE, "update an app (rename, maintenance)"),
     _a("apps_destroy", "DELETE", "/apps/{app}", DESTRUCTIVE, "destroy an app and everything in it"),
+    _a("apps_filter", "POST", "/filters/apps", READ, "list apps by id (a POST that only reads)"),
     _a("app_features_list", "GET", "/apps/{app}/features", READ, "list app features"),
     _a("app_features_info", "GET", "/apps/{app}/features/{feature}", READ, "show an app feature"),
     # config vars
