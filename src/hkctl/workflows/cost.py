@@ -127,21 +127,33 @@ def estimate(
     return report
 
 
+def _formation(client: HerokuClient, app: str) -> list[dict[str, Any]]:
+    from hkctl.resources import formation
+
+    return [f.to_json() for f in formation.list_(client, app)]
+
+
+def _addons(client: HerokuClient, app: str) -> list[dict[str, Any]]:
+    from hkctl.resources import addons
+
+    return [a.to_json() for a in addons.list_(client, app)]
+
+
 def for_app(client: HerokuClient, app: str) -> CostReport:
     """Read formation and add-ons (concurrently) and price them."""
-    from hkctl.resources import addons as addons_res
-    from hkctl.resources import formation as formation_res
+    from hkctl.workflows.health import prime
 
+    prime(client)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        f_formation = pool.submit(lambda: [f.to_json() for f in formation_res.list_(client, app)])
-        f_addons = pool.submit(lambda: [a.to_json() for a in addons_res.list_(client, app)])
+        f_formation = pool.submit(_formation, client, app)
+        f_addons = pool.submit(_addons, client, app)
         formation, addons = f_formation.result(), f_addons.result()
     return estimate(app, formation, addons, _catalogue_prices(client, addons))
 
 
 def _catalogue_prices(client: HerokuClient, addons: list[dict[str, Any]]) -> dict[str, Any]:
     """Plan prices from the add-on catalogue for add-ons that carry no billed price."""
-    from hkctl.resources import addons as addons_res
+    from hkctl.resources import addons as catalogue
 
     services = sorted(
         {
@@ -152,7 +164,7 @@ def _catalogue_prices(client: HerokuClient, addons: list[dict[str, Any]]) -> dic
     )
     prices: dict[str, Any] = {}
     for service in services:
-        for plan in addons_res.plans(client, service):
+        for plan in catalogue.plans(client, service):
             raw = plan.to_json() if hasattr(plan, "to_json") else dict(plan)
             prices[str(raw.get("name"))] = raw.get("price")
     return prices

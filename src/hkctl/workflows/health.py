@@ -158,7 +158,7 @@ def _dynos(client: HerokuClient, app: str) -> Any:
 def _releases(client: HerokuClient, app: str) -> Any:
     from hkctl.resources import releases
 
-    return _records(releases.list_(client, app, limit=RECENT_RELEASES))
+    return _records(releases.list_(client, app, max_items=RECENT_RELEASES))
 
 
 def _addons(client: HerokuClient, app: str) -> Any:

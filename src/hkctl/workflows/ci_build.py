@@ -1,0 +1,48 @@
+"""CI build (spec §18 as one call): tarball → POST /sources → upload → POST /builds → follow → outcome.
+
+The spec's GitHub Actions step polls 60 × 10 s with curl and jq; this streams the build output,
+polls with a timeout, and raises when the build fails or does not finish in time, so a CI job
+needs one line: `hkctl ci build --dir . -a APP`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hkctl.errors import HkctlError, UsageError
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
+
+DEFAULT_TIMEOUT = 600.0  # the spec's 60 polls × 10 s
+
+
+def ci_build(
+    client: HerokuClient,
+    app: str,
+    source_dir: Path,
+    *,
+    version: str | None,
+    timeout: float = DEFAULT_TIMEOUT,
+    say: Callable[[str], None],
+) -> dict[str, Any]:
+    """Build `source_dir` on `app`; return the finished build, raise HkctlError unless it succeeded."""
+    from hkctl.resources import builds
+    from hkctl.workflows.deploy import DeployOptions, source_version
+
+    if not source_dir.is_dir():
+        raise UsageError(f"--dir {source_dir}: not a directory")
+    version = version or source_version(DeployOptions(app=app, source_dir=source_dir))
+    b = builds.create_from_dir(client, app, source_dir, version=version)
+    build = b.to_json()
+    say(f"build {build.get('id')} started for {app} (version {version})")
+    for line in builds.output(client, build):
+        say(f"  │ {line}")
+    final = builds.wait(client, app, str(build["id"]), timeout=timeout).to_json()
+    status = final.get("status")
+    say(f"build status: {status}")
+    if status != "succeeded":
+        raise HkctlError(f"build {final.get('id')} on {app} {status}")
+    return dict(final)

@@ -1,0 +1,221 @@
+"""Safe deploy (spec §16, done right): checks, staging-first rule, one confirmation, build, migrate, verify.
+
+Where the spec's deploy.sh sleeps 30 s instead of waiting for the migration, never reads its exit
+status, leaves maintenance on when a step fails and runs everything one call after another, this
+waits for each step's real outcome, and on any failure stops, turns maintenance off if this run
+turned it on, puts the previous release back if a new one was made, and reports what was done,
+what was not, and how to undo the rest (`WorkflowFailed`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hkctl.errors import GuardRefused, HkctlError, UsageError
+from hkctl.workflows import deploy_checks as checks
+from hkctl.workflows.steps import StepLog
+
+if TYPE_CHECKING:
+    from hkctl.guard.policy import PlannedWrite
+    from hkctl.transport.client import HerokuClient
+
+
+@dataclass
+class DeployOptions:
+    app: str
+    source_dir: Path | None = None
+    source_url: str | None = None
+    version: str | None = None
+    migrate: str | None = None
+    maintenance: bool = False
+    backup: bool = False
+    skip_staging_check: bool = False
+    reason: str | None = None
+    build_timeout: float = 900.0
+    migrate_timeout: float = 1800.0
+    boot_timeout: float = 300.0
+    verify_window: float = 10.0
+    interval: float = 2.0
+
+    def validate(self) -> None:
+        if bool(self.source_dir) == bool(self.source_url):
+            raise UsageError("give exactly one of --dir PATH or --source-url URL")
+        if self.source_dir is not None and not self.source_dir.is_dir():
+            raise UsageError(f"--dir {self.source_dir}: not a directory")
+        if self.skip_staging_check and not (self.reason or "").strip():
+            raise UsageError('--skip-staging-check needs --reason "why" (it is logged)')
+
+
+@dataclass
+class DeployState:
+    """What the run learnt and changed; the compensations read it."""
+
+    app_id: str = ""
+    app_name: str = ""
+    production: bool = False
+    pipeline: str | None = None
+    was_maintenance: bool = False
+    prev_release: dict[str, Any] = field(default_factory=dict)
+    new_release: dict[str, Any] = field(default_factory=dict)
+    build: dict[str, Any] = field(default_factory=dict)
+    formation: list[dict[str, Any]] = field(default_factory=list)
+    database: dict[str, Any] | None = None
+    rate_limit: int | None = None
+
+
+STEPS = (
+    ("precheck", "Pre-checks: app, current release, maintenance, formation, rate limit"),
+    ("staging", "Staging before production"),
+    ("confirm", "Plan shown and confirmed"),
+    ("backup", "Postgres backup captured"),
+    ("maintenance_on", "Maintenance mode on"),
+    ("build", "Build"),
+    ("migrate", "Migration in a one-off dyno"),
+    ("restart", "Dynos restarted"),
+    ("maintenance_off", "Maintenance mode off"),
+    ("verify", "Verify: new release current, dynos up, no new H10/H12"),
+)
+
+
+def source_version(opts: DeployOptions) -> str:
+    """The version recorded on the build: --version, else a digest of the directory's files (stable)."""
+    if opts.version:
+        return opts.version
+    if opts.source_dir is None:
+        return hashlib.sha256(str(opts.source_url).encode()).hexdigest()[:12]
+    digest = hashlib.sha256()
+    root = opts.source_dir
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def deploy(
+    client: HerokuClient,
+    opts: DeployOptions,
+    *,
+    say: Callable[[str], None],
+    show_plan: Callable[[str], None] | None = None,
+) -> StepLog:
+    """Run the whole deploy; returns the step log, or raises WorkflowFailed / GuardRefused / UsageError."""
+    opts.validate()
+    version = source_version(opts)
+    log = StepLog(f"deploy {opts.app}", say=say)
+    log.plan(*STEPS)
+    st = DeployState()
+    # Reads first: nothing is changed until the plan is confirmed, so a failure here needs no undo.
+    with log.step("precheck") as step:
+        checks.precheck(client, opts, st)
+        step.detail = (
+            f"{st.app_name} on v{st.prev_release.get('version')}, maintenance "
+            f"{'on' if st.was_maintenance else 'off'}, "
+            f"{'production' if st.production else 'not production'}, rate limit {st.rate_limit}"
+        )
+    with log.step("staging") as step:
+        step.detail = staging_gate(client, opts, st, version, log)
+    want_backup = opts.backup or st.production
+    want_maintenance = (opts.maintenance or st.production) and not st.was_maintenance
+    if want_backup and st.database is None:
+        if opts.backup:
+            raise UsageError(f"--backup: {st.app_name} has no heroku-postgresql add-on to back up")
+        log.skip("backup", "no heroku-postgresql add-on")
+        want_backup = False
+    plan = planned_writes(client, opts, st, version, backup=want_backup, maintenance=want_maintenance)
+    from hkctl.guard.policy import render_plan
+
+    title = f"deploy {version} to {st.app_name}"
+    if client.settings.permission != "full" and not (client.settings.dry_run or client.settings.plan_file):
+        (show_plan or say)(render_plan(plan, title))  # readonly: show what would happen, then refuse
+    with client.batch(plan, title):
+        log.get("confirm").status = "done"
+        log.get("confirm").detail = f"{len(plan)} writes"
+        try:
+            _run(client, opts, st, version, log, backup=want_backup, maintenance=want_maintenance)
+        except (HkctlError, KeyboardInterrupt) as exc:
+            undo = checks.undo_lines(st)
+            raise log.failed(exc, undo_hint=undo) from exc
+    log.undo = [f"hkctl rollback {st.app_name} v{st.prev_release.get('version')}"]
+    return log
+
+
+def staging_gate(
+    client: HerokuClient, opts: DeployOptions, st: DeployState, version: str, log: StepLog
+) -> str:
+    """Refuse a production deploy that staging has not run healthy first (or log the override)."""
+    if not st.production or st.pipeline is None:
+        return "not a pipeline's production app: no staging check needed"
+    if opts.skip_staging_check:
+        log.note(f"staging check skipped for {st.app_name}: {opts.reason}")
+        return f"skipped (--skip-staging-check, reason: {opts.reason})"
+    ok, detail = checks.staging_has(client, st, version)
+    if not ok:
+        raise GuardRefused(detail, rule="staging-before-production")
+    return detail
+
+
+def planned_writes(
+    client: HerokuClient,
+    opts: DeployOptions,
+    st: DeployState,
+    version: str,
+    *,
+    backup: bool,
+    maintenance: bool,
+) -> list[PlannedWrite]:
+    """Every write the deploy may make, in order, as the guard shows them (one confirmation)."""
+    return checks.planned(client, opts, st, version, backup=backup, maintenance=maintenance)
+
+
+def _run(
+    client: HerokuClient,
+    opts: DeployOptions,
+    st: DeployState,
+    version: str,
+    log: StepLog,
+    *,
+    backup: bool,
+    maintenance: bool,
+) -> None:
+    from hkctl.resources import apps
+
+    app = st.app_name
+    if backup:
+        with log.step("backup") as step:
+            step.detail = checks.backup(client, st, say=log.say)
+    elif log.get("backup").status == "pending":
+        log.skip("backup", "not production and no --backup")
+    if maintenance:
+        with log.step("maintenance_on"):
+            apps.set_maintenance(client, app, True)
+            log.compensate(
+                "turn maintenance mode off",
+                lambda: apps.set_maintenance(client, app, False),
+                f"hkctl apps maintenance off -a {app}",
+            )
+    else:
+        log.skip(
+            "maintenance_on",
+            "already on (left as found)" if st.was_maintenance else "not production and no --maintenance",
+        )
+    with log.step("build") as step:
+        checks.build(client, opts, st, version, say=log.say, log=log)
+        step.detail = f"build {st.build.get('id', '')[:8]} succeeded → v{st.new_release.get('version')}"
+    if opts.migrate:
+        with log.step("migrate") as step:
+            step.detail = checks.migrate(client, opts, st, say=log.say)
+    else:
+        log.skip("migrate", "no --migrate")
+    with log.step("restart"):
+        checks.restart(client, st)
+    if maintenance:
+        with log.step("maintenance_off"):
+            apps.set_maintenance(client, app, False)
+            log.settle("turn maintenance mode off")
+    else:
+        log.skip("maintenance_off", "this run did not turn it on")
+    with log.step("verify") as step:
+        step.detail = checks.verify(client, opts, st, say=log.say)

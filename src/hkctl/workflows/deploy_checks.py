@@ -1,0 +1,388 @@
+"""The deploy's steps, one function each, over resources/ (deploy.py orders them and handles failure)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from hkctl.errors import HkctlError
+from hkctl.transport.client import seg
+
+if TYPE_CHECKING:
+    from hkctl.guard.policy import PlannedWrite
+    from hkctl.transport.client import HerokuClient
+    from hkctl.workflows.deploy import DeployOptions, DeployState
+    from hkctl.workflows.steps import StepLog
+
+PRODUCTION_NAME = re.compile(r"(^|-)prod(uction)?(-|$)")
+MIGRATE_TTL = 1800  # the spec's time_to_live for migrations (Bootsnap cold starts are slow)
+
+
+def _json(rec: Any) -> dict[str, Any]:
+    return rec.to_json() if hasattr(rec, "to_json") else dict(rec)
+
+
+# ---------------------------------------------------------------------------- reads
+def releases_desc(client: HerokuClient, app: str, n: int) -> list[dict[str, Any]]:
+    """The newest `n` releases, newest first (Range: version ..; order=desc)."""
+    from hkctl.resources import releases
+
+    return [_json(r) for r in releases.list_(client, app, max_items=n)]
+
+
+def current_release(client: HerokuClient, app: str) -> dict[str, Any]:
+    rows = releases_desc(client, app, 10)
+    for r in rows:
+        if r.get("current"):
+            return r
+    for r in rows:  # `current` is absent on some answers: the newest succeeded one is current
+        if r.get("status") == "succeeded":
+            return r
+    raise HkctlError(f"{app} has no succeeded release to fall back to")
+
+
+def precheck(client: HerokuClient, opts: DeployOptions, st: DeployState) -> None:
+    """App exists, current release, maintenance, formation, rate limit; production or not; the database."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hkctl.resources import account, apps
+    from hkctl.workflows.health import prime
+
+    prime(client)
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        f_app = pool.submit(apps.info, client, opts.app)
+        f_rel = pool.submit(current_release, client, opts.app)
+        f_form = pool.submit(_formation, client, opts.app)
+        f_coupling = pool.submit(_coupling, client, opts.app)
+        f_addons = pool.submit(_addons, client, opts.app)
+        f_rate = pool.submit(account.rate_limit, client)
+        a = f_app.result()
+        st.app_id, st.app_name, st.was_maintenance = a.id, a.name, a.maintenance
+        st.prev_release = f_rel.result()
+        st.formation = f_form.result()
+        coupling = f_coupling.result()
+        addons = f_addons.result()
+        st.rate_limit = f_rate.result()
+    if coupling is not None:
+        st.pipeline = coupling.pipeline_id
+        st.production = coupling.stage == "production"
+    else:
+        st.production = bool(PRODUCTION_NAME.search(st.app_name))
+    st.database = next(
+        (x for x in addons if (x.get("addon_service") or {}).get("name") == "heroku-postgresql"), None
+    )
+    if st.rate_limit is not None and st.rate_limit < 100:
+        raise HkctlError(
+            f"only {st.rate_limit} API requests left in the rate-limit budget; a deploy needs more. "
+            "Wait a few minutes (it refills about 75 per minute)."
+        )
+
+
+def _formation(client: HerokuClient, app: str) -> list[dict[str, Any]]:
+    from hkctl.resources import formation
+
+    return [_json(f) for f in formation.list_(client, app)]
+
+
+def _addons(client: HerokuClient, app: str) -> list[dict[str, Any]]:
+    from hkctl.resources import addons
+
+    return [_json(a) for a in addons.list_(client, app)]
+
+
+def _coupling(client: HerokuClient, app: str) -> Any:
+    from hkctl.resources import pipelines
+
+    return pipelines.coupling_for_app(client, app)
+
+
+def release_version_of(client: HerokuClient, app: str, release: dict[str, Any]) -> str | None:
+    """The source version a release runs: the build that made its slug, else the slug's commit."""
+    from hkctl.resources import builds, slugs
+
+    slug_id = (release.get("slug") or {}).get("id")
+    if not slug_id:
+        return None
+    for b in builds.list_(client, app, limit=20, order="desc"):
+        raw = _json(b)
+        if (raw.get("slug") or {}).get("id") == slug_id:
+            return (raw.get("source_blob") or {}).get("version")
+    return _json(slugs.info(client, app, slug_id)).get("commit")
+
+
+def staging_has(client: HerokuClient, st: DeployState, version: str) -> tuple[bool, str]:
+    """Is `version` released and healthy on a staging app of the pipeline? (ok, what was found)."""
+    from hkctl.resources import pipelines
+    from hkctl.workflows import health
+
+    rows = pipelines.couplings(client, str(st.pipeline))
+    staging = [c for c in rows if c.stage == "staging"]
+    if not staging:
+        return False, (
+            f"{st.app_name} is the production app of a pipeline with no staging app: "
+            f'deploy to a staging app first, or pass --skip-staging-check --reason "..."'
+        )
+    seen = []
+    for c in staging:
+        rel = current_release(client, c.app_id)
+        running = release_version_of(client, c.app_id, rel)
+        h = health.check_app(client, c.app_id)
+        name = str(h.info.get("name") or c.app_id)
+        if running == version and rel.get("status") == "succeeded":
+            if h.healthy:
+                return True, f"{version} is released (v{rel.get('version')}) and healthy on {name}"
+            seen.append(f"{name} runs {version} but is unhealthy: {'; '.join(h.problems)}")
+        else:
+            seen.append(f"{name} runs {running or 'an unknown version'} (v{rel.get('version')})")
+    names = ", ".join(s.split(" ", 1)[0] for s in seen)
+    return False, (
+        f"refused: {st.app_name} is a production app and {version} has not run healthy on staging "
+        f"({'; '.join(seen)}). Deploy it to staging first (hkctl deploy {names.split(',')[0]} ...), "
+        "then promote the tested slug: hkctl pipelines promote --pipeline <P>; "
+        'or override with --skip-staging-check --reason "..." (logged).'
+    )
+
+
+# ---------------------------------------------------------------------------- the plan
+def planned(
+    client: HerokuClient,
+    opts: DeployOptions,
+    st: DeployState,
+    version: str,
+    *,
+    backup: bool,
+    maintenance: bool,
+) -> list[PlannedWrite]:
+    app = st.app_name
+    a = seg(app)
+    writes: list[PlannedWrite] = []
+    if backup and st.database:
+        writes.append(
+            client.planned(
+                "POST",
+                f"/client/v11/databases/{seg(st.database['id'])}/backups",
+                action="pg_backups_capture",
+                app=app,
+                description=f"capture a backup of {st.database.get('name')} and wait for it",
+            )
+        )
+    if maintenance:
+        writes.append(
+            client.planned(
+                "PATCH",
+                f"/apps/{a}",
+                body={"maintenance": True},
+                action="apps_update",
+                app=app,
+                description="turn maintenance mode on",
+            )
+        )
+    if opts.source_dir is not None:
+        writes.append(
+            client.planned(
+                "POST",
+                "/sources",
+                action="sources_create",
+                app=app,
+                description=f"obtain an upload URL and upload {opts.source_dir} as a tarball",
+            )
+        )
+    url = opts.source_url or "<get_url from /sources>"
+    writes.append(
+        client.planned(
+            "POST",
+            f"/apps/{a}/builds",
+            body={"source_blob": {"url": url, "version": version}},
+            action="builds_create",
+            app=app,
+            description=f"build and release {version}",
+        )
+    )
+    if opts.migrate:
+        writes.append(
+            client.planned(
+                "POST",
+                f"/apps/{a}/dynos",
+                body={"command": opts.migrate, "attach": False, "type": "run", "time_to_live": MIGRATE_TTL},
+                action="dynos_create",
+                app=app,
+                description="run the migration and check its exit status",
+            )
+        )
+    writes.append(
+        client.planned(
+            "DELETE", f"/apps/{a}/dynos", action="dynos_restart_all", app=app, description="restart all dynos"
+        )
+    )
+    if maintenance:
+        writes.append(
+            client.planned(
+                "PATCH",
+                f"/apps/{a}",
+                body={"maintenance": False},
+                action="apps_update",
+                app=app,
+                description="turn maintenance mode off",
+            )
+        )
+    writes.append(
+        client.planned(
+            "POST",
+            f"/apps/{a}/releases",
+            body={"release": st.prev_release.get("id")},
+            action="releases_create",
+            app=app,
+            description=f"ONLY IF A STEP FAILS: roll back to v{st.prev_release.get('version')}",
+        )
+    )
+    return writes
+
+
+# ---------------------------------------------------------------------------- the writes
+def backup(client: HerokuClient, st: DeployState, *, say: Callable[[str], None]) -> str:
+    from hkctl.resources import postgres
+
+    assert st.database is not None
+    transfer = postgres.capture(client, st.app_name, str(st.database["id"]))
+    done = postgres.wait_for_backup(client, st.app_name, transfer, on_poll=lambda t: None)
+    raw = _json(done)
+    if not raw.get("succeeded"):
+        raise HkctlError(f"backup b{raw.get('num')} did not succeed")
+    return f"backup b{int(raw.get('num') or 0):03d} completed ({raw.get('processed_bytes')} bytes)"
+
+
+def build(
+    client: HerokuClient,
+    opts: DeployOptions,
+    st: DeployState,
+    version: str,
+    *,
+    say: Callable[[str], None],
+    log: StepLog,
+) -> None:
+    """Upload (for --dir), create the build, stream its output, wait for succeeded; note the new release."""
+    from hkctl.resources import builds
+
+    app = st.app_name
+    prev = st.prev_release
+    # Registered before the build starts: if anything fails from here on, a release this build may
+    # have made (even one we never heard about) is replaced by the previous one.
+    log.compensate(
+        f"put v{prev.get('version')} back if a new release was made",
+        lambda: restore_previous(client, st),
+        f"hkctl rollback {app} v{prev.get('version')}",
+    )
+    if opts.source_dir is not None:
+        b = builds.create_from_dir(client, app, opts.source_dir, version=version)
+    else:
+        b = builds.create(client, app, str(opts.source_url), version=version)
+    st.build = _json(b)
+    for line in builds.output(client, st.build):
+        say(f"  │ {line}")
+    final = _json(builds.wait(client, app, st.build["id"], timeout=opts.build_timeout))
+    st.build = final
+    if final.get("status") != "succeeded":
+        raise HkctlError(f"build {final.get('id')} {final.get('status')}")
+    rel_id = (final.get("release") or {}).get("id")
+    st.new_release = (
+        next((r for r in releases_desc(client, app, 5) if r.get("id") == rel_id), {}) if rel_id else {}
+    )
+    if not st.new_release:
+        st.new_release = current_release(client, app)
+
+
+def restore_previous(client: HerokuClient, st: DeployState) -> None:
+    """Roll back to the release that ran before the deploy, unless it is still the current one."""
+    from hkctl.resources import releases
+
+    now = current_release(client, st.app_name)
+    if now.get("id") == st.prev_release.get("id"):
+        return
+    releases.rollback(client, st.app_name, releases.Release.from_api(st.prev_release))
+
+
+def migrate(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: Callable[[str], None]) -> str:
+    from hkctl.resources import dynos
+
+    run = dynos.run(client, st.app_name, str(opts.migrate), ttl=MIGRATE_TTL)
+    say(f"  {run.name}: {opts.migrate}")
+    result = dynos.wait_for_exit(client, st.app_name, run.name, timeout=opts.migrate_timeout)
+    for line in result.output:
+        say(f"  │ {line}")
+    name = run.name
+    if result.status != 0:
+        raise HkctlError(f"migration `{opts.migrate}` ({name}) exited with status {result.status}")
+    return f"{name} exited 0"
+
+
+def restart(client: HerokuClient, st: DeployState) -> None:
+    from hkctl.resources import dynos
+
+    dynos.restart(client, st.app_name)
+
+
+def verify(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: Callable[[str], None]) -> str:
+    """The new release is current, every formation dyno is up on it, and no new H10/H12 appeared."""
+    from hkctl.resources import dynos, log_sessions
+    from hkctl.workflows.health import summarize_logs
+
+    app = st.app_name
+    cur = current_release(client, app)
+    if st.new_release and cur.get("id") != st.new_release.get("id"):
+        raise HkctlError(f"v{cur.get('version')} is current, not the new v{st.new_release.get('version')}")
+    deadline = time.monotonic() + opts.boot_timeout
+    wanted = sum(int(f.get("quantity") or 0) for f in st.formation)
+    while True:
+        ds = [_json(d) for d in dynos.list_(client, app) if _json(d).get("type") != "run"]
+        crashed = [d["name"] for d in ds if d.get("state") == "crashed"]
+        if crashed:
+            raise HkctlError(f"dynos crashed after the deploy: {', '.join(crashed)}")
+        up = [d for d in ds if d.get("state") == "up"]
+        if len(up) >= wanted:
+            break
+        if time.monotonic() > deadline:
+            raise HkctlError(f"only {len(up)} of {wanted} dynos up after {opts.boot_timeout:.0f}s")
+        time.sleep(opts.interval)
+    if opts.verify_window > 0:
+        say(f"  watching the router for {opts.verify_window:.0f}s")
+        time.sleep(opts.verify_window)
+    since = str(cur.get("created_at") or "")
+    summary = summarize_logs(_since(log_sessions.read(client, app, lines=500), since))
+    bad = {c: n for c, n in summary.codes.items() if c in ("H10", "H12")}
+    if bad:
+        raise HkctlError(
+            "new router errors since the release: " + ", ".join(f"{c}×{n}" for c, n in bad.items())
+        )
+    return f"v{cur.get('version')} current, {len(up)} dynos up, no new H10/H12 ({summary.requests} requests seen)"
+
+
+def _since(lines: Any, since: str) -> Any:
+    """Only log lines at or after `since` (ISO 8601), compared as instants, not as strings."""
+    start = _instant(since)
+    for line in lines:
+        ts = line.split(" ", 1)[0]
+        t = _instant(ts)
+        if start is None or t is None or t >= start:
+            yield line
+
+
+def _instant(ts: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def undo_lines(st: DeployState) -> list[str]:
+    """What a person can run if anything still differs from before the deploy."""
+    if not st.app_name:
+        return []
+    lines = [
+        f"hkctl releases list -a {st.app_name}    # check that v{st.prev_release.get('version')} is current"
+    ]
+    if not st.was_maintenance:
+        lines.append(f"hkctl apps info -a {st.app_name}         # check that maintenance is off")
+    return lines

@@ -1,0 +1,176 @@
+"""Safe rollback (spec §4, done right): eligible releases, a default target, one confirmation, dynos watched.
+
+The spec's rollback.sh asks for a version, posts it and sleeps 5 s. Here the target defaults to
+the previous eligible release, the person is warned that add-ons and database migrations are not
+rolled back, a production rollback is confirmed as destructive (the app's name typed), and the
+command returns once the dynos run the new release (or says which did not come up).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hkctl.errors import HkctlError, UsageError
+from hkctl.transport.client import seg
+from hkctl.transport.routes import DESTRUCTIVE, by_name
+from hkctl.workflows.deploy_checks import PRODUCTION_NAME, releases_desc
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
+
+RECENT = 10
+WARNING = (
+    "⚠️  A rollback restores the slug and config vars of the target release only: add-ons are not "
+    "changed and database migrations are not rolled back."
+)
+_VERSION = re.compile(r"^v?(\d+)$")
+
+
+@dataclass
+class RollbackPlan:
+    app: str
+    production: bool
+    current: dict[str, Any]
+    target: dict[str, Any]
+    recent: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> list[dict[str, Any]]:
+        return [r for r in self.recent if is_eligible(r, self.current)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "app": self.app,
+            "production": self.production,
+            "current": self.current,
+            "target": self.target,
+            "eligible": self.eligible,
+            "warning": WARNING,
+        }
+
+
+def is_eligible(release: dict[str, Any], current: dict[str, Any]) -> bool:
+    return (
+        release.get("status") == "succeeded"
+        and release.get("eligible_for_rollback", True) is not False
+        and release.get("id") != current.get("id")
+    )
+
+
+def _current(recent: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for r in recent:
+        if r.get("current"):
+            return r
+    return next((r for r in recent if r.get("status") == "succeeded"), None)
+
+
+def parse_version(text: str) -> int:
+    m = _VERSION.match(text.strip())
+    if not m:
+        raise UsageError(f"invalid release {text!r}: use vN or N (e.g. v41)")
+    return int(m.group(1))
+
+
+def plan(client: HerokuClient, app: str, target: str | None = None) -> RollbackPlan:
+    """Read the recent releases and pick the target (default: the newest eligible one below current)."""
+    from hkctl.resources import apps, pipelines, releases
+
+    a = apps.info(client, app)
+    recent = releases_desc(client, a.name, RECENT)
+    current = _current(recent)
+    if current is None:
+        raise HkctlError(f"{a.name} has no current release")
+    if target is None:
+        below = [r for r in recent if int(r["version"]) < int(current["version"]) and is_eligible(r, current)]
+        if not below:
+            raise HkctlError(f"{a.name} has no earlier release eligible for rollback")
+        chosen = below[0]
+    else:
+        version = parse_version(target)
+        found = [r for r in recent if int(r["version"]) == version]
+        chosen = found[0] if found else releases.info(client, a.name, str(version)).to_json()
+        if not is_eligible(chosen, current):
+            why = (
+                "it is the current release"
+                if chosen.get("id") == current.get("id")
+                else (
+                    f"its status is {chosen.get('status')}"
+                    if chosen.get("status") != "succeeded"
+                    else "it is not eligible for rollback"
+                )
+            )
+            raise UsageError(f"cannot roll back {a.name} to v{version}: {why}")
+    coupling = pipelines.coupling_for_app(client, a.name)
+    production = (
+        coupling.stage == "production" if coupling is not None else bool(PRODUCTION_NAME.search(a.name))
+    )
+    return RollbackPlan(app=a.name, production=production, current=current, target=chosen, recent=recent)
+
+
+def execute(
+    client: HerokuClient,
+    p: RollbackPlan,
+    *,
+    say: Callable[[str], None],
+    boot_timeout: float = 300.0,
+    interval: float = 2.0,
+) -> dict[str, Any]:
+    """Confirm (destructive on production), create the rollback release, watch the dynos come up."""
+    from hkctl.resources import releases
+
+    action = by_name("releases_create")
+    if p.production:
+        action = dataclasses.replace(action, kind=DESTRUCTIVE)  # production: the app's name is typed
+    cur, tgt = p.current.get("version"), p.target.get("version")
+    write = client.planned(
+        "POST",
+        f"/apps/{seg(p.app)}/releases",
+        body={"release": p.target.get("id")},
+        action=action,
+        app=p.app,
+        description=f"roll back {p.app} from v{cur} to v{tgt} (its slug and config vars)",
+    )
+    with client.batch([write], f"rollback {p.app} to v{tgt}"):
+        new = releases.rollback(client, p.app, releases.Release.from_api(p.target)).to_json()
+    say(f"created v{new.get('version')}: {new.get('description')}")
+    watch_dynos(client, p.app, int(new.get("version") or 0), say=say, timeout=boot_timeout, interval=interval)
+    return new
+
+
+def watch_dynos(
+    client: HerokuClient,
+    app: str,
+    version: int,
+    *,
+    say: Callable[[str], None],
+    timeout: float,
+    interval: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[dict[str, Any]]:
+    """Poll the dynos until every process dyno is up on `version`; raise when one crashes or time runs out."""
+    from hkctl.resources import dynos
+
+    deadline = time.monotonic() + timeout
+    last = ""
+    while True:
+        ds = [d.to_json() for d in dynos.list_(client, app)]
+        ds = [d for d in ds if d.get("type") != "run"]
+        on_new = [d for d in ds if (d.get("release") or {}).get("version") in (version, None)]
+        up = [d for d in on_new if d.get("state") == "up"]
+        crashed = [d["name"] for d in ds if d.get("state") == "crashed"]
+        line = f"dynos: {len(up)}/{len(ds)} up on v{version}"
+        if line != last:
+            say(line)
+            last = line
+        if crashed:
+            raise HkctlError(f"dynos crashed after the rollback: {', '.join(crashed)}")
+        if len(up) == len(ds):
+            return ds
+        if time.monotonic() > deadline:
+            raise HkctlError(f"{len(ds) - len(up)} dynos not up on v{version} after {timeout:.0f}s")
+        sleep(interval)
