@@ -1,0 +1,45 @@
+"""hkctl plan show FILE: render a plan recorded with --plan (nothing is sent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hkctl.cli._common import json_option
+
+
+@click.group("plan")
+def cli() -> None:
+    """Inspect plans recorded with --plan FILE (any write command records instead of sending)."""
+
+
+@cli.command("show")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+def show_cmd(file: Path, as_json: bool) -> None:
+    """Show the writes a plan file would make, in order, and the secrets it needs at apply time."""
+    from hkctl.guard import replay
+    from hkctl.render.output import emit_json
+
+    steps = replay.load(file)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "step": s.number,
+                    "method": s.method,
+                    "endpoint": s.endpoint,
+                    "action": s.action.name,
+                    "kind": s.action.kind,
+                    "description": s.description,
+                    "app": s.app,
+                    "payload": s.payload,
+                    "from_env": dict(s.from_env),
+                    "replayable": s.replayable,
+                }
+                for s in steps
+            ]
+        )
+        return
+    click.echo(replay.render(steps))

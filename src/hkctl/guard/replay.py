@@ -1,0 +1,215 @@
+"""Replaying a plan file: load it, render it, re-check each target, ask once, run in order, stop at the first failure.
+
+Everything that can be checked without sending a write is checked first (the file parses, every
+step is replayable, every secret value is in the environment, the plan targets this API), so a
+bad plan costs nothing. Then each target is read (GET before write), the whole plan is shown once
+and confirmed once (`client.batch`), and the steps run in order. The first failure stops the run
+with what was done and what was not (WorkflowFailed); in orchestration mode the steps that were
+not run are written to STATUS.md too, so whoever reads it sees where the run stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from hkctl.errors import ApiError, HkctlError, UsageError, WorkflowFailed
+from hkctl.guard.plan import journal
+from hkctl.transport.routes import ACTIONS, DATA, READ, Action, by_name, match
+
+if TYPE_CHECKING:
+    from hkctl.guard.policy import PlannedWrite
+    from hkctl.transport.client import HerokuClient, Response
+
+# Reads never used as a re-check because they would fetch every secret value of the app.
+_SECRET_READS = {"config_show", "config_release_show"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One recorded write."""
+
+    number: int
+    method: str
+    endpoint: str
+    action: Action
+    description: str
+    app: str | None
+    payload: Any
+    url: str
+    from_env: Mapping[str, str] = field(default_factory=dict)
+    replayable: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"#{self.number} [{self.method}] {self.description} ({self.endpoint})"
+
+
+def load(path: Path) -> list[Step]:
+    """Parse a plan file; a malformed one is bad input (exit 2, nothing sent)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read plan {path}: {exc.strerror or exc}") from exc
+    steps: list[Step] = []
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            action = by_name(d["action"])
+            if action.method != d["method"] or match(d["method"], d["endpoint"]).name != action.name:
+                raise ValueError(f"{d['method']} {d['endpoint']} is not {action.name}")
+            if not action.is_write:
+                raise ValueError(f"{action.name} is not a write")
+            steps.append(
+                Step(
+                    number=len(steps) + 1,
+                    method=d["method"],
+                    endpoint=d["endpoint"],
+                    action=action,
+                    description=d.get("description") or action.description,
+                    app=d.get("app"),
+                    payload=d.get("payload"),
+                    url=d.get("url") or "",
+                    from_env=dict(d.get("from_env") or {}),
+                    replayable=d.get("replayable", True) is not False,
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UsageError(f"{path}:{lineno}: not a plan entry ({exc})") from None
+    if not steps:
+        raise UsageError(f"{path} holds no steps")
+    return steps
+
+
+def render(steps: list[Step]) -> str:
+    """The plan as a person reads it: numbered steps, target, payload, secrets needed at apply time."""
+    out = [f"Plan: {len(steps)} write(s), in this order"]
+    for s in steps:
+        out.append(f"  #{s.number} [{s.method}] {s.description}")
+        out.append(
+            f"      app: {s.app or '-'}   endpoint: {s.endpoint}   action: {s.action.name} ({s.action.kind})"
+        )
+        if s.payload is not None:
+            out.append(f"      payload: {json.dumps(s.payload, ensure_ascii=False)}")
+        if s.from_env:
+            out.append("      values from the environment at apply time: " + ", ".join(s.from_env.values()))
+        if not s.replayable:
+            out.append(
+                "      not replayable: it carried secrets a plan never stores; run the command directly"
+            )
+    return "\n".join(out)
+
+
+def body_for(step: Step, environ: Mapping[str, str]) -> Any:
+    """The request body to send: the recorded payload with secret values filled from the environment."""
+    if not step.replayable:
+        raise UsageError(
+            f"step {step.label} carried secrets that a plan never stores; run that command directly"
+        )
+    if not step.from_env:
+        return step.payload
+    body = dict(step.payload or {})
+    missing = [var for var in step.from_env.values() if var not in environ]
+    if missing:
+        raise UsageError(
+            f"step {step.label} needs the value(s) of {', '.join(sorted(step.from_env))}: "
+            f"set {', '.join(missing)} in the environment (the plan file holds no secrets)"
+        )
+    for key, var in step.from_env.items():
+        body[key] = environ[var]
+    return body
+
+
+def check_target(step: Step) -> tuple[str, Action] | None:
+    """The read that shows the step's target still exists: the resource itself, else its nearest parent."""
+    if step.method != "POST":
+        for a in ACTIONS:
+            same = a.kind == READ and a.method == "GET" and a.template == step.action.template
+            if same and a.name not in _SECRET_READS:
+                return step.endpoint, a
+    parts = step.endpoint.rstrip("/").split("/")
+    while len(parts) > 2:
+        parts.pop()
+        path = "/".join(parts)
+        found = match("GET", path)
+        if not found.name.startswith("raw_") and found.name not in _SECRET_READS:
+            return path, found
+    return None
+
+
+def _same_api(step: Step, client: HerokuClient) -> None:
+    if not step.url:
+        return
+    want = urlsplit(client.url_for(step.endpoint, DATA if step.action.api == DATA else "platform"))
+    got = urlsplit(step.url)
+    if (got.scheme, got.netloc) != (want.scheme, want.netloc):
+        raise UsageError(
+            f"step {step.label} was recorded for {got.scheme}://{got.netloc}, but this run targets "
+            f"{want.scheme}://{want.netloc}; pass --api-url/--data-api-url to match (nothing was sent)"
+        )
+
+
+def apply(
+    client: HerokuClient, steps: list[Step], environ: Mapping[str, str], *, title: str
+) -> list[Response]:
+    """Re-check, ask once, run every step in order; raise WorkflowFailed at the first failure."""
+    bodies = [body_for(s, environ) for s in steps]  # every input problem before anything is sent
+    for s in steps:
+        _same_api(s, client)
+    for s in steps:
+        target = check_target(s)
+        if target is None:
+            continue
+        path, read = target
+        try:
+            client.request("GET", path, action=read)
+        except ApiError as exc:
+            if exc.status == 404:
+                raise WorkflowFailed(
+                    f"step {s.label}: its target {path} is gone ({exc}); nothing was changed",
+                    done=[],
+                    not_done=[x.label for x in steps],
+                ) from exc
+            raise
+    planned = [
+        client.planned(s.method, s.endpoint, body=b, action=s.action, app=s.app, description=s.description)
+        for s, b in zip(steps, bodies, strict=True)
+    ]
+    done: list[str] = []
+    answers: list[Response] = []
+    with client.batch(planned, title):
+        for i, (s, b) in enumerate(zip(steps, bodies, strict=True)):
+            try:
+                answers.append(
+                    client.request(
+                        s.method, s.endpoint, body=b, action=s.action, app=s.app, description=s.description
+                    )
+                )
+            except HkctlError as exc:
+                rest = steps[i + 1 :]
+                _journal_not_run(client, planned[i + 1 :], failed=s)
+                raise WorkflowFailed(
+                    f"plan stopped at step #{s.number}: {exc}",
+                    done=done,
+                    not_done=[f"{s.label} — failed"] + [f"{x.label} — not run" for x in rest],
+                ) from exc
+            done.append(f"{s.label} — ok{_rid(answers[-1])}")
+    return answers
+
+
+def _rid(resp: Response) -> str:
+    return f" [Request-Id: {resp.request_id}]" if resp.request_id else ""
+
+
+def _journal_not_run(client: HerokuClient, rest: list[PlannedWrite], *, failed: Step) -> None:
+    path = client.settings.status_file
+    if path is None:
+        return
+    for p in rest:
+        journal(path, p, result=f"not run: the plan stopped at step #{failed.number}", request_id=None)
