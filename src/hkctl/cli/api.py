@@ -16,6 +16,9 @@ from hkctl.render.output import emit_json
 @click.option("--range", "range_", default=None, help="Range header, e.g. 'version ..; order=desc, max=10'.")
 @click.option("--postgres", is_flag=True, help="Send to the Postgres API host instead.")
 @click.option("-a", "--app", default=None, help="App this request concerns (shown in confirmations).")
+@click.option(
+    "--reveal", is_flag=True, help="Print config-var values (masked by default, as in `config show`)."
+)
 @pass_env
 def cli(
     env: Env,
@@ -26,10 +29,13 @@ def cli(
     range_: str | None,
     postgres: bool,
     app: str | None,
+    reveal: bool,
 ) -> None:
     """Send any API request; writes are guarded like every other command."""
     from hkctl.errors import UsageError
+    from hkctl.resources.config_vars import MASK
     from hkctl.transport.client import parse_json_arg
+    from hkctl.transport.routes import match
 
     if not path.startswith("/"):
         raise UsageError(f"PATH must start with '/', got {path!r}")
@@ -43,5 +49,11 @@ def cli(
         api="data" if postgres else None,
         app=app,
     )
-    if resp.body is not None:
-        emit_json(resp.body)
+    body = resp.body
+    if "config-vars" in match(method, path).template and isinstance(body, dict):
+        # config vars are secrets: masked here as everywhere else unless asked for
+        env.client().redact.add_many(str(v) for v in body.values() if v is not None)
+        if not reveal:
+            body = {k: (None if v is None else MASK) for k, v in body.items()}
+    if body is not None:
+        emit_json(body)

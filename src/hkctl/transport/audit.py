@@ -7,9 +7,11 @@ placeholders, the token by `$HEROKU_API_KEY`, and URL query strings (log-session
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -70,16 +72,88 @@ class Redactor:
         return text
 
 
+@dataclass(frozen=True)
+class Placeholder:
+    """A secret value in a curl line, written as a shell variable the person sets before running it."""
+
+    name: str
+
+
+def _var(key: str) -> str:
+    name = re.sub(r"\W", "_", key).upper() or "SECRET"
+    return f"_{name}" if name[0].isdigit() else name
+
+
+def placeholders(action: Action, body: Any) -> Any:
+    """The body for a --dry-run curl line: every secret value becomes a shell variable reference."""
+    if body is None:
+        return None
+    if action.secret_body and isinstance(body, dict):
+        return {k: (None if v is None else Placeholder(_var(k))) for k, v in body.items()}
+    return _placehold_keys(body)
+
+
+def _placehold_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (
+                Placeholder(_var(k))
+                if any(s in k.lower() for s in _SECRET_KEYS) and v is not None
+                else _placehold_keys(v)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_placehold_keys(v) for v in value]
+    return value
+
+
+def placeholder_names(body: Any) -> list[str]:
+    if isinstance(body, Placeholder):
+        return [body.name]
+    if isinstance(body, dict):
+        return [n for v in body.values() for n in placeholder_names(v)]
+    if isinstance(body, list):
+        return [n for v in body for n in placeholder_names(v)]
+    return []
+
+
+def _body_arg(body: Any) -> str:
+    """The -d argument: single-quoted JSON, or double-quoted with `${VAR}` where secrets stand."""
+    names = placeholder_names(body)
+    if not names:
+        return shlex.quote(json.dumps(body, separators=(",", ":")))
+    marks: dict[str, str] = {}
+
+    def mark(o: Any) -> Any:
+        if isinstance(o, Placeholder):
+            token = f"\x00{len(marks)}\x00"
+            marks[token] = o.name
+            return token
+        if isinstance(o, dict):
+            return {k: mark(v) for k, v in o.items()}
+        if isinstance(o, list):
+            return [mark(v) for v in o]
+        return o
+
+    text = json.dumps(mark(body), separators=(",", ":"), ensure_ascii=True)
+    for ch in ("\\", '"', "$", "`"):
+        text = text.replace(ch, "\\" + ch)
+    for token, name in marks.items():
+        text = text.replace(json.dumps(token).strip('"').replace("\\", "\\\\"), "${" + name + "}")
+    return f'"{text}"'
+
+
 def curl_line(method: str, url: str, headers: dict[str, str], body: Any) -> str:
-    """A runnable curl line; the token is written as $HEROKU_API_KEY."""
-    parts = ["curl", "-sS", "-X", method, shlex.quote(url)]
+    """A runnable curl line; the token is written as $HEROKU_API_KEY, secrets as ${NAME} (see placeholders)."""
+    parts = ["curl", "-sS", "-m", "30", "-X", method, shlex.quote(url)]
     for name, value in headers.items():
         if name.lower() == "authorization":
             parts += ["-H", '"Authorization: Bearer $HEROKU_API_KEY"']
         else:
             parts += ["-H", shlex.quote(f"{name}: {value}")]
     if body is not None:
-        parts += ["-d", shlex.quote(json.dumps(body, separators=(",", ":")))]
+        parts += ["-d", _body_arg(body)]
     return " ".join(parts)
 
 

@@ -35,7 +35,15 @@ from hkctl.guard.confirm import Confirmer
 from hkctl.guard.policy import Guard, PlannedWrite
 from hkctl.transport import retry
 from hkctl.transport.allowlist import Allowlist
-from hkctl.transport.audit import AuditLog, Redactor, curl_line, redact_body, redact_url
+from hkctl.transport.audit import (
+    AuditLog,
+    Redactor,
+    curl_line,
+    placeholder_names,
+    placeholders,
+    redact_body,
+    redact_url,
+)
 from hkctl.transport.auth import Token, resolve_token
 from hkctl.transport.pagination import page_size_for, range_header
 from hkctl.transport.ratelimit import RateLimitTracker
@@ -220,6 +228,8 @@ class HerokuClient:
         url = self.url_for(path, api)
         self.allowlist.check(url)
         accept = accept or action.accept
+        if action.secret_body and isinstance(body, dict):
+            self.redact.add_many(str(v) for v in body.values() if v is not None)  # whoever called, never shown
         planned: PlannedWrite | None = None
         if action.is_write:
             planned = self.planned(method, path, body=body, action=action, app=app, description=description)
@@ -249,10 +259,16 @@ class HerokuClient:
             record_write(self.settings.plan_file, planned, api_url=url)
             raise Stopped(f"recorded in plan {self.settings.plan_file}: {planned.method} {planned.endpoint}")
         if self.settings.dry_run:
-            shown = redact_body(planned.action, body)
-            hdrs = {k: v for k, v in self.headers(accept, auth=False).items()}
-            hdrs = {"Authorization": "Bearer $HEROKU_API_KEY", **hdrs}
-            print(curl_line(method, url, hdrs, shown))
+            shown = placeholders(planned.action, body)
+            hdrs = {"Authorization": "Bearer $HEROKU_API_KEY", **self.headers(accept, auth=False)}
+            print(curl_line(method, url, hdrs, shown), flush=True)
+            names = placeholder_names(shown)
+            if names:
+                self._say(
+                    "secret values are not printed: the curl line reads them from "
+                    + ", ".join(f"${n}" for n in names)
+                    + " (set them before running it)"
+                )
             raise Stopped("dry run: nothing was sent")
 
     def json(self, method: str, path: str, **kw: Any) -> Any:
