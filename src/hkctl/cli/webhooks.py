@@ -1,0 +1,165 @@
+"""hkctl webhooks: list, create, deliveries, events, destroy, and verify a delivery's signature."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
+from hkctl.render.output import emit_json, emit_table, say
+
+
+@click.group("webhooks")
+def cli() -> None:
+    """App webhooks: HTTP notifications of releases, builds, dynos, add-ons and more."""
+
+
+@cli.command("list")
+@app_option
+@json_option
+@pass_env
+def list_cmd(env: Env, app: str, as_json: bool) -> None:
+    """List an app's webhooks."""
+    from hkctl.resources import webhooks
+
+    rows = webhooks.list_(env.client(), app)
+    if as_json:
+        emit_json([w.to_json() for w in rows])
+        return
+    emit_table(
+        rows,
+        [("id", "id"), ("url", "url"), ("include", lambda w: ",".join(w.include)), ("level", "level")],
+        empty=f"no webhooks on {app}",
+    )
+
+
+@cli.command("create")
+@app_option
+@click.option("--url", required=True, help="Where notifications are POSTed.")
+@click.option("--include", "-i", required=True, help="Comma-separated entities, e.g. api:release,api:build.")
+@click.option(
+    "--level",
+    "-l",
+    type=click.Choice(["notify", "sync"]),
+    default="notify",
+    show_default=True,
+    help="notify: best effort; sync: retried until delivered.",
+)
+@click.option(
+    "--secret", "-s", default=None, help="Signing secret (generated and printed once when omitted)."
+)
+@click.option("--authorization", "-t", default=None, help="Value sent as the Authorization header.")
+@json_option
+@pass_env
+def create_cmd(
+    env: Env,
+    app: str,
+    url: str,
+    include: str,
+    level: str,
+    secret: str | None,
+    authorization: str | None,
+    as_json: bool,
+) -> None:
+    """Subscribe a URL to an app's events; deliveries are signed with the secret."""
+    from hkctl.resources import webhooks
+
+    hook = webhooks.create(
+        env.client(), app, url, include.split(","), level=level, secret=secret, authorization=authorization
+    )
+    if as_json:
+        emit_json({**hook.to_json(), **({"secret": hook.secret} if hook.secret else {})})
+        return
+    say(f"created webhook {hook.id} on {app}: {','.join(hook.include)} -> {hook.url}")
+    if hook.secret:
+        say("signing secret (shown once; keep it to verify deliveries):")
+        click.echo(hook.secret)
+
+
+@cli.command("destroy")
+@click.argument("webhook_id")
+@app_option
+@pass_env
+def destroy_cmd(env: Env, webhook_id: str, app: str) -> None:
+    """Delete a webhook subscription."""
+    from hkctl.resources import webhooks
+
+    webhooks.destroy(env.client(), app, webhook_id)
+    say(f"deleted webhook {webhook_id} from {app}")
+
+
+@cli.command("deliveries")
+@app_option
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "scheduled", "retrying", "failed", "succeeded"]),
+    default=None,
+    help="Only deliveries with this status.",
+)
+@json_option
+@limit_option
+@pass_env
+def deliveries_cmd(env: Env, app: str, status: str | None, as_json: bool, limit: int | None) -> None:
+    """List webhook deliveries, newest first, with their status and attempts."""
+    from hkctl.resources import webhooks
+
+    rows = list(webhooks.deliveries(env.client(), app, status=status, limit=limit))
+    if as_json:
+        emit_json([d.to_json() for d in rows])
+        return
+    emit_table(
+        rows,
+        [
+            ("id", "id"),
+            ("created", "created_at"),
+            ("status", "status"),
+            ("include", "include"),
+            ("attempts", "num_attempts"),
+            ("code", "last_code"),
+            ("next attempt", "next_attempt_at"),
+        ],
+        empty=f"no webhook deliveries on {app}",
+    )
+
+
+@cli.command("events")
+@app_option
+@json_option
+@pass_env
+def events_cmd(env: Env, app: str, as_json: bool) -> None:
+    """List the events webhooks were notified of."""
+    from hkctl.resources import webhooks
+
+    rows = webhooks.events(env.client(), app)
+    if as_json:
+        emit_json([e.to_json() for e in rows])
+        return
+    emit_table(
+        rows,
+        [
+            ("id", "id"),
+            ("created", "created_at"),
+            ("include", "include"),
+            ("resource", "resource"),
+            ("action", "action"),
+        ],
+        empty=f"no webhook events on {app}",
+    )
+
+
+@cli.command("verify")
+@click.option(
+    "--secret", "-s", required=True, envvar="HKCTL_WEBHOOK_SECRET", help="The webhook's signing secret."
+)
+@click.option("--signature", required=True, help="The Heroku-Webhook-Hmac-SHA256 header value.")
+def verify_cmd(secret: str, signature: str) -> None:
+    """Check a delivery body (read from stdin) against its signature: exit 0 valid, 1 invalid."""
+    from hkctl.resources import webhooks
+
+    body = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    if webhooks.verify_signature(body, secret, signature):
+        say("signature valid")
+        return
+    say("signature INVALID: the body was not signed with this secret")
+    raise click.exceptions.Exit(1)

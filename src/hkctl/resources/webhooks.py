@@ -1,0 +1,216 @@
+"""App webhooks: list, create, destroy, deliveries, events, and verifying a delivery's signature.
+
+Requests carry `Accept: ...; version=3.webhooks` as the official CLI sends (declared on the
+actions in transport/routes.py). `verify_signature` lets a receiver be written against hkctl.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from hkctl.errors import UsageError
+from hkctl.resources._record import Record, check_app, is_uuid
+from hkctl.transport.client import HerokuClient, seg
+
+INCLUDES = (
+    "api:addon",
+    "api:addon-attachment",
+    "api:app",
+    "api:build",
+    "api:collaborator",
+    "api:domain",
+    "api:dyno",
+    "api:formation",
+    "api:release",
+    "api:sni-endpoint",
+    "dyno",
+)
+LEVELS = ("notify", "sync")
+DELIVERY_STATUSES = ("pending", "scheduled", "retrying", "failed", "succeeded")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Webhook(Record):
+    id: str
+    url: str
+    include: tuple[str, ...]
+    level: str
+    created_at: str | None
+    secret: str | None = None  # only on create, when the server generated it
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any], secret: str | None = None) -> Webhook:
+        return cls(
+            raw=d,
+            id=d["id"],
+            url=d["url"],
+            include=tuple(d.get("include") or ()),
+            level=d["level"],
+            created_at=d.get("created_at"),
+            secret=secret,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Delivery(Record):
+    id: str
+    status: str
+    include: str | None
+    event_id: str | None
+    webhook_id: str | None
+    num_attempts: int
+    last_code: int | None
+    next_attempt_at: str | None
+    created_at: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Delivery:
+        event = d.get("event") or {}
+        last = d.get("last_attempt") or {}
+        return cls(
+            raw=d,
+            id=d["id"],
+            status=d["status"],
+            include=event.get("include"),
+            event_id=event.get("id"),
+            webhook_id=(d.get("webhook") or {}).get("id"),
+            num_attempts=int(d.get("num_attempts") or 0),
+            last_code=last.get("code"),
+            next_attempt_at=d.get("next_attempt_at"),
+            created_at=d.get("created_at"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event(Record):
+    id: str
+    include: str
+    resource: str | None
+    action: str | None
+    created_at: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Event:
+        payload = d.get("payload") or {}
+        return cls(
+            raw=d,
+            id=d["id"],
+            include=d["include"],
+            resource=payload.get("resource"),
+            action=payload.get("action"),
+            created_at=d.get("created_at"),
+        )
+
+
+def verify_signature(body: bytes, secret: str, signature: str) -> bool:
+    """True when `signature` (the Heroku-Webhook-Hmac-SHA256 header) signs `body` with `secret`."""
+    expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    return hmac.compare_digest(expected, signature.strip())
+
+
+def check_includes(include: Iterable[str]) -> list[str]:
+    items = [i.strip() for i in include if i.strip()]
+    if not items:
+        raise UsageError("--include needs at least one entity, e.g. api:release,api:build")
+    bad = [i for i in items if i not in INCLUDES]
+    if bad:
+        raise UsageError(f"unknown include {', '.join(bad)}: use {', '.join(INCLUDES)}")
+    return items
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"invalid webhook URL {url!r}: use an http(s) URL")
+    return url
+
+
+def _check_id(ident: str, what: str) -> str:
+    if not is_uuid(ident):
+        raise UsageError(f"invalid {what} id {ident!r}: a UUID is expected")
+    return ident
+
+
+def list_(client: HerokuClient, app: str) -> list[Webhook]:
+    items = client.paginate(f"/apps/{seg(check_app(app))}/webhooks", action="webhooks_list")
+    return [Webhook.from_api(w) for w in items]
+
+
+def info(client: HerokuClient, app: str, webhook_id: str) -> Webhook:
+    path = f"/apps/{seg(check_app(app))}/webhooks/{seg(_check_id(webhook_id, 'webhook'))}"
+    return Webhook.from_api(client.get(path, action="webhooks_info"))
+
+
+def create(
+    client: HerokuClient,
+    app: str,
+    url: str,
+    include: Iterable[str],
+    *,
+    level: str = "notify",
+    secret: str | None = None,
+    authorization: str | None = None,
+) -> Webhook:
+    """Subscribe `url` to events; without `secret` the API generates one and returns it once."""
+    if level not in LEVELS:
+        raise UsageError(f"invalid level {level!r}: use notify or sync")
+    body: dict[str, Any] = {"include": check_includes(include), "level": level, "url": check_url(url)}
+    if secret:
+        client.redact.add(secret)
+        body["secret"] = secret
+    if authorization:
+        client.redact.add(authorization)
+        body["authorization"] = authorization
+    resp = client.request(
+        "POST",
+        f"/apps/{seg(check_app(app))}/webhooks",
+        body=body,
+        action="webhooks_create",
+        app=app,
+        description=f"send {', '.join(body['include'])} events of {app} to {url}",
+    )
+    generated = resp.headers.get("heroku-webhook-secret")
+    return Webhook.from_api(resp.body, secret=generated)
+
+
+def destroy(client: HerokuClient, app: str, webhook_id: str) -> Webhook:
+    path = f"/apps/{seg(check_app(app))}/webhooks/{seg(_check_id(webhook_id, 'webhook'))}"
+    return Webhook.from_api(
+        client.json(
+            "DELETE", path, action="webhooks_destroy", app=app, description=f"delete webhook {webhook_id}"
+        )
+    )
+
+
+def deliveries(
+    client: HerokuClient, app: str, *, status: str | None = None, limit: int | None = None
+) -> Iterator[Delivery]:
+    """Deliveries, newest first; `status` filters them here (the API's list has no documented filter)."""
+    if status is not None and status not in DELIVERY_STATUSES:
+        raise UsageError(f"invalid status {status!r}: use one of {', '.join(DELIVERY_STATUSES)}")
+    seen = 0
+    items = client.paginate(
+        f"/apps/{seg(check_app(app))}/webhook-deliveries", action="webhook_deliveries_list"
+    )
+    for d in reversed(list(items)):
+        if status is None or d.get("status") == status:
+            yield Delivery.from_api(d)
+            seen += 1
+            if limit is not None and seen >= limit:
+                return
+
+
+def delivery_info(client: HerokuClient, app: str, delivery_id: str) -> Delivery:
+    path = f"/apps/{seg(check_app(app))}/webhook-deliveries/{seg(_check_id(delivery_id, 'delivery'))}"
+    return Delivery.from_api(client.get(path, action="webhook_deliveries_info"))
+
+
+def events(client: HerokuClient, app: str) -> list[Event]:
+    items = client.paginate(f"/apps/{seg(check_app(app))}/webhook-events", action="webhook_events_list")
+    return [Event.from_api(e) for e in items]
