@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from hkctl.workflows.prices import ECO_POOL_MONTHLY, PRICES_AS_OF, PRICES_SOURCE, dyno_price
 
+__all__ = ["PRICES_AS_OF", "PRICES_SOURCE", "CostLine", "CostReport", "estimate", "for_app", "for_pipeline"]
+
 if TYPE_CHECKING:
     from hkctl.transport.client import HerokuClient
 
@@ -168,3 +170,21 @@ def _catalogue_prices(client: HerokuClient, addons: list[dict[str, Any]]) -> dic
             raw = plan.to_json() if hasattr(plan, "to_json") else dict(plan)
             prices[str(raw.get("name"))] = raw.get("price")
     return prices
+
+
+def for_pipeline(client: HerokuClient, pipeline: str) -> tuple[str, list[CostReport]]:
+    """Every app of a pipeline, by stage (apps addressed by id, named from their add-on/formation reads)."""
+    from hkctl.resources import apps, pipelines
+    from hkctl.workflows.health import STAGE_ORDER
+
+    p = pipelines.info(client, pipeline)
+    couplings = sorted(
+        pipelines.couplings(client, p.id),
+        key=lambda c: STAGE_ORDER.index(c.stage) if c.stage in STAGE_ORDER else 99,
+    )
+    reports = []
+    for c in couplings:
+        report = for_app(client, c.app_id)
+        report.app = apps.info(client, c.app_id).name
+        reports.append(report)
+    return p.name, reports

@@ -1,0 +1,57 @@
+"""hkctl ci: one-line CI steps (spec §18): `hkctl ci build --dir . -a APP`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, pass_env
+
+
+@click.group("ci")
+def cli() -> None:
+    """Steps for CI jobs (GitHub Actions and the like)."""
+
+
+@cli.command("build")
+@click.option(
+    "--dir",
+    "source_dir",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Directory to build.",
+)
+@app_option
+@click.option(
+    "--version",
+    "version",
+    default=None,
+    envvar="GITHUB_SHA",
+    metavar="V",
+    help="Source version (default: $GITHUB_SHA, else a digest of --dir).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Seconds to wait for the build (the spec's 60 × 10 s).",
+)
+@json_option
+@pass_env
+def build_cmd(
+    env: Env, source_dir: Path, app: str, version: str | None, timeout: float, as_json: bool
+) -> None:
+    """Tarball --dir, upload it (POST /sources), build it on APP, stream the output, wait; exit 0 only on success."""
+    from hkctl.render.output import emit_json, say
+    from hkctl.workflows.ci_build import ci_build
+
+    build = ci_build(env.client(), app, source_dir, version=version, timeout=timeout, say=say)
+    if as_json:
+        emit_json(build)
+    else:
+        click.echo(
+            f"{build.get('id')}\t{build.get('status')}\t{(build.get('release') or {}).get('id') or ''}"
+        )

@@ -1,0 +1,75 @@
+"""hkctl cost: monthly estimate of an app or a pipeline from its formation and add-on plans (spec §14)."""
+
+from __future__ import annotations
+
+import click
+
+from hkctl.cli._common import Env, json_option, pass_env
+
+
+@click.command("cost")
+@click.argument("app_arg", metavar="[APP]", required=False)
+@click.option("-a", "--app", default=None, envvar="HEROKU_APP", metavar="APP", help="App name or id.")
+@click.option("--pipeline", "-p", default=None, metavar="P", help="Every app of pipeline P, and the total.")
+@json_option
+@pass_env
+def cli(env: Env, app_arg: str | None, app: str | None, pipeline: str | None, as_json: bool) -> None:
+    """Estimate the monthly cost: formation (quantity × dyno size list price) plus add-on plan prices.
+
+    Dyno prices are the list prices of facts.md §11 (the table's date is shown); add-on prices come
+    from the API. Sizes or plans without a known price are listed, never guessed.
+    """
+    from hkctl.errors import UsageError
+    from hkctl.render.output import emit_json, emit_table, say
+    from hkctl.workflows import cost
+
+    target = app_arg or app
+    if bool(target) == bool(pipeline):
+        raise UsageError("name an app (APP or -a APP) or a pipeline (--pipeline P), not both")
+    client = env.client()
+    if pipeline:
+        name, reports = cost.for_pipeline(client, pipeline)
+    else:
+        name, reports = None, [cost.for_app(client, str(target))]
+    total = round(sum(r.total for r in reports), 2)
+    unknown = [u for r in reports for u in r.unknown]
+    if as_json:
+        doc = (
+            reports[0].to_json()
+            if not pipeline
+            else {
+                "pipeline": name,
+                "monthly_total": total,
+                "currency": "USD",
+                "complete": not unknown,
+                "apps": [r.to_json() for r in reports],
+                "prices_as_of": cost.PRICES_AS_OF,
+                "prices_source": cost.PRICES_SOURCE,
+            }
+        )
+        emit_json(doc)
+        return
+    rows = [(r.app, line) for r in reports for line in r.lines]
+    emit_table(
+        rows,
+        [
+            ("app", lambda row: row[0]),
+            ("kind", lambda row: row[1].kind),
+            ("name", lambda row: row[1].name),
+            ("size/plan", lambda row: row[1].what),
+            ("qty", lambda row: row[1].quantity),
+            ("$/unit/mo", lambda row: _money(row[1].unit_monthly)),
+            ("$/mo", lambda row: _money(row[1].monthly)),
+        ],
+        empty="nothing billable found",
+    )
+    for r in reports if pipeline else []:
+        click.echo(f"{r.app}: ${r.total:,.2f}/month" + (" (lower bound)" if r.unknown else ""))
+    click.echo(f"total: ${total:,.2f}/month" + (" (lower bound: some prices unknown)" if unknown else ""))
+    for u in unknown:
+        say(f"unknown price, not counted: {u}")
+    say(f"dyno list prices as of {cost.PRICES_AS_OF} ({cost.PRICES_SOURCE})")
+
+
+def _money(value: float | None) -> str:
+    return "?" if value is None else f"{value:,.2f}"
