@@ -1,7 +1,7 @@
 """HerokuClient: the one place hkctl sends HTTP from.
 
-Every request goes allowlist → guard → auth and headers → retry loop → rate limit → audit →
-typed error or typed answer. Operations, workflows, the raw `api` command, MCP tools and log
+Every request goes allowlist → (--dry-run/--plan stop here) → token → guard → headers → retry
+loop → rate limit → audit → typed error or typed answer. Operations, workflows, the raw `api` command, MCP tools and log
 streaming all call `request()`, `paginate()`, `stream_lines()`, `upload()` or `download()`.
 """
 
@@ -202,6 +202,7 @@ class HerokuClient:
         if self.settings.dry_run or self.settings.plan_file:
             yield
             return
+        _ = self.token  # fail on a missing token before asking anyone to confirm
         with self.guard.batch(writes, title):
             yield
 
@@ -229,11 +230,14 @@ class HerokuClient:
         self.allowlist.check(url)
         accept = accept or action.accept
         if action.secret_body and isinstance(body, dict):
-            self.redact.add_many(str(v) for v in body.values() if v is not None)  # whoever called, never shown
+            self.redact.add_many(
+                str(v) for v in body.values() if v is not None
+            )  # whoever called, never shown
         planned: PlannedWrite | None = None
         if action.is_write:
             planned = self.planned(method, path, body=body, action=action, app=app, description=description)
             self._intercept(planned, method, url, accept, body)
+            _ = self.token  # no token is exit 2 before anyone is asked to confirm a write that cannot go
             self.guard.authorize([planned])
         hdrs = self.headers(accept)
         if range:

@@ -1,0 +1,142 @@
+"""Bad input exits 2 with one clear line and sends nothing; the token comes from env or ~/.netrc; rate limits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hkctl.sandbox.seed import SANDBOX_TOKEN
+
+pytestmark = pytest.mark.core
+
+
+def _one_line_exit_2(hk, res) -> str:
+    assert res.code == 2, res.text
+    assert res.out == ""
+    lines = res.err.strip().splitlines()
+    assert len(lines) == 1, res.err
+    assert "Traceback" not in res.err
+    assert hk.received() == []  # nothing was sent, not even a read
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (("apps", "info", "-a", "Bad_Name!"), "invalid app name 'Bad_Name!'"),
+        (("apps", "info", "-a", "x"), "invalid app name 'x'"),
+        (("apps", "create", "UPPER-case"), "invalid app name 'UPPER-case'"),
+        (("apps", "rename", "no", "-a", "demo-staging"), "invalid app name 'no'"),
+        (("config", "show", "-a", "../account"), "invalid app name '../account'"),
+        (("config", "set", "FOO", "-a", "demo-staging"), "expected KEY=VALUE, got 'FOO' (no '=')"),
+        (("config", "set", "BAD-KEY=1", "-a", "demo-staging"), "invalid config var name 'BAD-KEY'"),
+        (("config", "unset", "BAD KEY", "-a", "demo-staging"), "invalid config var name 'BAD KEY'"),
+        (("api", "PATCH", "/apps/demo-staging", "-d", "{maintenance: true"), "invalid JSON for -d"),
+        (("api", "GET", "apps"), "PATH must start with '/'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_sends_nothing(hk, argv, says):
+    for env in (hk.env(), hk.full_env()):  # the same in every mode: input is checked first
+        line = _one_line_exit_2(hk, hk.cli(*argv, env=env))
+        assert line.startswith("error: ") and says in line, line
+
+
+def test_click_usage_errors_also_exit_2_and_send_nothing(hk):
+    res = hk.cli("apps", "info")  # missing -a
+    assert res.code == 2 and "Missing option '-a'" in res.err
+    res = hk.cli("apps", "list", "--limit", "0")
+    assert res.code == 2
+    res = hk.cli("apps", "list", "--audit-log")  # a global flag without its value
+    assert res.code == 2 and "--audit-log needs a value" in res.err
+    assert hk.received() == []
+
+
+def test_no_token_is_one_line_saying_how_to_set_one(hk):
+    env = hk.env()
+    del env["HEROKU_API_KEY"]
+    for argv in (("apps", "list"), ("config", "set", "A=1", "-a", "demo-staging")):
+        line = _one_line_exit_2(hk, hk.cli(*argv, env={**env, "HEROKU_PERMISSION": "full"}))
+        assert "no Heroku token" in line and "HEROKU_API_KEY" in line and "~/.netrc" in line
+
+
+def test_netrc_entry_is_used_when_heroku_api_key_is_unset(hk):
+    env = hk.env()
+    del env["HEROKU_API_KEY"]
+    netrc = hk.home / ".netrc"
+    netrc.write_text(
+        f"machine git.heroku.com\n  login me@example.com\n  password not-this-one\n"
+        f"machine api.heroku.com\n  login me@example.com\n  password {SANDBOX_TOKEN}\n"
+    )
+    netrc.chmod(0o600)
+    res = hk.cli("apps", "list", "--json", env=env)
+    assert res.code == 0, res.err
+    assert len(json.loads(res.out)) == 2
+    doctor = hk.cli("doctor", "--json", env=env)
+    assert json.loads(doctor.out)["token_source"] == "~/.netrc"
+    # HEROKU_API_KEY wins over ~/.netrc
+    res = hk.cli("doctor", "--json", env={**env, "HEROKU_API_KEY": "HRKU-wrong-aaaaaaaaaaaa"})
+    assert res.code == 1 and json.loads(res.out)["token_source"] == "HEROKU_API_KEY"
+
+
+def test_headers_on_every_request(hk):
+    hk.cli("apps", "info", "-a", "demo-staging")
+    (req,) = hk.received()
+    assert req["accept"] == "application/vnd.heroku+json; version=3"
+    assert req["user_agent"].startswith("hkctl/")
+
+
+def test_rate_limit_warning_once_below_10_percent(hk):
+    hk.sandbox.ratelimits.set(hk.sandbox.token_for(SANDBOX_TOKEN)["id"], 400, hk.sandbox.clock.now())
+    client_env = hk.env()
+    res = hk.cli("apps", "list", "--limit", "1", env=client_env)
+    assert res.code == 0
+    assert res.err.count("rate limit low") == 1
+    # within one run, the warning is said once however many requests follow
+    from hkctl.resources import apps
+
+    said: list[str] = []
+    from hkctl.config import Settings
+    from hkctl.transport.client import HerokuClient
+
+    client = HerokuClient(Settings.from_env(client_env), transport=hk.transport, stderr=said.append)
+    for _ in range(3):
+        apps.info(client, "demo-staging")
+    assert len([s for s in said if "rate limit low" in s]) == 1
+    assert "of 4500 requests left" in said[0]
+
+
+def test_no_rate_limit_warning_with_a_full_budget(hk):
+    res = hk.cli("apps", "list")
+    assert "rate limit" not in res.err
+
+
+def test_rate_limit_command(hk):
+    hk.sandbox.ratelimits.set(hk.sandbox.token_for(SANDBOX_TOKEN)["id"], 1234, hk.sandbox.clock.now())
+    res = hk.cli("rate-limit", "--json")
+    assert res.code == 0, res.err
+    assert json.loads(res.out) == {"remaining": 1234}
+    assert hk.cli("rate-limit").out.strip() == "1234 of 4500 requests left"
+    assert [r["path"] for r in hk.received()][-1] == "/account/rate-limits"
+
+
+def test_doctor_reports_setup(hk):
+    res = hk.cli("doctor", "--json", env=hk.env(HEROKU_PERMISSION="full"))
+    assert res.code == 0, res.err
+    report = json.loads(res.out)
+    assert report["token_source"] == "HEROKU_API_KEY"
+    assert report["token_valid"] is True
+    assert report["permission"] == "full"
+    assert report["api_url"] == hk.url
+    assert report["rate_limit_remaining"] > 4000
+    assert SANDBOX_TOKEN not in res.text
+    assert hk.writes_received() == []
+
+
+def test_doctor_without_a_token_says_so_and_exits_1(hk):
+    env = hk.env()
+    del env["HEROKU_API_KEY"]
+    res = hk.cli("doctor", "--json", env=env)
+    assert res.code == 1
+    assert json.loads(res.out)["token_valid"] is False
+    assert hk.received() == []
