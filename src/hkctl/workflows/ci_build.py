@@ -36,11 +36,8 @@ def ci_build(
         raise UsageError(f"--dir {source_dir}: not a directory")
     version = version or source_version(DeployOptions(app=app, source_dir=source_dir))
     b = builds.create_from_dir(client, app, source_dir, version=version)
-    build = b.to_json()
-    say(f"build {build.get('id')} started for {app} (version {version})")
-    for line in builds.output(client, build):
-        say(f"  │ {line}")
-    final = builds.wait(client, app, str(build["id"]), timeout=timeout).to_json()
+    say(f"build {b.id} started for {app} (version {version})")
+    final = builds.follow(client, app, b, on_line=lambda line: say(f"  │ {line}"), timeout=timeout).to_json()
     status = final.get("status")
     say(f"build status: {status}")
     if status != "succeeded":

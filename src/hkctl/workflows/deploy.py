@@ -82,11 +82,20 @@ STEPS = (
 
 
 def source_version(opts: DeployOptions) -> str:
-    """The version recorded on the build: --version, else a digest of the directory's files (stable)."""
+    """The version recorded on the build: --version, else the git HEAD of --dir, else a digest of its files.
+
+    The digest covers paths and contents only (not mtimes), so the same tree deployed to staging and
+    then to production carries the same version, which the staging check compares.
+    """
     if opts.version:
         return opts.version
     if opts.source_dir is None:
         return hashlib.sha256(str(opts.source_url).encode()).hexdigest()[:12]
+    from hkctl.resources import sources
+
+    head = sources.git_head(opts.source_dir)
+    if head:
+        return head
     digest = hashlib.sha256()
     root = opts.source_dir
     for path in sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts):
@@ -124,6 +133,14 @@ def deploy(
             raise UsageError(f"--backup: {st.app_name} has no heroku-postgresql add-on to back up")
         log.skip("backup", "no heroku-postgresql add-on")
         want_backup = False
+    if not want_backup and log.get("backup").status == "pending":
+        log.skip("backup", "not production and no --backup")
+    if not want_maintenance:
+        why = "already on (left as found)" if st.was_maintenance else "not production and no --maintenance"
+        log.skip("maintenance_on", why)
+        log.skip("maintenance_off", why)
+    if not opts.migrate:
+        log.skip("migrate", "no --migrate")
     plan = planned_writes(client, opts, st, version, backup=want_backup, maintenance=want_maintenance)
     from hkctl.guard.policy import render_plan
 
@@ -186,36 +203,26 @@ def _run(
     if backup:
         with log.step("backup") as step:
             step.detail = checks.backup(client, st, say=log.say)
-    elif log.get("backup").status == "pending":
-        log.skip("backup", "not production and no --backup")
     if maintenance:
         with log.step("maintenance_on"):
-            apps.set_maintenance(client, app, True)
+            # registered first: if the answer to this PATCH is lost, turning it off is still right
             log.compensate(
                 "turn maintenance mode off",
                 lambda: apps.set_maintenance(client, app, False),
                 f"hkctl apps maintenance off -a {app}",
             )
-    else:
-        log.skip(
-            "maintenance_on",
-            "already on (left as found)" if st.was_maintenance else "not production and no --maintenance",
-        )
+            apps.set_maintenance(client, app, True)
     with log.step("build") as step:
         checks.build(client, opts, st, version, say=log.say, log=log)
         step.detail = f"build {st.build.get('id', '')[:8]} succeeded → v{st.new_release.get('version')}"
     if opts.migrate:
         with log.step("migrate") as step:
             step.detail = checks.migrate(client, opts, st, say=log.say)
-    else:
-        log.skip("migrate", "no --migrate")
     with log.step("restart"):
         checks.restart(client, st)
     if maintenance:
         with log.step("maintenance_off"):
             apps.set_maintenance(client, app, False)
             log.settle("turn maintenance mode off")
-    else:
-        log.skip("maintenance_off", "this run did not turn it on")
     with log.step("verify") as step:
         step.detail = checks.verify(client, opts, st, say=log.say)

@@ -106,7 +106,7 @@ def release_version_of(client: HerokuClient, app: str, release: dict[str, Any]) 
     slug_id = (release.get("slug") or {}).get("id")
     if not slug_id:
         return None
-    for b in builds.list_(client, app, limit=20, order="desc"):
+    for b in builds.list_(client, app, limit=20):
         raw = _json(b)
         if (raw.get("slug") or {}).get("id") == slug_id:
             return (raw.get("source_blob") or {}).get("version")
@@ -280,9 +280,9 @@ def build(
     else:
         b = builds.create(client, app, str(opts.source_url), version=version)
     st.build = _json(b)
-    for line in builds.output(client, st.build):
-        say(f"  │ {line}")
-    final = _json(builds.wait(client, app, st.build["id"], timeout=opts.build_timeout))
+    final = _json(
+        builds.follow(client, app, b, on_line=lambda line: say(f"  │ {line}"), timeout=opts.build_timeout)
+    )
     st.build = final
     if final.get("status") != "succeeded":
         raise HkctlError(f"build {final.get('id')} {final.get('status')}")
