@@ -25,6 +25,12 @@ def cli() -> None:
 )
 @click.option("--fault-seed", type=int, default=1, help="Seed for --fault-rate.")
 @click.option("--instant", is_flag=True, help="Lifecycles (builds, add-ons, dynos) complete at once.")
+@click.option(
+    "--manual-clock",
+    is_flag=True,
+    help="Sandbox time moves only via POST /__sandbox__/clock/advance (lifecycles and rate-limit refill).",
+)
+@click.option("--scenario", default="demo", show_default=True, help="Seed for a new store: demo or empty.")
 def serve_cmd(
     port: int,
     db: str | None,
@@ -35,6 +41,8 @@ def serve_cmd(
     fault_phase: str,
     fault_seed: int,
     instant: bool,
+    manual_clock: bool,
+    scenario: str,
 ) -> None:
     """Serve the sandbox on 127.0.0.1 (token printed on start)."""
     import uvicorn
@@ -43,7 +51,9 @@ def serve_cmd(
     from hkctl.sandbox.seed import SANDBOX_TOKEN
     from hkctl.sandbox.server import build_sandbox
 
-    sb = build_sandbox(db, durations={} if instant else SERVE_DURATIONS)
+    sb = build_sandbox(
+        db, durations={} if instant else SERVE_DURATIONS, scenario=scenario, manual_clock=manual_clock
+    )
     sb.faults.configure(
         latency_ms=latency_ms,
         rate=fault_rate,
@@ -53,7 +63,8 @@ def serve_cmd(
         seed=fault_seed,
     )
     sb.public_url = f"http://127.0.0.1:{port}"
-    click.echo(f"sandbox on http://127.0.0.1:{port}  (db: {db or 'memory'})", err=True)
+    clock = "manual clock" if manual_clock else "real clock"
+    click.echo(f"sandbox on http://127.0.0.1:{port}  (db: {db or 'memory'}, {clock})", err=True)
     click.echo(
         f"export HKCTL_API_URL=http://127.0.0.1:{port} HKCTL_DATA_API_URL=http://127.0.0.1:{port} "
         f"HEROKU_API_KEY={SANDBOX_TOKEN}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import importlib
+import itertools
 import json
 import logging
 import pkgutil
@@ -76,6 +77,7 @@ class Sandbox:
         self.faults = Faults()
         self.ratelimits = RateLimits()
         self.requests: deque[dict[str, Any]] = deque(maxlen=5000)
+        self.request_seq = itertools.count(1)  # request log positions, for `?since=`
         #: Called with every finished API exchange (the test harness validates them against the schema).
         self.observers: list[Callable[[dict[str, Any]], None]] = []
         self.public_url = "http://127.0.0.1"
@@ -172,7 +174,11 @@ class Sandbox:
     def token_for(self, secret: str) -> dict[str, Any] | None:
         if not secret or secret == "undefined":
             return None
-        return self.store.first("oauth-authorization", access_token__token=secret)
+        token = self.store.first("oauth-authorization", access_token__token=secret)
+        # An authorization created with expires_in stops opening the API when it expires.
+        if token is not None and token.get("_expires_at") and token["_expires_at"] <= self.clock.now():
+            return None
+        return token
 
     def require_scope(self, token: dict[str, Any], scopes: tuple[str, ...] | set[str]) -> None:
         if not set(token.get("scope", [])) & set(scopes):
@@ -216,7 +222,9 @@ def create_app(sandbox: Sandbox | None = None) -> Starlette:
         raw = await request.body()
         sb.public_url = f"{request.url.scheme}://{request.url.netloc}"
         if sb.faults.latency_ms and not path.startswith(CONTROL_PREFIX):
-            await asyncio.sleep(sb.faults.latency_ms / 1000)
+            route, _, _ = sb.find_route(request.method, path)
+            if sb.faults.applies(request.method, route.template if route else None):
+                await asyncio.sleep(sb.faults.latency_ms / 1000)
         response = await run_in_threadpool(_handle, sb, request, raw, rid)
         if isinstance(response, Response):
             response.headers.setdefault("Request-Id", rid)
@@ -258,6 +266,8 @@ def _handle(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:
         "accept": headers.get("accept"),
         "range": headers.get("range"),
         "user_agent": headers.get("user-agent"),
+        "at": iso(sb.clock.now()),
+        "seq": next(sb.request_seq),
     }
     sb.requests.append(entry)
     base = {"Request-Id": rid}
@@ -284,6 +294,7 @@ def _handle(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:
         entry["status"] = 401
         return _json_response(401, {"id": "unauthorized", "message": "Invalid credentials provided."}, base)
     key = token["id"]
+    base["Oauth-Scope"] = ", ".join(token.get("scope", []))  # the token's scopes, as Heroku answers
     is_data_api = path.startswith("/client/")
     if not is_data_api and not _ACCEPT.search(headers.get("accept", "")):
         entry["status"] = 406
@@ -314,9 +325,9 @@ def _handle(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:
                 },
                 {**base, "Retry-After": "60"},
             )
-    route, params, exists = sb.find_route(method, path)
+    route, params, _ = sb.find_route(method, path)
     if route is None:
-        entry["status"] = 405 if exists else 404
+        entry["status"] = 404  # Heroku answers a wrong verb with the same 404 as an unknown path
         return _json_response(
             404,
             {

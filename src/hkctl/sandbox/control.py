@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hkctl.sandbox.clock import iso
 from hkctl.sandbox.routing import ApiFault, Ctx, route
 
 
@@ -55,11 +56,56 @@ def faults_set(ctx: Ctx) -> Any:
     return faults_info(ctx)
 
 
+@route("DELETE", "/__sandbox__/faults")
+def faults_clear(ctx: Ctx) -> Any:
+    ctx.sandbox.faults.configure(rate=0.0, every=0, latency_ms=0, routes=(), statuses=(503,), phase="before")
+    return faults_info(ctx)
+
+
+@route("GET", "/__sandbox__/scenarios")
+def scenarios(ctx: Ctx) -> Any:
+    from hkctl.sandbox.seed import SCENARIOS
+
+    return sorted(SCENARIOS)
+
+
+def _clock_info(ctx: Ctx) -> dict[str, Any]:
+    clock, due = ctx.sandbox.clock, ctx.sandbox.store.next_due()
+    return {
+        "now": clock.now(),
+        "iso": iso(clock.now()),
+        "manual": clock.manual,
+        "next_due_in": None if due is None else max(0.0, due - clock.now()),
+    }
+
+
+@route("GET", "/__sandbox__/clock")
+def clock_info(ctx: Ctx) -> Any:
+    return _clock_info(ctx)
+
+
 @route("POST", "/__sandbox__/clock/advance")
 def clock_advance(ctx: Ctx) -> Any:
-    seconds = float(_body(ctx).get("seconds", 0))
-    now = ctx.sandbox.clock.advance(seconds)
-    return {"now": now, "ran": ctx.sandbox.run_due()}
+    """Move sandbox time forward and run every lifecycle step that became due (in due order)."""
+    try:
+        seconds = float(_body(ctx).get("seconds", 0))
+    except (TypeError, ValueError) as exc:
+        raise ApiFault(422, "invalid_params", "seconds must be a number") from exc
+    if seconds < 0:
+        raise ApiFault(422, "invalid_params", "the clock only moves forward")
+    ran = 0
+    # Step through due times so that a task scheduled by another task in the window also runs.
+    target = ctx.sandbox.clock.now() + seconds
+    while True:
+        due = ctx.sandbox.store.next_due()
+        if due is None or due > target:
+            break
+        if due > ctx.sandbox.clock.now():
+            ctx.sandbox.clock.advance(due - ctx.sandbox.clock.now())
+        ran += ctx.sandbox.run_due()
+    ctx.sandbox.clock.advance(max(0.0, target - ctx.sandbox.clock.now()))
+    ran += ctx.sandbox.run_due()
+    return {**_clock_info(ctx), "ran": ran}
 
 
 @route("POST", "/__sandbox__/tick")
@@ -69,7 +115,28 @@ def tick(ctx: Ctx) -> Any:
 
 @route("GET", "/__sandbox__/requests")
 def request_log(ctx: Ctx) -> Any:
-    return [r for r in ctx.sandbox.requests if not r["path"].startswith("/__sandbox__/")]
+    """What the sandbox received (API requests only), oldest first.
+
+    Filters: `?since=N` (entries after seq N), `?method=PATCH`, `?path=config-vars` (substring),
+    `?status=4xx` or `?status=429`.
+    """
+    q = ctx.query
+    since = int(q.get("since", "0") or 0)
+    out = []
+    for r in list(ctx.sandbox.requests):
+        if r["path"].startswith("/__sandbox__/") or r.get("seq", 0) <= since:
+            continue
+        if "method" in q and r["method"] != q["method"].upper():
+            continue
+        if "path" in q and q["path"] not in r["path"]:
+            continue
+        status = str(r.get("status", ""))
+        if "status" in q and not (
+            status == q["status"] or (q["status"].endswith("xx") and status[:1] == q["status"][:1])
+        ):
+            continue
+        out.append(r)
+    return out
 
 
 @route("DELETE", "/__sandbox__/requests")
