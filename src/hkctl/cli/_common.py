@@ -12,8 +12,6 @@ import click
 from hkctl.config import Settings
 
 if TYPE_CHECKING:
-    import httpx
-
     from hkctl.guard.confirm import Confirmer
     from hkctl.transport.client import HerokuClient
 
@@ -29,7 +27,7 @@ class Env:
     """
 
     env: dict[str, str] | None = None
-    transport: httpx.BaseTransport | None = None
+    transport: Any = None  # an httpx transport (tests: the in-process sandbox); only transport/ names httpx
     confirmer: Confirmer | None = None
     flags: dict[str, Any] = field(default_factory=dict)
     _client: HerokuClient | None = None
