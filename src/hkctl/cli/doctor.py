@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from hkctl.cli._common import Env, json_option, pass_env
 from hkctl.render.output import emit_fields, emit_json
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
+
+
+def token_scope_report(client: HerokuClient) -> dict[str, Any]:
+    """Extra facts about the token (its scopes and the advice on them), merged into the report.
+
+    The place for the runtime slice's token-scope reporting (`/oauth/authorizations`): return keys
+    such as `token_scopes` and `token_advice`; a failure here must not fail the doctor.
+    """
+    return {}
+
+
+def _hosts(env: Env) -> list[str]:
+    from hkctl.config import LEGACY_DATA_API_HOST
+
+    s = env.settings
+    return [s.api_url, s.data_api_url, f"https://{LEGACY_DATA_API_HOST}"] + [
+        f"https://*{suffix} (URLs the API hands back)" for suffix in s.allowed_suffixes
+    ]
 
 
 @click.command("doctor")
 @json_option
 @pass_env
 def cli(env: Env, as_json: bool) -> None:
-    """Check the token, permission mode, hosts and rate-limit budget."""
-    from hkctl.errors import ApiError, NoToken
+    """Check the token, permission mode, hosts and rate-limit budget (exit 1 when something is wrong)."""
+    from hkctl.errors import ApiError, HkctlError, NoToken
     from hkctl.resources import account
 
     settings = env.settings
@@ -23,8 +46,10 @@ def cli(env: Env, as_json: bool) -> None:
         "data_api_url": settings.data_api_url,
         "permission": settings.permission,
         "noninteractive_writes": settings.noninteractive_writes,
-        "allowed_suffixes": list(settings.allowed_suffixes),
+        "allowed_hosts": _hosts(env),
     }
+    if settings.permission_unknown:
+        report["permission_warning"] = f"HEROKU_PERMISSION={settings.permission_raw!r} is treated as readonly"
     ok = True
     try:
         report["token_source"] = client.token.source
@@ -32,6 +57,7 @@ def cli(env: Env, as_json: bool) -> None:
         report["account"] = acct.get("email")
         report["token_valid"] = True
         report["rate_limit_remaining"] = account.rate_limit(client)
+        report.update(token_scope_report(client))
     except NoToken as exc:
         report["token_source"] = None
         report["token_valid"] = False
@@ -39,6 +65,9 @@ def cli(env: Env, as_json: bool) -> None:
         ok = False
     except ApiError as exc:
         report["token_valid"] = False
+        report["problem"] = exc.message
+        ok = False
+    except HkctlError as exc:  # unreachable host, refused URL: still a report, not a traceback
         report["problem"] = exc.message
         ok = False
     if as_json:
