@@ -24,7 +24,8 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
-	HKCTL_TEST_SANDBOX=socket $(BIN)/python -m pytest -m core
+	@# the core suite again over a real loopback socket; exit 5 ("no tests collected") is not a failure
+	HKCTL_TEST_SANDBOX=socket $(BIN)/python -m pytest -m core; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
