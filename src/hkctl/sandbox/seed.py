@@ -119,8 +119,11 @@ def _seed_addons(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str,
 def _seed_delivery(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:
     """The `demo` pipeline (staging, production), webhooks, backups."""
     from hkctl.sandbox.backend.pipelines import seed_pipeline
+    from hkctl.sandbox.backend.postgres import seed_backup
 
     seed_pipeline(sb, account, apps)
+    if "demo-production" in apps:
+        seed_backup(sb, apps["demo-production"])  # one completed backup, when the database exists
 
 
 def _seed_logs(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:

@@ -1,0 +1,245 @@
+"""Heroku Postgres through the Postgres API (data host): database info, backups, download URLs, downloads.
+
+The database is addressed by its heroku-postgresql add-on's id, found through the Platform API
+(`GET /apps/{app}/addons`), as the spec's recipe does. Paths are `/client/v11/...` (facts.md §10).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hkctl.errors import HkctlError, UsageError
+from hkctl.resources._record import Record, check_app
+from hkctl.transport.client import HerokuClient, seg
+
+SERVICE = "heroku-postgresql"
+BACKUP_NAME = re.compile(r"^[abco]?(\d+)$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Database(Record):
+    """A heroku-postgresql add-on as the Platform API lists it."""
+
+    id: str
+    name: str
+    plan: str | None
+    state: str | None
+    config_vars: tuple[str, ...]
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Database:
+        return cls(
+            raw=d,
+            id=d["id"],
+            name=d["name"],
+            plan=(d.get("plan") or {}).get("name"),
+            state=d.get("state"),
+            config_vars=tuple(d.get("config_vars") or ()),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabaseInfo(Record):
+    plan: str | None
+    status: str | None
+    num_tables: int | None
+    num_connections: int | None
+    num_bytes: int | None
+    postgres_version: str | None
+    info: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> DatabaseInfo:
+        rows = tuple(
+            (str(i.get("name")), ", ".join(str(v) for v in i.get("values") or []))
+            for i in d.get("info") or []
+        )
+        return cls(
+            raw=d,
+            plan=d.get("plan"),
+            status=d.get("status"),
+            num_tables=d.get("num_tables"),
+            num_connections=d.get("num_connections"),
+            num_bytes=d.get("num_bytes"),
+            postgres_version=d.get("postgres_version"),
+            info=rows,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transfer(Record):
+    """A backup (or copy/restore): num, from/to, sizes and lifecycle times."""
+
+    uuid: str
+    num: int
+    from_name: str | None
+    from_type: str | None
+    to_type: str | None
+    processed_bytes: int
+    source_bytes: int | None
+    succeeded: bool | None
+    created_at: str | None
+    started_at: str | None
+    finished_at: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Transfer:
+        return cls(
+            raw=d,
+            uuid=d["uuid"],
+            num=int(d["num"]),
+            from_name=d.get("from_name"),
+            from_type=d.get("from_type"),
+            to_type=d.get("to_type"),
+            processed_bytes=int(d.get("processed_bytes") or 0),
+            source_bytes=d.get("source_bytes"),
+            succeeded=d.get("succeeded"),
+            created_at=d.get("created_at"),
+            started_at=d.get("started_at"),
+            finished_at=d.get("finished_at"),
+        )
+
+    @property
+    def name(self) -> str:
+        """b### for a manual backup (pg_dump → gof3r), as the official CLI names them."""
+        prefix = "b" if self.from_type == "pg_dump" and self.to_type == "gof3r" else "c"
+        if self.raw.get("schedule"):
+            prefix = "a"
+        return f"{prefix}{self.num:03d}"
+
+    @property
+    def is_backup(self) -> bool:
+        return self.to_type == "gof3r"
+
+    @property
+    def status(self) -> str:
+        if self.finished_at and self.succeeded:
+            warnings = int(self.raw.get("warnings") or 0)
+            return f"Finished with {warnings} warnings" if warnings else "Completed"
+        if self.finished_at:
+            return "Failed"
+        if self.started_at:
+            return "Running"
+        return "Pending"
+
+
+def backup_num(name: str) -> int:
+    """`b003`, `3` → 3; anything else is bad input."""
+    m = BACKUP_NAME.match(name.strip())
+    if not m:
+        raise UsageError(f"invalid backup {name!r}: use its name (e.g. b003) or number")
+    return int(m.group(1))
+
+
+def databases(client: HerokuClient, app: str) -> list[Database]:
+    items = client.paginate(f"/apps/{seg(check_app(app))}/addons", action="addons_list")
+    return [Database.from_api(a) for a in items if (a.get("addon_service") or {}).get("name") == SERVICE]
+
+
+def database(client: HerokuClient, app: str, name: str | None = None) -> Database:
+    """The app's database: `name` (add-on name, id or attachment var), else the one behind DATABASE_URL."""
+    dbs = databases(client, app)
+    if not dbs:
+        raise HkctlError(f"{app} has no heroku-postgresql database")
+    if name:
+        for db in dbs:
+            if name in (db.id, db.name) or f"{name.upper().removesuffix('_URL')}_URL" in db.config_vars:
+                return db
+        raise UsageError(f"no database {name!r} on {app}; it has {', '.join(d.name for d in dbs)}")
+    if len(dbs) == 1:
+        return dbs[0]
+    primary = [d for d in dbs if "DATABASE_URL" in d.config_vars]
+    if len(primary) == 1:
+        return primary[0]
+    raise UsageError(
+        f"{app} has several databases ({', '.join(d.name for d in dbs)}): choose one with --database"
+    )
+
+
+def info(client: HerokuClient, db_id: str) -> DatabaseInfo:
+    return DatabaseInfo.from_api(client.get(f"/client/v11/databases/{seg(db_id)}", action="pg_info"))
+
+
+def transfers(client: HerokuClient, app: str) -> list[Transfer]:
+    body = client.get(f"/client/v11/apps/{seg(check_app(app))}/transfers", action="pg_transfers_list") or []
+    return sorted((Transfer.from_api(t) for t in body), key=lambda t: t.num)
+
+
+def backups(client: HerokuClient, app: str) -> list[Transfer]:
+    return [t for t in transfers(client, app) if t.is_backup]
+
+
+def transfer(client: HerokuClient, app: str, num: int) -> Transfer:
+    path = f"/client/v11/apps/{seg(check_app(app))}/transfers/{num}"
+    return Transfer.from_api(client.get(path, action="pg_transfers_info"))
+
+
+def capture(client: HerokuClient, app: str, db: Database) -> Transfer:
+    return Transfer.from_api(
+        client.json(
+            "POST",
+            f"/client/v11/databases/{seg(db.id)}/backups",
+            action="pg_backups_capture",
+            app=app,
+            description=f"capture a backup of {db.name}",
+        )
+    )
+
+
+def wait_for_transfer(
+    client: HerokuClient,
+    app: str,
+    num: int,
+    *,
+    timeout: float = 3600.0,
+    interval: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+    on_poll: Callable[[Transfer], None] | None = None,
+) -> Transfer:
+    """Poll a transfer until it finished; raise HkctlError on failure or after `timeout`."""
+    deadline = monotonic() + timeout
+    while True:
+        t = transfer(client, app, num)
+        if on_poll:
+            on_poll(t)
+        if t.finished_at:
+            if not t.succeeded:
+                raise HkctlError(f"backup {t.name} failed")
+            return t
+        if monotonic() >= deadline:
+            raise HkctlError(f"backup {t.name} still running after {timeout:.0f}s")
+        sleep(interval)
+
+
+def latest_backup(client: HerokuClient, app: str) -> Transfer:
+    done = [t for t in backups(client, app) if t.succeeded]
+    if not done:
+        raise HkctlError(f"{app} has no completed backups")
+    return done[-1]
+
+
+def public_url(client: HerokuClient, app: str, num: int) -> str:
+    """A short-lived download URL for a backup (a POST that reads: nothing changes)."""
+    path = f"/client/v11/apps/{seg(check_app(app))}/transfers/{num}/actions/public-url"
+    url = str(client.json("POST", path, action="pg_backups_url")["url"])
+    if "?" in url:  # the query is the credential: keep it out of errors and logs
+        client.redact.add(url.split("?", 1)[1])
+    return url
+
+
+def download(
+    client: HerokuClient, app: str, num: int, dest: Path, *, progress: Callable[[int], None] | None = None
+) -> tuple[Transfer, int]:
+    """Download a completed backup to `dest`, checking its size; no partial file is left under `dest`."""
+    t = transfer(client, app, num)
+    if not t.succeeded:
+        raise HkctlError(f"backup {t.name} is not complete; nothing to download")
+    url = public_url(client, app, num)
+    size = client.download(url, dest, expected_size=t.processed_bytes, progress=progress)
+    return t, size
