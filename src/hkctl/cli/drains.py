@@ -1,0 +1,60 @@
+"""hkctl drains: list, add and remove log drains."""
+
+from __future__ import annotations
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.render.output import emit_json, emit_table, say
+
+
+@click.group("drains")
+def cli() -> None:
+    """Log drains: forward an app's logs to syslog or HTTPS endpoints."""
+
+
+@cli.command("list")
+@app_option
+@json_option
+@pass_env
+def list_cmd(env: Env, app: str, as_json: bool) -> None:
+    """List an app's log drains."""
+    from hkctl.resources import log_drains
+
+    rows = log_drains.list_(env.client(), app)
+    if as_json:
+        emit_json([d.to_json() for d in rows])
+        return
+    emit_table(
+        rows,
+        [("id", "id"), ("url", "url"), ("token", "token"), ("addon", "addon")],
+        empty=f"no drains on {app}",
+    )
+
+
+@cli.command("add")
+@click.argument("url")
+@app_option
+@json_option
+@pass_env
+def add_cmd(env: Env, url: str, app: str, as_json: bool) -> None:
+    """Send the app's logs to URL (syslog://, syslog+tls://, https://)."""
+    from hkctl.resources import log_drains
+
+    d = log_drains.add(env.client(), app, url)
+    if as_json:
+        emit_json(d.to_json())
+    else:
+        say(f"added drain {d.url} to {app} (token {d.token})")
+
+
+@cli.command("remove")
+@click.argument("drain")
+@app_option
+@pass_env
+def remove_cmd(env: Env, drain: str, app: str) -> None:
+    """Remove a drain, named by its id, URL or token."""
+    from hkctl.resources import log_drains
+
+    d = log_drains.remove(env.client(), app, drain)
+    say(f"removed drain {d.url} from {app}")

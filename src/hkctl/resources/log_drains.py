@@ -1,0 +1,82 @@
+"""Log drains: list, add, remove (by id, URL or token)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from hkctl.errors import HkctlError, UsageError
+from hkctl.resources._record import Record, check_app, is_uuid
+from hkctl.transport.client import HerokuClient, seg
+
+SCHEMES = ("syslog", "syslog+tls", "https", "http")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogDrain(Record):
+    id: str
+    url: str
+    token: str
+    addon: str | None
+    created_at: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> LogDrain:
+        return cls(
+            raw=d,
+            id=d["id"],
+            url=d["url"],
+            token=d["token"],
+            addon=(d.get("addon") or {}).get("name"),
+            created_at=d.get("created_at"),
+        )
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES or not parts.hostname:
+        raise UsageError(f"invalid drain URL {url!r}: use syslog://, syslog+tls://, http:// or https://")
+    return url
+
+
+def list_(client: HerokuClient, app: str) -> list[LogDrain]:
+    items = client.paginate(f"/apps/{seg(check_app(app))}/log-drains", action="drains_list")
+    return [LogDrain.from_api(d) for d in items]
+
+
+def add(client: HerokuClient, app: str, url: str) -> LogDrain:
+    return LogDrain.from_api(
+        client.json(
+            "POST",
+            f"/apps/{seg(check_app(app))}/log-drains",
+            body={"url": check_url(url)},
+            action="drains_add",
+            app=app,
+            description=f"send {app}'s logs to {url}",
+        )
+    )
+
+
+def remove(client: HerokuClient, app: str, drain: str) -> LogDrain:
+    """Remove a drain named by its id, URL or token.
+
+    A URL cannot travel as one path segment (servers decode %2F before routing), so a URL or
+    token is first resolved to the drain's id through the list.
+    """
+    if not drain:
+        raise UsageError("name the drain by its id, URL or token")
+    if not is_uuid(drain):
+        match = next((d for d in list_(client, app) if drain in (d.url, d.token)), None)
+        if match is None:
+            raise HkctlError(f"no drain {drain!r} on {app}")
+        drain = match.id
+    return LogDrain.from_api(
+        client.json(
+            "DELETE",
+            f"/apps/{seg(check_app(app))}/log-drains/{seg(drain)}",
+            action="drains_remove",
+            app=app,
+            description=f"stop sending {app}'s logs to drain {drain}",
+        )
+    )
