@@ -63,6 +63,7 @@ class DeployState:
     new_release: dict[str, Any] = field(default_factory=dict)
     build: dict[str, Any] = field(default_factory=dict)
     formation: list[dict[str, Any]] = field(default_factory=list)
+    log_before: set[str] = field(default_factory=set)
     database: dict[str, Any] | None = None
     rate_limit: int | None = None
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError
@@ -71,9 +70,11 @@ def precheck(client: HerokuClient, opts: DeployOptions, st: DeployState) -> None
         st.production = coupling.stage == "production"
     else:
         st.production = bool(PRODUCTION_NAME.search(st.app_name))
-    st.database = next(
-        (x for x in addons if (x.get("addon_service") or {}).get("name") == "heroku-postgresql"), None
-    )
+    dbs = [x for x in addons if (x.get("addon_service") or {}).get("name") == "heroku-postgresql"]
+    # the database behind DATABASE_URL when there are several (that is the one migrations change)
+    primary = [x for x in dbs if "DATABASE_URL" in (x.get("config_vars") or [])]
+    chosen = primary or dbs
+    st.database = chosen[0] if chosen else None
     if st.rate_limit is not None and st.rate_limit < 100:
         raise HkctlError(
             f"only {st.rate_limit} API requests left in the rate-limit budget; a deploy needs more. "
@@ -243,15 +244,15 @@ def planned(
 
 # ---------------------------------------------------------------------------- the writes
 def backup(client: HerokuClient, st: DeployState, *, say: Callable[[str], None]) -> str:
+    """Capture a backup of the app's database and wait until it has finished (not just started)."""
     from hkctl.resources import postgres
 
     assert st.database is not None
-    transfer = postgres.capture(client, st.app_name, str(st.database["id"]))
-    done = postgres.wait_for_backup(client, st.app_name, transfer, on_poll=lambda t: None)
-    raw = _json(done)
-    if not raw.get("succeeded"):
-        raise HkctlError(f"backup b{raw.get('num')} did not succeed")
-    return f"backup b{int(raw.get('num') or 0):03d} completed ({raw.get('processed_bytes')} bytes)"
+    db = postgres.Database.from_api(st.database)
+    started = postgres.capture(client, st.app_name, db)
+    say(f"  backup {started.name} of {db.name} started")
+    done = postgres.wait_for_transfer(client, st.app_name, started.num, timeout=3600.0)
+    return f"backup {done.name} of {db.name} completed ({done.processed_bytes:,} bytes)"
 
 
 def build(
@@ -319,14 +320,22 @@ def migrate(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: 
 
 
 def restart(client: HerokuClient, st: DeployState) -> None:
+    """Restart every dyno, after noting the log lines seen so far (verify looks only at newer ones)."""
     from hkctl.resources import dynos
 
+    st.log_before = set(recent_log(client, st.app_name))
     dynos.restart(client, st.app_name)
+
+
+def recent_log(client: HerokuClient, app: str) -> list[str]:
+    from hkctl.resources import log_sessions
+
+    return list(log_sessions.read(client, app, lines=1500))
 
 
 def verify(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: Callable[[str], None]) -> str:
     """The new release is current, every formation dyno is up on it, and no new H10/H12 appeared."""
-    from hkctl.resources import dynos, log_sessions
+    from hkctl.resources import dynos
     from hkctl.workflows.health import summarize_logs
 
     app = st.app_name
@@ -349,31 +358,16 @@ def verify(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: C
     if opts.verify_window > 0:
         say(f"  watching the router for {opts.verify_window:.0f}s")
         time.sleep(opts.verify_window)
-    since = str(cur.get("created_at") or "")
-    summary = summarize_logs(_since(log_sessions.read(client, app, lines=500), since))
+    # New lines are those the snapshot taken before the restart did not have (router lines carry a
+    # request_id, so they are unique); this needs no agreement between our clock and Heroku's.
+    fresh = [line for line in recent_log(client, app) if line not in st.log_before]
+    summary = summarize_logs(fresh)
     bad = {c: n for c, n in summary.codes.items() if c in ("H10", "H12")}
     if bad:
         raise HkctlError(
             "new router errors since the release: " + ", ".join(f"{c}×{n}" for c, n in bad.items())
         )
     return f"v{cur.get('version')} current, {len(up)} dynos up, no new H10/H12 ({summary.requests} requests seen)"
-
-
-def _since(lines: Any, since: str) -> Any:
-    """Only log lines at or after `since` (ISO 8601), compared as instants, not as strings."""
-    start = _instant(since)
-    for line in lines:
-        ts = line.split(" ", 1)[0]
-        t = _instant(ts)
-        if start is None or t is None or t >= start:
-            yield line
-
-
-def _instant(ts: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(ts.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def undo_lines(st: DeployState) -> list[str]:
