@@ -128,6 +128,9 @@ def _seed_delivery(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[st
 
 def _seed_logs(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:
     """The log story: a slow endpoint and a dyno near its memory quota on demo-production."""
+    from hkctl.sandbox.seed_logs import seed_logs
+
+    seed_logs(sb, apps)
 
 
 SCENARIOS = {"demo": seed_demo, "empty": seed_empty}

@@ -1,0 +1,227 @@
+"""hkctl logs: read, filter and tail an app's logs (or a saved log), and triage them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from hkctl.cli._common import Env, json_option, pass_env
+
+_FILTER_HELP = {
+    "status": "Router status: 5xx, 4xx, 404, 401,403, non-2xx (comma list).",
+    "min_service": "Router service time at least MS milliseconds.",
+    "min_connect": "Router connect (queue) time at least MS milliseconds.",
+    "path": "Router path starts with PREFIX (e.g. /api/).",
+    "method": "Router method(s), e.g. POST,PUT,PATCH,DELETE.",
+    "code": "Heroku error code: H12, H*, R*, L*, R14,R15 or any.",
+    "grep": "Regular expression on the whole line (case-insensitive).",
+}
+
+
+def _source_options(fn: Any) -> Any:
+    fn = click.option(
+        "--file", "file", metavar="PATH", help="Read a saved log (drain dump, paste) instead; - is stdin."
+    )(fn)
+    fn = click.option(
+        "-a", "--app", envvar="HEROKU_APP", metavar="APP", help="App name or id (or set HEROKU_APP)."
+    )(fn)
+    fn = click.option(
+        "-d",
+        "--dyno",
+        metavar="DYNO",
+        help="Only this dyno or process type: web, web.1, worker, router, run.1234.",
+    )(fn)
+    fn = click.option(
+        "-s", "--source", type=click.Choice(["app", "heroku"]), help="Only app output or only platform lines."
+    )(fn)
+    return fn
+
+
+def _filter_options(fn: Any) -> Any:
+    for name, help_text in reversed(list(_FILTER_HELP.items())):
+        opt = "--" + name.replace("_", "-")
+        kind: Any = click.IntRange(min=0) if name.startswith("min_") else str
+        metavar = "MS" if name.startswith("min_") else name.upper()
+        fn = click.option(opt, name, type=kind, metavar=metavar, help=help_text)(fn)
+    fn = click.option(
+        "--state-changes",
+        is_flag=True,
+        help="Dyno lifecycle: starting, up, crashed, down, restarting, scaling.",
+    )(fn)
+    fn = click.option(
+        "--memory", is_flag=True, help="Memory samples (sample#memory_*) and R14/R15 per dyno."
+    )(fn)
+    fn = click.option(
+        "--deploys", is_flag=True, help="heroku[api] releases, deploys, config, rollbacks, builds, add-ons."
+    )(fn)
+    fn = click.option(
+        "--app-errors",
+        is_flag=True,
+        help="Exceptions, Completed 5xx, Sidekiq failures, Puma backlog, slow SQL.",
+    )(fn)
+    return fn
+
+
+def _need_one(app: str | None, file: str | None) -> None:
+    from hkctl.errors import UsageError
+
+    if bool(app) == bool(file):
+        raise UsageError("give either -a APP (a log session) or --file PATH (a saved log; - for stdin)")
+
+
+def _file_lines(path: str) -> Any:
+    import sys
+
+    if path == "-":
+        return (line.rstrip("\n") for line in sys.stdin)
+    try:
+        fh = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed when the generator ends
+    except OSError as exc:
+        from hkctl.errors import UsageError
+
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+
+    def gen() -> Any:
+        with fh:
+            for line in fh:
+                yield line.rstrip("\n")
+
+    return gen()
+
+
+@click.group("logs", invoke_without_command=True)
+@_source_options
+@click.option(
+    "-n", "--num", type=int, default=None, help="Lines to fetch, 1–1500 (default 100; 1500 when filtering)."
+)
+@click.option("-t", "--tail", is_flag=True, help="Keep streaming new lines (reconnects without duplicates).")
+@_filter_options
+@json_option
+@click.pass_context
+def cli(ctx: click.Context, **opts: Any) -> None:
+    """Read an app's logs (or a saved log) with every filter of the spec; `logs triage` sums them up."""
+    if ctx.invoked_subcommand is not None:
+        return
+    env = ctx.find_object(Env) or Env()
+    _read(env, **opts)
+
+
+def _read(
+    env: Env,
+    *,
+    app: str | None,
+    file: str | None,
+    dyno: str | None,
+    source: str | None,
+    num: int | None,
+    tail: bool,
+    as_json: bool,
+    **flt: Any,
+) -> None:
+    import sys
+
+    from hkctl.errors import UsageError
+    from hkctl.logs.filters import Filters
+    from hkctl.logs.view import show
+    from hkctl.render.output import say
+
+    _need_one(app, file)
+    filters = Filters(dyno=dyno, source=source, **flt)
+    out = sys.stdout
+
+    def write(text: str) -> None:
+        out.write(text + "\n")
+        if tail:
+            out.flush()
+
+    if file:
+        if tail:
+            raise UsageError("--tail reads a live session; it does not apply to --file")
+        stats = show(_file_lines(file), filters, write, as_json=as_json, last=num)
+    else:
+        from hkctl.resources import log_sessions
+
+        client = env.client()
+        lines = num or (log_sessions.MAX_LINES if filters.active else 100)
+        assert app is not None
+        if tail:
+            stats = show(_tail_lines(client, app, dyno, source, lines), filters, write, as_json=as_json)
+        else:
+            stats = show(
+                log_sessions.read(client, app, dyno=dyno, source=source, lines=lines),
+                filters,
+                write,
+                as_json=as_json,
+            )
+    if filters.active or stats.malformed:
+        say(
+            f"{stats.shown} of {stats.seen} line(s) matched"
+            + (f"; {stats.malformed} malformed (passed through when unfiltered)" if stats.malformed else "")
+        )
+
+
+def _tail_lines(client: Any, app: str, dyno: str | None, source: str | None, lines: int) -> Any:
+    from contextlib import contextmanager
+
+    from hkctl.logs.stream import tail
+    from hkctl.render.output import say
+    from hkctl.resources import log_sessions
+
+    @contextmanager
+    def opener(reconnect: bool) -> Any:
+        session = log_sessions.create(
+            client,
+            app,
+            dyno=dyno,
+            source=source,
+            lines=log_sessions.MAX_LINES if reconnect else lines,
+            tail=True,
+        )
+        with log_sessions.open_stream(client, session) as stream:
+            yield stream
+
+    return tail(opener, say=say)
+
+
+@cli.command("triage")
+@click.option(
+    "-a", "--app", envvar="HEROKU_APP", metavar="APP", help="App name or id (reads the last 1,500 lines)."
+)
+@click.option("--file", "file", metavar="PATH", help="A saved log (any size; - for stdin).")
+@click.option(
+    "--top", type=click.IntRange(min=1, max=100), default=10, show_default=True, help="Rows per list."
+)
+@json_option
+@pass_env
+def triage_cmd(env: Env, app: str | None, file: str | None, top: int, as_json: bool) -> None:
+    """One read, one report: traffic, slow paths, error codes, dynos, memory, releases, findings."""
+    import sys
+
+    from hkctl.logs import fast
+    from hkctl.logs.triage import report
+    from hkctl.render.output import emit_json
+
+    _need_one(app, file)
+    if file == "-":
+        agg = fast.triage_stream(sys.stdin.buffer, top=top)
+    elif file:
+        import os
+
+        if not os.path.isfile(file):
+            from hkctl.errors import UsageError
+
+            raise UsageError(f"cannot read {file}: no such file")
+        agg = fast.triage_file(file, top=top)
+    else:
+        from hkctl.resources import log_sessions
+
+        assert app is not None
+        agg = fast.triage_lines(log_sessions.read(env.client(), app, lines=log_sessions.MAX_LINES), top=top)
+    result = report(agg, top=top)
+    if as_json:
+        emit_json(result)
+        return
+    from hkctl.logs.view import triage_text
+
+    sys.stdout.write("\n".join(triage_text(result, app or file or "log")) + "\n")

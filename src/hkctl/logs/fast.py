@@ -1,0 +1,191 @@
+"""The fast path: triage bytes in large chunks, router lines in bulk, on both cores for files.
+
+Per chunk, one `findall` (its pattern starts with the literal ` path=`, so the regex engine skips
+ahead with a fast search) pulls the five fields triage needs from every router line; the results
+are counted with C-level `Counter.update(zip(...))`. Every other line (memory samples, state
+changes, app output) and every router line carrying an error code is parsed in full. If a chunk's
+counts do not add up (a router line the pattern misses, a non-router line it matches, syslog drain
+framing), that chunk is re-read line by line, so nothing is lost, only slower.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
+from typing import Any
+
+from hkctl.logs.aggregate import Aggregate
+from hkctl.logs.parse import parse_line
+
+_ROUTER = re.compile(
+    rb' path="?([^" \n]*)"? host=\S* (?:request_id=(\S*) )?fwd=\S* dyno=\S* connect=(\d*)(?:ms)? '
+    rb"service=(\d*)(?:ms)? status=(\d+)"
+)
+_MARK = b" heroku[router]: "
+_OTHER = re.compile(rb"\n(?!\S+ heroku\[router\]: )([^\n]+)")
+_CODE = re.compile(rb" code=[HRL]\d\d")
+BLOCK = 8 << 20  # bytes per read: big enough to amortise, small enough to keep RSS low
+PARALLEL_MIN = 32 << 20  # below this a second process costs more than it saves
+
+
+def process_chunk(buf: bytes | bytearray, start: int, end: int, agg: Aggregate) -> None:
+    """Count the whole lines in buf[start:end]; buf[start-1] must be b"\\n" (a sentinel is fine)."""
+    matches = _ROUTER.findall(buf, start, end)
+    marked = buf.count(_MARK, start, end)
+    others = _OTHER.findall(buf, start - 1, end)
+    stray_marks = sum(1 for line in others if _MARK in line)
+    stray_hits = sum(1 for line in others if b" path=" in line and _ROUTER.search(line))
+    if stray_hits or len(matches) != marked - stray_marks:
+        _slow_chunk(bytes(buf[start:end]), agg)
+        return
+    if matches:
+        cols = [list(map(itemgetter(i), matches)) for i in range(5)]  # C-level transpose
+        agg.add_router_bulk(*cols)
+        agg.lines += len(matches)
+        _edge_timestamps(buf, start, end, agg)
+    for m in _CODE.finditer(buf, start, end):  # rare: parse the whole line for code, time, dyno
+        lo = buf.rfind(b"\n", start - 1, m.start()) + 1
+        if buf.find(_MARK, lo, m.start()) < 0:
+            continue  # `code=` inside a non-router line: counted with the others below
+        hi = buf.find(b"\n", m.end(), end)
+        rec = parse_line(bytes(buf[lo : hi if hi >= 0 else end]).decode("utf-8", "replace"))
+        if rec.code:
+            agg.add_code(rec.code, rec.timestamp, (rec.router or {}).get("dyno") or rec.dyno)
+    for line in others:
+        rec = parse_line(line.decode("utf-8", "replace"))
+        agg.add_record(rec)
+
+
+def _edge_timestamps(buf: bytes | bytearray, start: int, end: int, agg: Aggregate) -> None:
+    """The window's first and last timestamps (lines are in time order within a chunk)."""
+    first = bytes(buf[start : buf.find(b" ", start, end)])
+    last_lo = buf.rfind(b"\n", start, end - 1) + 1
+    last = bytes(buf[max(start, last_lo) : buf.find(b" ", max(start, last_lo), end)])
+    for ts in (first.decode("ascii", "replace"), last.decode("ascii", "replace")):
+        if ts[:1].isdigit():
+            agg.first_ts = ts if agg.first_ts is None or ts < agg.first_ts else agg.first_ts
+            agg.last_ts = ts if agg.last_ts is None or ts > agg.last_ts else agg.last_ts
+
+
+def _slow_chunk(data: bytes, agg: Aggregate) -> None:
+    for raw in data.split(b"\n"):
+        if raw.strip():
+            agg.add_record(parse_line(raw.decode("utf-8", "replace")))
+
+
+def _chunks(read_into: Any, limit: int | None = None) -> Iterator[tuple[bytearray, int, int]]:
+    """(buf, start, end) windows of whole lines; buf[0] is a newline sentinel, reused between reads."""
+    buf = bytearray(BLOCK + 2)  # 1 sentinel + data + room for a final newline
+    view = memoryview(buf)
+    buf[0] = 10
+    carry = 0
+    remaining = limit
+    while True:
+        want = len(buf) - 2 - carry
+        if remaining is not None:
+            want = min(want, remaining)
+        n = read_into.readinto(view[1 + carry : 1 + carry + want]) if want > 0 else 0
+        if remaining is not None:
+            remaining -= n or 0
+        filled = 1 + carry + (n or 0)
+        if not n:
+            if filled > 1:
+                buf[filled : filled + 1] = b"\n"
+                yield buf, 1, filled + 1
+            return
+        cut = buf.rfind(b"\n", 1, filled) + 1
+        if cut <= 1:  # one line longer than the block: grow
+            view.release()
+            buf.extend(bytes(BLOCK))
+            view = memoryview(buf)
+            carry = filled - 1
+            continue
+        yield buf, 1, cut
+        carry = filled - cut
+        buf[1 : 1 + carry] = buf[cut:filled]
+
+
+def triage_stream(stream: Any, *, top: int = 10, limit: int | None = None) -> Aggregate:
+    agg = Aggregate(top=max(top, 1))
+    for buf, start, end in _chunks(stream, limit):
+        process_chunk(buf, start, end, agg)
+    return agg
+
+
+def triage_lines(lines: Iterable[str], *, top: int = 10) -> Aggregate:
+    """Triage text lines (a log session), batching them into chunks for the fast path."""
+    agg = Aggregate(top=max(top, 1))
+    batch: list[str] = []
+    size = 0
+    for line in lines:
+        batch.append(line)
+        size += len(line)
+        if size > BLOCK // 4:
+            _flush(batch, agg)
+            batch, size = [], 0
+    _flush(batch, agg)
+    return agg
+
+
+def _flush(batch: list[str], agg: Aggregate) -> None:
+    if batch:
+        data = b"\n" + "\n".join(x.rstrip("\r\n") for x in batch).encode() + b"\n"
+        process_chunk(data, 1, len(data), agg)
+
+
+def _split_points(path: str, size: int, parts: int) -> list[int]:
+    """Offsets that cut the file into `parts` ranges, each starting right after a newline."""
+    points = [0]
+    with open(path, "rb") as fh:
+        for i in range(1, parts):
+            fh.seek(size * i // parts)
+            fh.readline()
+            points.append(max(points[-1], fh.tell()))
+    points.append(size)
+    return points
+
+
+def _triage_range(path: str, lo: int, hi: int, top: int) -> Aggregate:
+    with open(path, "rb", buffering=0) as fh:
+        fh.seek(lo)
+        return triage_stream(fh, top=top, limit=hi - lo)  # type: ignore[arg-type]
+
+
+def triage_file(path: str, *, top: int = 10, workers: int | None = None) -> Aggregate:
+    """Triage a file; large files are split at newlines and counted by one forked process per core."""
+    size = os.path.getsize(path)
+    workers = workers or min(2, os.cpu_count() or 1)
+    if workers < 2 or size < PARALLEL_MIN or not hasattr(os, "fork"):
+        return _triage_range(path, 0, size, top)
+    import multiprocessing as mp
+
+    points = _split_points(path, size, workers)
+    ctx = mp.get_context("fork")
+    pipes = []
+    procs = []
+    for i in range(1, workers):
+        recv, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(send, path, points[i], points[i + 1], top), daemon=True)
+        proc.start()
+        send.close()
+        pipes.append(recv)
+        procs.append(proc)
+    agg = _triage_range(path, points[0], points[1], top)  # the parent takes the first range
+    for recv, proc in zip(pipes, procs, strict=True):
+        part = recv.recv()
+        proc.join()
+        if isinstance(part, BaseException):
+            raise part
+        agg.merge(part)
+    return agg
+
+
+def _child(send, path: str, lo: int, hi: int, top: int) -> None:  # type: ignore[no-untyped-def]
+    try:
+        result: object = _triage_range(path, lo, hi, top)
+    except Exception as exc:  # reported to the parent, which raises it
+        result = exc
+    send.send(result)
+    send.close()

@@ -1,0 +1,243 @@
+"""Turn a triage Aggregate into the report (the JSON contract of issue 5) and its ranked findings."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from hkctl.logs.aggregate import Aggregate
+from hkctl.logs.codes import lookup
+
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+N_PLUS_ONE_MIN = 10  # the same SQL shape this many times under one request id
+
+
+def nearest_rank(hist: Counter[int], fractions: tuple[float, ...]) -> list[int]:
+    """Nearest-rank percentiles from an exact histogram: the smallest value with rank ≥ ⌈p·n⌉."""
+    n = sum(hist.values())
+    if n == 0:
+        return [0 for _ in fractions]
+    ranks = [max(1, -(-int(round(f * n * 1_000_000)) // 1_000_000)) for f in fractions]
+    out: list[int | None] = [None] * len(fractions)
+    seen = 0
+    for value in sorted(hist):
+        seen += hist[value]
+        for i, rank in enumerate(ranks):
+            if out[i] is None and seen >= rank:
+                out[i] = value
+        if all(o is not None for o in out):
+            break
+    return [int(o or 0) for o in out]
+
+
+def _classes(statuses: Counter[bytes]) -> dict[str, int]:
+    out = {"2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0}
+    for status, count in statuses.items():
+        key = f"{status[:1].decode()}xx"
+        out[key] = out.get(key, 0) + count
+    return out
+
+
+def _paths(agg: Aggregate) -> list[dict[str, Any]]:
+    hists: dict[bytes, Counter[int]] = defaultdict(Counter)
+    for (path, ms), count in agg.path_service.items():
+        hists[path][ms] = count
+    errors: Counter[bytes] = Counter()
+    client: Counter[bytes] = Counter()
+    for (path, status), count in agg.path_status.items():
+        if status[:1] == b"5":
+            errors[path] += count
+        elif status[:1] == b"4":
+            client[path] += count
+    rows = []
+    for path, hist in hists.items():
+        p50, p95, top = nearest_rank(hist, (0.5, 0.95, 1.0))
+        rows.append(
+            {
+                "path": path.decode("utf-8", "replace"),
+                "requests": sum(hist.values()),
+                "errors": errors[path],
+                "p95_ms": p95,
+                "p50_ms": p50,
+                "max_ms": top,
+                "client_errors": client[path],
+            }
+        )
+    return rows
+
+
+def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
+    """The triage report; names follow issue 5's contract, extra fields are additions."""
+    p50, p95, p99, pmax = nearest_rank(agg.service, (0.5, 0.95, 0.99, 1.0))
+    connect: Counter[int] = Counter()
+    for raw, n in agg.connect.items():
+        connect[int(raw) if raw.isdigit() else 0] += n
+    (c95,) = nearest_rank(connect, (0.95,))
+    rows = _paths(agg)
+    by_p95 = sorted(rows, key=lambda r: (-r["p95_ms"], -r["requests"], r["path"]))[:top]
+    by_errors = sorted((r for r in rows if r["errors"]), key=lambda r: (-r["errors"], r["path"]))[:top]
+    slowest = sorted(agg.slowest, reverse=True)[:top]
+    codes = {}
+    for code, seen in sorted(agg.codes.items()):
+        entry = lookup(code)
+        codes[code] = {
+            "count": seen.count,
+            "title": entry.title,
+            "meaning": entry.meaning,
+            "action": entry.action,
+            "severity": entry.severity,
+            "first_seen": seen.first,
+            "last_seen": seen.last,
+            "dynos": sorted(seen.dynos),
+        }
+    memory = {
+        dyno: {"max_total_mb": round(total, 2), "quota_mb": quota, "percent": round(100 * total / quota, 1)}
+        for dyno, (total, quota) in sorted(agg.memory.items())
+    }
+    n_plus_one = [
+        {"request_id": rid, "statement": stmt, "count": n}
+        for (rid, stmt), n in agg.sql.most_common()
+        if n >= N_PLUS_ONE_MIN
+    ][:top]
+    result: dict[str, Any] = {
+        "lines": agg.lines,
+        "malformed": agg.malformed,
+        "window": {"first": agg.first_ts, "last": agg.last_ts},
+        "router": {
+            "requests": sum(agg.statuses.values()),
+            "status_classes": _classes(agg.statuses),
+            "top_statuses": {s.decode(): n for s, n in agg.statuses.most_common(top)},
+            "service_ms": {"p50": p50, "p95": p95, "p99": p99, "max": pmax},
+            "connect_ms": {"p95": c95},
+            "paths": by_p95,
+            "paths_by_errors": by_errors,
+            "slowest": [
+                {
+                    "path": path.decode("utf-8", "replace"),
+                    "service_ms": ms,
+                    "status": int(status or 0),
+                    "request_id": rid.decode("utf-8", "replace"),
+                }
+                for ms, path, status, rid in slowest
+            ],
+        },
+        "codes": codes,
+        "dynos": {
+            "crashes": sum(agg.crashes.values()),
+            "crashed": dict(agg.crashes),
+            "restarts": agg.restarts,
+            "boot_timeouts": agg.codes["R10"].count if "R10" in agg.codes else 0,
+            "state_changes": agg.state_changes,
+            "memory": memory,
+            "r14": agg.codes["R14"].count if "R14" in agg.codes else 0,
+            "r15": agg.codes["R15"].count if "R15" in agg.codes else 0,
+        },
+        "releases": sum(1 for _, m in agg.releases if m.startswith("Release v")),
+        "deploy_events": [{"timestamp": ts, "message": m} for ts, m in agg.releases[-top:]],
+        "app_errors": [
+            {"shape": s, "count": n, "example": agg.app_error_example.get(s, "")}
+            for s, n in agg.app_errors.most_common(top)
+        ],
+        "slow_queries": agg.slow_queries,
+        "n_plus_one": n_plus_one,
+    }
+    result["findings"] = findings(result)
+    return result
+
+
+def _secs(ms: int) -> str:
+    return f"{ms / 1000:.1f} s" if ms >= 1000 else f"{ms} ms"
+
+
+def findings(r: dict[str, Any]) -> list[dict[str, str]]:
+    """A short ranked list, one actionable sentence each: critical, then warning, then info."""
+    out: list[tuple[int, int, str, str]] = []  # (severity rank, -weight, severity, message)
+
+    def add(severity: str, weight: int, message: str) -> None:
+        out.append((SEVERITY_ORDER[severity], -weight, severity, message))
+
+    router = r["router"]
+    requests = router["requests"]
+    worst_path = router["paths"][0] if router["paths"] else None
+    for code, c in r["codes"].items():
+        where = f" on {', '.join(c['dynos'][:4])}" if c["dynos"] else ""
+        extra = ""
+        if code == "H12" and worst_path:
+            extra = f" The slowest path is {worst_path['path']} (p95 {_secs(worst_path['p95_ms'])})."
+        add(
+            c["severity"],
+            c["count"],
+            f"{code} {c['title']} ×{c['count']}{where}: {c['meaning']}{extra} Do: {c['action']}",
+        )
+    if r["dynos"]["crashes"]:
+        who = ", ".join(f"{d} ×{n}" for d, n in sorted(r["dynos"]["crashed"].items()))
+        add(
+            "critical",
+            r["dynos"]["crashes"] * 10,
+            f"Dynos crashed ({who}); read the app lines just before "
+            "each crash (`hkctl logs --state-changes --app-errors`) and fix the cause before restarting.",
+        )
+    if requests:
+        err = router["status_classes"]["5xx"]
+        rate = err / requests
+        if rate >= 0.01:
+            sev = "critical" if rate >= 0.05 else "warning"
+            paths = ", ".join(p["path"] for p in router["paths_by_errors"][:3])
+            add(
+                sev,
+                err,
+                f"{err} of {requests} requests ({rate:.1%}) answered 5xx, mostly on {paths}; "
+                "start with the first path's app errors.",
+            )
+        for p in router["paths"][:3]:
+            if p["p95_ms"] >= 1000 and p["requests"] >= 5:
+                add(
+                    "warning",
+                    p["p95_ms"],
+                    f"{p['path']} is slow: p95 {_secs(p['p95_ms'])} over {p['requests']} "
+                    "requests; profile it or move the work to a background job.",
+                )
+        if router["connect_ms"]["p95"] >= 100:
+            add(
+                "warning",
+                router["connect_ms"]["p95"],
+                f"Connect time p95 is {router['connect_ms']['p95']} ms: "
+                "requests queue for busy dynos; scale web or reduce slow requests.",
+            )
+    for dyno, m in r["dynos"]["memory"].items():
+        pct = m["percent"]
+        if pct >= 90:
+            sev = "critical" if pct >= 200 else "warning"
+            add(
+                sev,
+                int(pct),
+                f"{dyno} peaked at {m['max_total_mb']:.0f} MB of its {m['quota_mb']:.0f} MB quota "
+                f"({pct:.0f}%); lower WEB_CONCURRENCY/threads or move to a larger dyno size.",
+            )
+    for e in r["app_errors"][:3]:
+        add("warning", e["count"], f"App error ×{e['count']}: {e['shape'][:120]}")
+    for s in r["n_plus_one"][:3]:
+        add(
+            "warning",
+            s["count"],
+            f"N+1 suspect: `{s['statement'][:100]}` ran {s['count']} times in request "
+            f"{s['request_id']}; preload the association.",
+        )
+    if r["releases"] or r["deploy_events"]:
+        last = r["deploy_events"][-1]["message"] if r["deploy_events"] else ""
+        add(
+            "info",
+            0,
+            f"{r['releases']} release(s) in this window (last: {last}); check whether errors "
+            "started after it (`hkctl releases`).",
+        )
+    if r["malformed"]:
+        add(
+            "info",
+            r["malformed"],
+            f"{r['malformed']} line(s) could not be parsed; they were counted and kept.",
+        )
+    if not requests:
+        add("info", 0, "No router lines in this window: no web traffic, or the session was filtered.")
+    out.sort()
+    return [{"severity": sev, "message": msg} for _, _, sev, msg in out]
