@@ -107,14 +107,24 @@ def remove_cmd(env: Env, app: str) -> None:
 @click.option(
     "--to", "targets", multiple=True, metavar="APP", help="Target app (repeat; default: the next stage)."
 )
+@click.option(
+    "--no-check", is_flag=True, help="Promote even if the source app fails its health check (logged)."
+)
 @json_option
 @pass_env
-def promote_cmd(env: Env, pipeline: str, source: str | None, targets: tuple[str, ...], as_json: bool) -> None:
-    """Promote the source app's current slug downstream and report each target (exit 1 if any failed)."""
+def promote_cmd(
+    env: Env, pipeline: str, source: str | None, targets: tuple[str, ...], no_check: bool, as_json: bool
+) -> None:
+    """Promote the source app's current slug downstream and report each target (exit 1 if any failed).
+
+    The source app's health check runs first; an unhealthy source is refused (exit 3) unless --no-check.
+    """
     from hkctl.resources import pipelines
+    from hkctl.workflows.promote import check_source
 
     client = env.client()
     plan = pipelines.plan_promotion(client, pipeline, source=source, targets=list(targets) or None)
+    check_source(client, plan.source_id, no_check=no_check, say=say)
     say(f"promoting {plan.source_name} ({plan.source_stage}) to {', '.join(plan.targets.values())} ...")
     promotion, results = pipelines.run_promotion(client, plan)
     if as_json:
