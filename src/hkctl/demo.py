@@ -18,6 +18,9 @@ STEPS: list[list[str]] = [
     ["apps", "list"],
     ["apps", "info", "-a", "demo-production"],
     ["config", "show", "-a", "demo-production"],
+    ["cost", "--pipeline", "demo"],
+    # exit 1 when a check fails: the demo's production app has a story to find, so it is not an error here
+    ["health", "--pipeline", "demo"],
 ]
 
 

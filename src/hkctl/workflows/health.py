@@ -25,6 +25,8 @@ RECENT_RELEASES = 5
 LOG_LINES = 500
 #: Codes that fail the check: the app is down, requests time out, or dynos run out of memory.
 FAILING_CODES = ("H10", "H12", "R14", "R15")
+#: Client-side (H27/H28) or informational (H80–H83) codes: not the app's fault, not worth a warning.
+BENIGN_CODES = ("H27", "H28", "H80", "H81", "H82", "H83")
 STAGE_ORDER = ("test", "review", "development", "staging", "production")
 
 
@@ -293,7 +295,7 @@ def evaluate(h: AppHealth) -> None:
         if seen:
             counts = ", ".join(f"{c}×{h.logs.codes[c]}" for c in seen)
             h.problems.append(f"error codes in the recent log: {counts}")
-        others = sorted(c for c in h.logs.codes if c not in FAILING_CODES and c[:1] in "HR")
+        others = sorted(c for c in h.logs.codes if c not in FAILING_CODES + BENIGN_CODES and c[:1] in "HR")
         if others:
             h.warnings.append(
                 "other codes in the recent log: " + ", ".join(f"{c}×{h.logs.codes[c]}" for c in others)
