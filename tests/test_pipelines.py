@@ -131,10 +131,15 @@ def test_promotion_to_a_target_in_maintenance_fails_and_names_it(hk):
 
 
 def test_promotion_without_a_slug_is_refused_by_the_api(hk):
+    from hkctl.sandbox.backend.pipelines import couple, create_pipeline
+
     sb = hk.sandbox
-    if current(sb, _app(hk, "demo-staging")).get("slug"):
-        pytest.skip("the runtime seed deploys a slug to demo-staging")
-    r = hk.cli("pipelines", "promote", "--pipeline", "demo", env=hk.full_env())
+    with sb.store.tx():
+        account = sb.store.first("account", email=DEMO_EMAIL)
+        pipe = create_pipeline(sb, "bare", {"id": account["id"], "type": "user"})
+        couple(sb, create_app(sb, owner=account, name="bare-staging"), pipe, "staging")
+        couple(sb, create_app(sb, owner=account, name="bare-production"), pipe, "production")
+    r = hk.cli("pipelines", "promote", "--pipeline", "bare", env=hk.full_env())
     assert r.code == 1
     assert "no slug" in r.err
     assert sb.store.all("pipeline-promotion") == []
