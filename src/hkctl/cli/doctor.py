@@ -19,7 +19,19 @@ def token_scope_report(client: HerokuClient) -> dict[str, Any]:
     The place for the runtime slice's token-scope reporting (`/oauth/authorizations`): return keys
     such as `token_scopes` and `token_advice`; a failure here must not fail the doctor.
     """
-    return {}
+    from hkctl.errors import HkctlError
+    from hkctl.resources import oauth
+
+    try:  # Heroku names the token's scopes in the Oauth-Scope header; else find it in the list
+        scopes = oauth.current_scopes(client)
+    except HkctlError as exc:
+        return {"token_scopes": f"unknown ({exc.message})"}
+    if scopes is None:
+        return {"token_scopes": "unknown (the API did not say)"}
+    report: dict[str, Any] = {"token_scopes": scopes}
+    if "global" in scopes:
+        report["token_advice"] = "warning: " + oauth.GLOBAL_WARNING
+    return report
 
 
 def _hosts(env: Env) -> list[str]:

@@ -1,0 +1,55 @@
+"""hkctl access: list, add and remove an app's collaborators."""
+
+from __future__ import annotations
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.render.output import emit_json, emit_table, say
+
+
+@click.group("access")
+def cli() -> None:
+    """Who can work on an app: list, add and remove collaborators."""
+
+
+@cli.command("list")
+@app_option
+@json_option
+@pass_env
+def list_cmd(env: Env, app: str, as_json: bool) -> None:
+    """List the app's owner and collaborators with their role."""
+    from hkctl.resources import collaborators
+
+    rows = sorted(collaborators.list_(env.client(), app), key=lambda c: (c.role != "owner", c.email or ""))
+    if as_json:
+        emit_json([c.to_json() for c in rows])
+        return
+    emit_table(
+        rows, [("email", "email"), ("role", "role"), ("since", "created_at")], empty="no collaborators"
+    )
+
+
+@cli.command("add")
+@click.argument("email")
+@app_option
+@click.option("--silent", is_flag=True, help="Do not send the invitation email.")
+@pass_env
+def add_cmd(env: Env, email: str, app: str, silent: bool) -> None:
+    """Give EMAIL access to the app as a collaborator."""
+    from hkctl.resources import collaborators
+
+    c = collaborators.add(env.client(), app, email, silent=silent)
+    say(f"added {c.email} to {app} as {c.role}")
+
+
+@cli.command("remove")
+@click.argument("email")
+@app_option
+@pass_env
+def remove_cmd(env: Env, email: str, app: str) -> None:
+    """Remove EMAIL's access to the app."""
+    from hkctl.resources import collaborators
+
+    c = collaborators.remove(env.client(), app, email)
+    say(f"removed {c.email} from {app}")

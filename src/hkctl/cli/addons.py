@@ -1,0 +1,128 @@
+"""hkctl addons: list, info, create, upgrade (change plan), destroy."""
+
+from __future__ import annotations
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.render.output import emit_fields, emit_json, emit_table, say
+
+
+@click.group("addons")
+def cli() -> None:
+    """List, create, re-plan and destroy add-ons (databases, caches, logging)."""
+
+
+@cli.command("list")
+@app_option
+@json_option
+@pass_env
+def list_cmd(env: Env, app: str, as_json: bool) -> None:
+    """List an app's add-ons: name, plan, price, state and the config vars they set."""
+    from hkctl.resources import addons
+
+    rows = sorted(addons.list_(env.client(), app), key=lambda a: a.name)
+    if as_json:
+        emit_json([a.to_json() for a in rows])
+        return
+    emit_table(
+        rows,
+        [
+            ("name", "name"),
+            ("plan", "plan"),
+            ("price", lambda a: a.price),
+            ("state", "state"),
+            ("config vars", lambda a: ", ".join(a.config_vars)),
+        ],
+        empty=f"no add-ons on {app}",
+    )
+
+
+@cli.command("info")
+@click.argument("name")
+@app_option
+@json_option
+@pass_env
+def info_cmd(env: Env, name: str, app: str, as_json: bool) -> None:
+    """Show one add-on (NAME is its name, id or attachment such as DATABASE)."""
+    from hkctl.resources import addons
+
+    a = addons.info(env.client(), app, name)
+    if as_json:
+        emit_json(a.to_json())
+        return
+    emit_fields(
+        [
+            ("name", a.name),
+            ("id", a.id),
+            ("service", a.service),
+            ("plan", a.plan),
+            ("price", a.price),
+            ("state", a.state),
+            ("billing app", a.app),
+            ("config vars", ", ".join(a.config_vars)),
+            ("web url", a.raw.get("web_url")),
+            ("created", a.created_at),
+        ]
+    )
+
+
+@cli.command("create")
+@click.argument("plan")
+@app_option
+@click.option(
+    "--name", default=None, help="Name the add-on (default: generated, e.g. postgresql-curved-12345)."
+)
+@click.option("--as", "attachment", default=None, help="Attachment name (default: DATABASE, REDIS, ...).")
+@click.option("--config", "config", multiple=True, metavar="KEY=VALUE", help="Provider setting (repeatable).")
+@json_option
+@pass_env
+def create_cmd(
+    env: Env,
+    plan: str,
+    app: str,
+    name: str | None,
+    attachment: str | None,
+    config: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Create an add-on from PLAN (SERVICE:PLAN, e.g. heroku-postgresql:essential-0)."""
+    from hkctl.resources import addons
+
+    a = addons.create(
+        env.client(), app, plan, name=name, attachment=attachment, config=addons.parse_config(config)
+    )
+    if as_json:
+        emit_json(a.to_json())
+        return
+    say(f"created {a.name} ({a.plan}, {a.price or 'price unknown'}) on {app}: {a.state}")
+    if a.config_vars:
+        say(f"config vars set: {', '.join(a.config_vars)}")
+    if a.raw.get("provision_message"):
+        say(str(a.raw["provision_message"]))
+    click.echo(a.name)
+
+
+@cli.command("upgrade")
+@click.argument("name")
+@click.argument("plan")
+@app_option
+@pass_env
+def upgrade_cmd(env: Env, name: str, plan: str, app: str) -> None:
+    """Change add-on NAME to PLAN (same service; also for downgrades)."""
+    from hkctl.resources import addons
+
+    a = addons.upgrade(env.client(), app, name, plan)
+    say(f"{a.name} is now on {a.plan} ({a.price})")
+
+
+@cli.command("destroy")
+@click.argument("name")
+@app_option
+@pass_env
+def destroy_cmd(env: Env, name: str, app: str) -> None:
+    """Destroy add-on NAME and its data (type the app name to confirm, or --confirm APP)."""
+    from hkctl.resources import addons
+
+    a = addons.destroy(env.client(), app, name)
+    say(f"destroyed {a.name} ({a.plan}); removed {', '.join(a.config_vars) or 'no config vars'}")

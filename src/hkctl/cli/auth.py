@@ -1,0 +1,100 @@
+"""hkctl auth: who am I, and scoped tokens (OAuth authorizations): list, create, revoke."""
+
+from __future__ import annotations
+
+import click
+
+from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.render.output import emit_json, emit_table, say
+
+
+@click.group("auth")
+def cli() -> None:
+    """The account behind your token, and scoped tokens (prefer a read-scoped one)."""
+
+
+@cli.command("whoami")
+@json_option
+@pass_env
+def whoami_cmd(env: Env, as_json: bool) -> None:
+    """Print the email of the account the token belongs to, and the token's scopes."""
+    from hkctl.resources import oauth
+
+    account, scopes = oauth.whoami(env.client())
+    if as_json:
+        emit_json({"account": account, "scopes": scopes})
+        return
+    click.echo(account.get("email", ""))
+    if scopes is not None:
+        say(f"token scopes: {', '.join(scopes) or '(none)'}")
+
+
+@cli.group("tokens")
+def tokens() -> None:
+    """List, create and revoke scoped tokens (token values are never listed)."""
+
+
+@tokens.command("list")
+@json_option
+@pass_env
+def tokens_list(env: Env, as_json: bool) -> None:
+    """List authorizations: id, description, scopes, created, expires (never a token value)."""
+    from hkctl.resources import oauth
+
+    rows = sorted(oauth.list_(env.client()), key=lambda a: a.created_at or "")
+    if as_json:
+        emit_json([a.to_json() for a in rows])
+        return
+    emit_table(
+        rows,
+        [
+            ("id", "id"),
+            ("description", "description"),
+            ("scopes", lambda a: ",".join(a.scope)),
+            ("created", "created_at"),
+            ("expires", lambda a: a.expires_at or "never"),
+        ],
+        empty="no authorizations",
+    )
+
+
+@tokens.command("create")
+@click.option(
+    "--scope",
+    "scope",
+    required=True,
+    help="Comma-separated: read, write, read-protected, write-protected, identity, global.",
+)
+@click.option("--description", required=True, help="What the token is for (shown in `tokens list`).")
+@click.option(
+    "--expires-in",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Lifetime in seconds (default: no expiry).",
+)
+@pass_env
+def tokens_create(env: Env, scope: str, description: str, expires_in: int | None) -> None:
+    """Create a scoped token; the token is printed once, on stdout, and never again."""
+    from hkctl.resources import oauth
+
+    scopes = oauth.parse_scopes(scope)
+    if "global" in scopes:
+        say("warning: a global token grants full account access; the spec advises never to use one")
+    auth, token = oauth.create(env.client(), scopes, description, expires_in=expires_in)
+    say(
+        f"created authorization {auth.id} ({','.join(auth.scope)}; expires {auth.expires_at or 'never'}). "
+        "The token below is shown only this once: store it now (e.g. as HEROKU_API_KEY)."
+    )
+    click.echo(token)
+
+
+@tokens.command("revoke")
+@click.argument("authorization_id", metavar="ID")
+@pass_env
+def tokens_revoke(env: Env, authorization_id: str) -> None:
+    """Revoke authorization ID; its token stops working (type the ID to confirm, or --confirm ID)."""
+    from hkctl.resources import oauth
+
+    auth = oauth.revoke(env.client(), authorization_id)
+    say(f"revoked {auth.id} ({auth.description or 'no description'}; {','.join(auth.scope)})")

@@ -1,0 +1,79 @@
+"""hkctl certs: list, add (chain + key files) and remove SSL certificates (SNI endpoints)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.render.output import emit_json, emit_table, say
+
+
+@click.group("certs")
+def cli() -> None:
+    """Manage SSL certificates; the private key is sent once and never printed or logged."""
+
+
+@cli.command("list")
+@app_option
+@json_option
+@pass_env
+def list_cmd(env: Env, app: str, as_json: bool) -> None:
+    """List certificates: name, domains covered, expiry, issuer."""
+    from hkctl.resources import sni_endpoints
+
+    rows = list(sni_endpoints.list_(env.client(), app))
+    if as_json:
+        emit_json([c.to_json() for c in rows])
+        return
+    emit_table(
+        rows,
+        [
+            ("name", "name"),
+            ("domains", lambda c: ", ".join(c.cert_domains)),
+            ("expires", "expires_at"),
+            ("self-signed", "self_signed"),
+            ("issuer", "issuer"),
+        ],
+        empty=f"no certificates on {app}",
+    )
+
+
+@cli.command("add")
+@app_option
+@click.option(
+    "--chain",
+    "chain_file",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="PEM certificate chain file.",
+)
+@click.option(
+    "--key", "key_file", required=True, type=click.Path(path_type=Path), help="PEM private key file."
+)
+@json_option
+@pass_env
+def add_cmd(env: Env, app: str, chain_file: Path, key_file: Path, as_json: bool) -> None:
+    """Add a certificate from a PEM chain and key (files are checked before anything is sent)."""
+    from hkctl.resources import sni_endpoints
+
+    chain, key = sni_endpoints.read_pair(chain_file, key_file)
+    c = sni_endpoints.add(env.client(), app, chain, key)
+    if as_json:
+        emit_json(c.to_json())
+        return
+    say(f"added certificate {c.name} for {', '.join(c.cert_domains)} (expires {c.expires_at})")
+    click.echo(c.name)
+
+
+@cli.command("remove")
+@click.argument("name")
+@app_option
+@pass_env
+def remove_cmd(env: Env, name: str, app: str) -> None:
+    """Remove certificate NAME (its domains stop serving it)."""
+    from hkctl.resources import sni_endpoints
+
+    c = sni_endpoints.remove(env.client(), app, name)
+    say(f"removed certificate {c.name} from {app}")

@@ -1,0 +1,67 @@
+"""hkctl domains: list, add, remove custom domains (and show their DNS targets)."""
+
+from __future__ import annotations
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.render.output import emit_json, emit_table, say
+
+
+@click.group("domains")
+def cli() -> None:
+    """List, add and remove an app's domains."""
+
+
+@cli.command("list")
+@app_option
+@json_option
+@pass_env
+def list_cmd(env: Env, app: str, as_json: bool) -> None:
+    """List domains: hostname, kind, DNS target (CNAME) and status."""
+    from hkctl.resources import domains
+
+    rows = sorted(domains.list_(env.client(), app), key=lambda d: (d.kind != "heroku", d.hostname))
+    if as_json:
+        emit_json([d.to_json() for d in rows])
+        return
+    emit_table(
+        rows,
+        [
+            ("hostname", "hostname"),
+            ("kind", "kind"),
+            ("dns target", "cname"),
+            ("status", "status"),
+            ("sni endpoint", "sni_endpoint"),
+        ],
+        empty=f"no domains on {app}",
+    )
+
+
+@cli.command("add")
+@click.argument("hostname")
+@app_option
+@json_option
+@pass_env
+def add_cmd(env: Env, hostname: str, app: str, as_json: bool) -> None:
+    """Add a custom domain; prints the DNS target to point a CNAME (or ALIAS) at."""
+    from hkctl.resources import domains
+
+    d = domains.add(env.client(), app, hostname)
+    if as_json:
+        emit_json(d.to_json())
+        return
+    say(f"added {d.hostname} to {app} ({d.status}); configure your DNS: CNAME {d.hostname} → {d.cname}")
+    click.echo(d.cname or "")
+
+
+@cli.command("remove")
+@click.argument("hostname")
+@app_option
+@pass_env
+def remove_cmd(env: Env, hostname: str, app: str) -> None:
+    """Remove a custom domain from the app."""
+    from hkctl.resources import domains
+
+    d = domains.remove(env.client(), app, hostname)
+    say(f"removed {d.hostname} from {app}")

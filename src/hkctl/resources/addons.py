@@ -1,0 +1,175 @@
+"""Add-ons: list, info, create, change plan, destroy; attachments; the service and plan catalogue."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from hkctl.errors import UsageError
+from hkctl.resources._record import Record, check_app, name_of
+from hkctl.transport.client import HerokuClient, seg
+
+#: `service:plan` (or a bare service, which Heroku gives its default plan)
+PLAN = re.compile(r"^[a-z0-9][a-z0-9-]*(:[a-z0-9][a-z0-9-]*)?$")
+ADDON = re.compile(r"^[a-zA-Z][A-Za-z0-9_-]+$")
+CONFIG_KEY = re.compile(r"^[A-Za-z_][\w.-]*$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Addon(Record):
+    id: str
+    name: str
+    service: str | None
+    plan: str | None
+    state: str | None
+    app: str | None
+    config_vars: tuple[str, ...]
+    price_cents: int | None
+    created_at: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Addon:
+        price = d.get("billed_price") or {}
+        return cls(
+            raw=d,
+            id=d["id"],
+            name=d["name"],
+            service=name_of(d.get("addon_service")),
+            plan=name_of(d.get("plan")),
+            state=d.get("state"),
+            app=name_of(d.get("app")),
+            config_vars=tuple(d.get("config_vars") or ()),
+            price_cents=price.get("cents"),
+            created_at=d.get("created_at"),
+        )
+
+    @property
+    def price(self) -> str:
+        """`$50/month`, `free`, or empty when unknown."""
+        if self.price_cents is None:
+            return ""
+        return "free" if self.price_cents == 0 else f"${self.price_cents / 100:g}/month"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attachment(Record):
+    id: str
+    name: str
+    addon: str | None
+    app: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Attachment:
+        return cls(
+            raw=d, id=d["id"], name=d["name"], addon=name_of(d.get("addon")), app=name_of(d.get("app"))
+        )
+
+
+def check_plan(plan: str) -> str:
+    if not isinstance(plan, str) or not PLAN.match(plan):
+        raise UsageError(f"invalid plan {plan!r}: use SERVICE:PLAN, e.g. heroku-postgresql:essential-0")
+    return plan
+
+
+def check_addon(name: str) -> str:
+    if not isinstance(name, str) or not ADDON.match(name):
+        raise UsageError(
+            f"invalid add-on {name!r}: give its name (postgresql-curved-12345), id or attachment (DATABASE)"
+        )
+    return name
+
+
+def parse_config(pairs: Iterable[str]) -> dict[str, str]:
+    """`--config K=V` options (provider settings such as `version=16`) into a dict."""
+    config: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not CONFIG_KEY.match(key):
+            raise UsageError(f"expected --config KEY=VALUE, got {pair.split('=')[0]!r}")
+        config[key] = value
+    return config
+
+
+def list_(client: HerokuClient, app: str) -> Iterator[Addon]:
+    for item in client.paginate(f"/apps/{seg(check_app(app))}/addons", action="addons_list"):
+        yield Addon.from_api(item)
+
+
+def info(client: HerokuClient, app: str, addon: str) -> Addon:
+    path = f"/apps/{seg(check_app(app))}/addons/{seg(check_addon(addon))}"
+    return Addon.from_api(client.get(path, action="addons_info"))
+
+
+def attachments(client: HerokuClient, app: str) -> list[Attachment]:
+    path = f"/apps/{seg(check_app(app))}/addon-attachments"
+    return [Attachment.from_api(a) for a in client.paginate(path, action="addon_attachments_list_app")]
+
+
+def create(
+    client: HerokuClient,
+    app: str,
+    plan: str,
+    *,
+    name: str | None = None,
+    attachment: str | None = None,
+    config: dict[str, str] | None = None,
+) -> Addon:
+    body: dict[str, Any] = {"plan": check_plan(plan)}
+    if name is not None:
+        body["name"] = check_addon(name)
+    if attachment is not None:
+        body["attachment"] = {"name": attachment}
+    if config:
+        body["config"] = config
+    created = client.json(
+        "POST",
+        f"/apps/{seg(check_app(app))}/addons",
+        body=body,
+        action="addons_create",
+        app=app,
+        description=f"create add-on {plan}" + (f" named {name}" if name else ""),
+    )
+    return Addon.from_api(created)
+
+
+def upgrade(client: HerokuClient, app: str, addon: str, plan: str) -> Addon:
+    """Change an add-on's plan (the plan must belong to the same service)."""
+    check_plan(plan)
+    path = f"/apps/{seg(check_app(app))}/addons/{seg(check_addon(addon))}"
+    return Addon.from_api(
+        client.json(
+            "PATCH",
+            path,
+            body={"plan": plan},
+            action="addons_upgrade",
+            app=app,
+            description=f"change the plan of {addon} to {plan}",
+        )
+    )
+
+
+def destroy(client: HerokuClient, app: str, addon: str) -> Addon:
+    path = f"/apps/{seg(check_app(app))}/addons/{seg(check_addon(addon))}"
+    return Addon.from_api(
+        client.json(
+            "DELETE",
+            path,
+            action="addons_destroy",
+            app=app,
+            description=f"destroy add-on {addon} and its data (its config vars are removed)",
+        )
+    )
+
+
+def services(client: HerokuClient) -> list[dict[str, Any]]:
+    return list(client.paginate("/addon-services", field="name", action="addon_services_list"))
+
+
+def plans(client: HerokuClient, service: str) -> list[dict[str, Any]]:
+    """A service's plans with their prices (`price.cents` per `price.unit`)."""
+    if not PLAN.match(service) or ":" in service:
+        raise UsageError(f"invalid add-on service {service!r}")
+    path = f"/addon-services/{seg(service)}/plans"
+    return list(client.paginate(path, field="name", action="addon_plans_list"))

@@ -1,0 +1,152 @@
+"""OAuth authorizations (scoped tokens): who am I, which scopes does my token have, create, list, revoke.
+
+Token values are secrets: records never keep them (`to_json` drops them), the one created is
+returned once by `create` for the caller to print, and every value seen is given to the redactor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hkctl.errors import UsageError
+from hkctl.resources._record import Record, is_uuid
+from hkctl.transport.client import HerokuClient, seg
+
+SCOPES = ("global", "identity", "read", "write", "read-protected", "write-protected")
+#: The spec's advice, shown by `hkctl doctor` when the token is global.
+GLOBAL_WARNING = (
+    "the token has the global scope (full account access): the spec advises never to use one; create a "
+    "read-scoped token with `hkctl auth tokens create --scope read --description ...` (add write only "
+    "for HEROKU_PERMISSION=full)"
+)
+_SCOPE_SPLIT = re.compile(r"[,\s]+")
+
+
+def _without_tokens(d: dict[str, Any]) -> dict[str, Any]:
+    out = dict(d)
+    for key in ("access_token", "refresh_token"):
+        if isinstance(out.get(key), dict):
+            out[key] = {k: v for k, v in out[key].items() if k != "token"}
+    return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Authorization(Record):
+    id: str
+    description: str | None
+    scope: tuple[str, ...]
+    created_at: str | None
+    expires_in: int | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Authorization:
+        token = d.get("access_token") or {}
+        return cls(
+            raw=_without_tokens(d),
+            id=d["id"],
+            description=d.get("description"),
+            scope=tuple(d.get("scope") or ()),
+            created_at=d.get("created_at"),
+            expires_in=token.get("expires_in"),
+        )
+
+    @property
+    def expires_at(self) -> str | None:
+        """When the token stops working (created + expires_in), or None when it never expires."""
+        if self.expires_in is None or not self.created_at:
+            return None
+        created = datetime.strptime(self.created_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return (created + timedelta(seconds=self.expires_in)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_scopes(text: str) -> list[str]:
+    """`read,write` → ["read", "write"]; unknown scopes are bad input (exit 2)."""
+    scopes = [s for s in _SCOPE_SPLIT.split(text or "") if s]
+    unknown = [s for s in scopes if s not in SCOPES]
+    if not scopes or unknown:
+        raise UsageError(f"invalid scope {', '.join(unknown) or repr(text)}: choose from {', '.join(SCOPES)}")
+    return list(dict.fromkeys(scopes))
+
+
+def check_id(ident: str) -> str:
+    if not is_uuid(ident):
+        raise UsageError(f"invalid authorization id {ident!r}: see `hkctl auth tokens list`")
+    return ident
+
+
+def whoami(client: HerokuClient) -> tuple[dict[str, Any], list[str] | None]:
+    """The account behind the token and the token's scopes (None when the API does not say)."""
+    response = client.request("GET", "/account", action="account_info")
+    return dict(response.body), scopes_from_header(response.headers)
+
+
+def scopes_from_header(headers: dict[str, str]) -> list[str] | None:
+    """Heroku names the calling token's scopes in the `Oauth-Scope` response header."""
+    value = headers.get("oauth-scope")
+    if value is None:
+        return None
+    return [s for s in _SCOPE_SPLIT.split(value) if s]
+
+
+def current_scopes(client: HerokuClient) -> list[str] | None:
+    """The current token's scopes: from the header, else by finding its authorization in the list."""
+    _, scopes = whoami(client)
+    if scopes is not None:
+        return scopes
+    mine = client.token.value
+    for item in client.paginate("/oauth/authorizations", action="tokens_list"):
+        token = (item.get("access_token") or {}).get("token")
+        if token:
+            client.redact.add(token)
+        if token == mine:
+            return list(item.get("scope") or [])
+    return None
+
+
+def list_(client: HerokuClient) -> Iterator[Authorization]:
+    for item in client.paginate("/oauth/authorizations", action="tokens_list"):
+        client.redact.add((item.get("access_token") or {}).get("token"))
+        yield Authorization.from_api(item)
+
+
+def info(client: HerokuClient, ident: str) -> Authorization:
+    item = client.get(f"/oauth/authorizations/{seg(check_id(ident))}", action="tokens_info")
+    client.redact.add((item.get("access_token") or {}).get("token"))
+    return Authorization.from_api(item)
+
+
+def create(
+    client: HerokuClient, scopes: list[str], description: str, *, expires_in: int | None = None
+) -> tuple[Authorization, str]:
+    """A new authorization and its token (the only time the token is handed out)."""
+    if expires_in is not None and expires_in <= 0:
+        raise UsageError("--expires-in must be a positive number of seconds")
+    body: dict[str, Any] = {"scope": scopes, "description": description}
+    if expires_in is not None:
+        body["expires_in"] = expires_in
+    item = client.json(
+        "POST",
+        "/oauth/authorizations",
+        body=body,
+        action="tokens_create",
+        description=f"create a token with scope {','.join(scopes)} ({description})",
+    )
+    token = str((item.get("access_token") or {}).get("token") or "")
+    client.redact.add(token)
+    return Authorization.from_api(item), token
+
+
+def revoke(client: HerokuClient, ident: str) -> Authorization:
+    """Revoke an authorization; its token stops working at once. Confirmed by typing its id."""
+    item = client.json(
+        "DELETE",
+        f"/oauth/authorizations/{seg(check_id(ident))}",
+        action="tokens_revoke",
+        app=ident,  # the guard asks for this id to be typed (or --confirm ID)
+        description=f"revoke authorization {ident}: its token stops working",
+    )
+    return Authorization.from_api(item)
