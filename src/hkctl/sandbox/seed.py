@@ -110,6 +110,25 @@ def seed_demo(sb: Sandbox) -> dict[str, Any]:
 # Each family fills in its part of the demo story (owners: runtime, add-ons, delivery, logs).
 def _seed_runtime(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:
     """Formation, dynos, a build and its slug for each demo app."""
+    from hkctl.sandbox.backend import builds, dynos
+
+    shapes = {  # type -> (quantity, size)
+        "demo-staging": {"web": (1, "Standard-1X"), "worker": (1, "Standard-1X")},
+        "demo-production": {"web": (2, "Standard-2X"), "worker": (1, "Standard-1X")},
+    }
+    for name, app in apps.items():
+        # Two deploys of the demo Rails app, so that `releases rollback` has somewhere to go.
+        for version in ("9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "abc1234def5678901234567890abcdef12345678"):
+            url = f"https://github.com/hkctl/{name}/archive/{version}.tar.gz"
+            source = {"url": url, "version": version}
+            build = builds.new_build(sb, app, source_blob=source, buildpacks=None, user=account)
+            builds.finish(sb, {"app": app["id"], "id": build["id"]})
+        for ptype, (quantity, size) in shapes.get(name, {}).items():
+            formation = dynos.find_formation(sb, app, ptype)
+            if formation is not None:
+                dynos.scale(sb, app, formation, quantity=quantity, size=size)
+        for dyno in dynos.dynos(sb, app):  # the demo starts with everything up
+            dynos.mark_up(sb, {"app": app["id"], "id": dyno["id"], "gen": dyno["_gen"]})
 
 
 def _seed_addons(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:

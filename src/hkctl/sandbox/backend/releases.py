@@ -54,7 +54,8 @@ def create_release(
         else (prev or {}).get("addon_plan_names", []),
         "artifacts": [{"id": slug_id, "type": "slug"}] if slug_id else [],
         "output_stream_url": None,
-        "eligible_for_rollback": True,
+        # Only a release that ran code can be rolled back to (the official CLI relies on this flag).
+        "eligible_for_rollback": bool(slug_id) and status == "succeeded",
         "_config": dict(app.get("_config", {}) if config is None else config),
     }
     if status == "succeeded":
@@ -66,6 +67,10 @@ def create_release(
         app["released_at"] = now
         touch(sb, app)
     sb.store.put("release", release, parent=app["id"])
+    if status == "succeeded":
+        from hkctl.sandbox.backend.dynos import on_release
+
+        on_release(sb, app)  # every new release restarts the formation's dynos on it
     sb.publish(
         "release",
         "create",
@@ -74,3 +79,34 @@ def create_release(
         actor=user,
     )
     return release
+
+
+def find_release(sb: Sandbox, app: dict[str, Any], ident: Any) -> dict[str, Any] | None:
+    """A release by id, by version (`42`), or as the spec writes it (`v42`)."""
+    text = str(ident)
+    version = text[1:] if text[:1] in ("v", "V") and text[1:].isdigit() else text
+    for r in sb.store.all("release", parent=app["id"]):
+        if text == r["id"] or version == str(r["version"]):
+            return r
+    return None
+
+
+def rollback(
+    sb: Sandbox, app: dict[str, Any], target: dict[str, Any], *, user: dict[str, Any]
+) -> dict[str, Any]:
+    """A new release `Rollback to vN` running the target's slug with the target's config restored."""
+    from hkctl.sandbox.routing import invalid
+
+    if not target.get("eligible_for_rollback") or not target.get("slug"):
+        raise invalid(f"Cannot roll back to v{target['version']}: it has no slug to run.")
+    config = dict(target.get("_config", {}))
+    app["_config"] = config
+    sb.store.put("app", app)
+    return create_release(
+        sb,
+        app,
+        description=f"Rollback to v{target['version']}",
+        user=user,
+        slug_id=target["slug"]["id"],
+        config=config,
+    )

@@ -1,0 +1,137 @@
+"""hkctl builds: list, info, output, create (from a tarball URL or a local directory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
+from hkctl.render.output import emit_fields, emit_json, emit_table, say
+
+if TYPE_CHECKING:
+    from hkctl.resources.builds import Build
+
+
+def _fields(b: Build) -> list[tuple[str, object]]:
+    return [
+        ("id", b.id),
+        ("status", b.status),
+        ("version", b.version),
+        ("source", b.source_url),
+        ("buildpacks", b.buildpacks),
+        ("stack", b.stack),
+        ("release", b.release_id),
+        ("slug", b.slug_id),
+        ("user", b.user),
+        ("created", b.created_at),
+    ]
+
+
+@click.group("builds")
+def cli() -> None:
+    """List builds, show one, stream its output, or build and release source code."""
+
+
+@cli.command("list")
+@app_option
+@json_option
+@limit_option
+@pass_env
+def list_cmd(env: Env, app: str, as_json: bool, limit: int | None) -> None:
+    """The most recent builds first."""
+    from hkctl.resources import builds
+
+    rows = builds.list_(env.client(), app, limit=limit)
+    if as_json:
+        emit_json([b.to_json() for b in rows])
+        return
+    emit_table(
+        rows,
+        [
+            ("id", lambda b: b.id[:8]),
+            ("status", "status"),
+            ("version", lambda b: (b.version or "")[:7]),
+            ("user", "user"),
+            ("created", "created_at"),
+        ],
+        empty="no builds",
+    )
+
+
+@cli.command("info")
+@click.argument("build_id", metavar="ID")
+@app_option
+@json_option
+@pass_env
+def info_cmd(env: Env, build_id: str, app: str, as_json: bool) -> None:
+    """Show one build."""
+    from hkctl.resources import builds
+
+    b = builds.info(env.client(), app, build_id)
+    if as_json:
+        emit_json(b.to_json())
+        return
+    emit_fields(_fields(b))
+
+
+@cli.command("output")
+@click.argument("build_id", metavar="ID")
+@app_option
+@pass_env
+def output_cmd(env: Env, build_id: str, app: str) -> None:
+    """Print a build's output (follows it while the build runs)."""
+    from hkctl.resources import builds
+
+    client = env.client()
+    for line in builds.output(client, builds.info(client, app, build_id)):
+        click.echo(line)
+
+
+@cli.command("create")
+@app_option
+@click.option("--source-url", default=None, metavar="URL", help="A .tar.gz of the source to build.")
+@click.option("--version", "version", default=None, help="Source version (e.g. the git SHA).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Pack this directory (without .git), upload it and build it.",
+)
+@click.option("--no-follow", is_flag=True, help="Return once the build is created.")
+@json_option
+@pass_env
+def create_cmd(
+    env: Env,
+    app: str,
+    source_url: str | None,
+    version: str | None,
+    directory: Path | None,
+    no_follow: bool,
+    as_json: bool,
+) -> None:
+    """Build and release: `--source-url URL [--version V]` or `--dir PATH`.
+
+    Follows the build with its output on stderr; exits 1 when the build fails (no release is made).
+    """
+    from hkctl.errors import HkctlError, UsageError
+    from hkctl.resources import builds
+
+    if (source_url is None) == (directory is None):
+        raise UsageError("give exactly one of --source-url URL or --dir PATH")
+    client = env.client()
+    if directory is not None:
+        build = builds.create_from_dir(client, app, directory, version=version)
+    else:
+        build = builds.create(client, app, str(source_url), version=version)
+    say(f"build {build.id} started on {app}")
+    if not no_follow:
+        build = builds.follow(client, app, build, on_line=say)
+    if as_json:
+        emit_json(build.to_json())
+    else:
+        emit_fields(_fields(build))
+    if build.status == "failed":
+        raise HkctlError(f"build {build.id} failed; the current release is unchanged")

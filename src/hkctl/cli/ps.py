@@ -1,0 +1,125 @@
+"""hkctl ps: formation and dynos; scale, stop, restart."""
+
+from __future__ import annotations
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.render.output import emit_json, emit_table, say
+
+
+def age(stamp: str | None) -> str:
+    """`2h 5m` since an ISO timestamp (how long a dyno has been in its state)."""
+    if not stamp:
+        return ""
+    from datetime import UTC, datetime
+
+    try:
+        then = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    secs = max(0, int((datetime.now(UTC) - then).total_seconds()))
+    days, rem = divmod(secs, 86400)
+    hours, rem = divmod(rem, 3600)
+    mins, secs = divmod(rem, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {mins}m"
+    return f"{mins}m {secs}s" if mins else f"{secs}s"
+
+
+def _order(name: str) -> tuple[bool, str, int]:
+    """web first, then by type; web.2 before web.10."""
+    ptype, _, number = name.rpartition(".")
+    return (ptype != "web", ptype, int(number) if number.isdigit() else 0)
+
+
+@click.group("ps", invoke_without_command=True)
+@click.option("-a", "--app", envvar="HEROKU_APP", metavar="APP", help="App name or id (or set HEROKU_APP).")
+@json_option
+@click.pass_context
+def cli(ctx: click.Context, app: str | None, as_json: bool) -> None:
+    """Show the formation (type, quantity, size, command) and the dynos (name, state, age, command).
+
+    Subcommands scale, stop and restart change them.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if not app:
+        raise click.UsageError("Missing option '-a' / '--app' (or set HEROKU_APP).")
+    from hkctl.resources import dynos, formation
+
+    env = ctx.ensure_object(Env)
+    client = env.client()
+    shape = sorted(formation.list_(client, app), key=lambda f: (f.type != "web", f.type))
+    running = sorted(dynos.list_(client, app), key=lambda d: _order(d.name))
+    if as_json:
+        emit_json({"formation": [f.to_json() for f in shape], "dynos": [d.to_json() for d in running]})
+        return
+    say(f"=== {app} formation")
+    emit_table(
+        shape,
+        [("type", "type"), ("quantity", "quantity"), ("size", "size"), ("command", "command")],
+        empty="no process types (nothing deployed yet)",
+    )
+    say(f"=== {app} dynos")
+    emit_table(
+        running,
+        [
+            ("name", "name"),
+            ("state", "state"),
+            ("age", lambda d: age(d.updated_at)),
+            ("size", "size"),
+            ("release", lambda d: f"v{d.release}" if d.release else ""),
+            ("command", "command"),
+        ],
+        empty="no dynos running",
+    )
+
+
+@cli.command("scale")
+@click.argument("changes", nargs=-1, required=True, metavar="TYPE=QTY[:SIZE]...")
+@app_option
+@json_option
+@pass_env
+def scale_cmd(env: Env, changes: tuple[str, ...], app: str, as_json: bool) -> None:
+    """Scale process types in one change: `web=2:standard-1x worker=1` (sizes in any case).
+
+    Scaling a type to 0 is destructive: the app name is asked for (or --confirm APP).
+    """
+    from hkctl.resources import formation
+
+    updates = formation.parse_scale(changes)
+    changed = formation.scale(env.client(), app, updates)
+    if as_json:
+        emit_json([f.to_json() for f in changed])
+        return
+    say(f"scaled {app}: " + " ".join(f"{f.type}={f.quantity}:{f.size}" for f in changed))
+
+
+@cli.command("restart")
+@click.argument("target", required=False, metavar="[TYPE|DYNO]")
+@app_option
+@pass_env
+def restart_cmd(env: Env, target: str | None, app: str) -> None:
+    """Restart every dyno, the dynos of one process type (`web`), or one dyno (`web.1`)."""
+    from hkctl.resources import dynos
+
+    dynos.restart(env.client(), app, target)
+    say(f"restarting {target or 'all dynos'} on {app}")
+
+
+@cli.command("stop")
+@click.argument("target", metavar="TYPE|DYNO")
+@app_option
+@pass_env
+def stop_cmd(env: Env, target: str, app: str) -> None:
+    """Stop one dyno (`web.1`) or every dyno of a type (`web`); formation dynos are replaced.
+
+    To keep a process type down, scale it to 0 instead.
+    """
+    from hkctl.resources import dynos
+
+    dynos.stop(env.client(), app, target)
+    say(f"stopping {target} on {app}")

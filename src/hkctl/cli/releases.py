@@ -1,0 +1,106 @@
+"""hkctl releases: list, info, rollback."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.render.output import emit_fields, emit_json, emit_table, say
+
+if TYPE_CHECKING:
+    from hkctl.resources.releases import Release
+
+
+def _fields(r: Release) -> list[tuple[str, object]]:
+    return [
+        ("version", r.label),
+        ("id", r.id),
+        ("description", r.description),
+        ("status", r.status),
+        ("current", r.current),
+        ("user", r.user),
+        ("slug", r.slug_id),
+        ("created", r.created_at),
+        ("eligible for rollback", r.eligible_for_rollback),
+    ]
+
+
+@click.group("releases")
+def cli() -> None:
+    """List releases, show one, roll back to one."""
+
+
+@cli.command("list")
+@app_option
+@json_option
+@click.option(
+    "--max", "max_items", type=click.IntRange(1, 1000), default=15, show_default=True, help="How many."
+)
+@pass_env
+def list_cmd(env: Env, app: str, as_json: bool, max_items: int) -> None:
+    """The newest releases first (`Range: version ..; order=desc, max=N`)."""
+    from hkctl.resources import releases
+
+    rows = releases.list_(env.client(), app, max_items=max_items)
+    if as_json:
+        emit_json([r.to_json() for r in rows])
+        return
+    emit_table(
+        rows,
+        [
+            ("version", lambda r: r.label + (" *" if r.current else "")),
+            ("status", "status"),
+            ("description", "description"),
+            ("user", "user"),
+            ("created", "created_at"),
+        ],
+        empty="no releases",
+    )
+
+
+@cli.command("info")
+@click.argument("release", metavar="vN")
+@app_option
+@json_option
+@pass_env
+def info_cmd(env: Env, release: str, app: str, as_json: bool) -> None:
+    """Show one release (v42, 42 or its id)."""
+    from hkctl.resources import releases
+
+    r = releases.info(env.client(), app, release)
+    if as_json:
+        emit_json(r.to_json())
+        return
+    emit_fields(_fields(r))
+
+
+@cli.command("rollback")
+@click.argument("release", metavar="vN")
+@app_option
+@json_option
+@pass_env
+def rollback_cmd(env: Env, release: str, app: str, as_json: bool) -> None:
+    """Roll back to vN: a new release with vN's code and config (asks once; type the app name).
+
+    Add-ons and their data are not rolled back.
+    """
+    from hkctl.errors import UsageError
+    from hkctl.resources import releases
+
+    client = env.client()
+    target = releases.info(client, app, release)
+    now = releases.current(client, app)
+    say(f"current: {now.label} {now.description}" if now else "current: (no release)")
+    say(f"target:  {target.label} {target.description}")
+    if now is not None and now.id == target.id:
+        raise UsageError(f"{target.label} is already the current release of {app}")
+    if not target.eligible_for_rollback:
+        raise UsageError(f"{target.label} cannot be rolled back to (it has no slug)")
+    created = releases.rollback(client, app, target, current=now)
+    if as_json:
+        emit_json(created.to_json())
+        return
+    say(f"rolled back {app} to {target.label}")
+    emit_fields(_fields(created))

@@ -1,0 +1,62 @@
+"""hkctl run: a detached one-off dyno; --wait prints its output and exits with its status."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hkctl.cli._common import Env, app_option, pass_env
+from hkctl.render.output import say
+
+
+@click.command("run")
+@click.argument("command", nargs=-1, required=True)
+@app_option
+@click.option("--size", default=None, help="Dyno size, e.g. standard-2x (any case).")
+@click.option("--ttl", type=int, default=None, help="Seconds before the dyno is stopped (max 86400).")
+@click.option("--env", "env_pairs", multiple=True, metavar="K=V", help="Extra environment (repeatable).")
+@click.option(
+    "--wait", is_flag=True, help="Wait for the command to finish, print its output, exit with its status."
+)
+@click.option(
+    "--timeout", type=float, default=3600.0, show_default=True, help="With --wait: give up after N seconds."
+)
+@pass_env
+def cli(
+    env: Env,
+    command: tuple[str, ...],
+    app: str,
+    size: str | None,
+    ttl: int | None,
+    env_pairs: tuple[str, ...],
+    wait: bool,
+    timeout: float,
+) -> None:
+    """Run COMMAND in a one-off dyno (`hkctl run "rake db:migrate" --wait`).
+
+    Without --wait the dyno runs detached and its name is printed. Put `--` before a command that
+    has options of its own: `hkctl run -a APP -- python manage.py migrate --noinput`.
+    """
+    from hkctl.resources import dynos
+
+    client = env.client()
+    dyno = dynos.run(client, app, " ".join(command), size=size, ttl=ttl, env=dynos.parse_env(env_pairs))
+    say(f"running `{dyno.command}` on {app} as {dyno.name} ({dyno.size})")
+    if not wait:
+        click.echo(dyno.name)
+        return
+    tty = sys.stderr.isatty()
+
+    def progress(elapsed: float, attempt: int) -> None:
+        if tty:
+            sys.stderr.write(f"\r{dyno.name}: running… {elapsed:.0f}s")
+            sys.stderr.flush()
+
+    result = dynos.wait_for_exit(client, app, dyno.name, timeout=timeout, on_wait=progress)
+    if tty:
+        sys.stderr.write("\r\033[K")
+    for line in result.output:
+        click.echo(line)
+    say(f"{dyno.name} exited with status {result.status}")
+    raise click.exceptions.Exit(result.status)

@@ -1,0 +1,156 @@
+"""Builds: list, info, output stream, create from a URL or from a directory, and follow to the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hkctl.errors import UsageError
+from hkctl.resources import sources
+from hkctl.resources._record import Record, check_app, is_uuid, name_of
+from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.routes import by_name
+
+PENDING = "pending"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Build(Record):
+    id: str
+    status: str
+    version: str | None
+    source_url: str | None
+    output_stream_url: str | None
+    release_id: str | None
+    slug_id: str | None
+    stack: str | None
+    user: str | None
+    created_at: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Build:
+        blob = d.get("source_blob") or {}
+        return cls(
+            raw=d,
+            id=d["id"],
+            status=d.get("status") or "",
+            version=blob.get("version"),
+            source_url=blob.get("url"),
+            output_stream_url=d.get("output_stream_url"),
+            release_id=name_of(d.get("release"), "id"),
+            slug_id=name_of(d.get("slug"), "id"),
+            stack=d.get("stack") if isinstance(d.get("stack"), str) else name_of(d.get("stack")),
+            user=name_of(d.get("user"), "email"),
+            created_at=d.get("created_at"),
+        )
+
+    @property
+    def buildpacks(self) -> str:
+        return ", ".join(str(b.get("name") or b.get("url")) for b in self.raw.get("buildpacks") or [])
+
+
+def check_build_id(build_id: str) -> str:
+    if not is_uuid(build_id):
+        raise UsageError(f"invalid build id {build_id!r}: builds are named by their id (a UUID)")
+    return build_id
+
+
+def list_(client: HerokuClient, app: str, *, limit: int | None = None) -> list[Build]:
+    """Most recent first (`Range: started_at ..; order=desc`)."""
+    items = client.paginate(
+        f"/apps/{seg(check_app(app))}/builds",
+        field="started_at",
+        order="desc",
+        limit=limit,
+        action="builds_list",
+    )
+    return [Build.from_api(b) for b in items]
+
+
+def info(client: HerokuClient, app: str, build_id: str) -> Build:
+    path = f"/apps/{seg(check_app(app))}/builds/{seg(check_build_id(build_id))}"
+    return Build.from_api(client.get(path, action="builds_info"))
+
+
+def output(client: HerokuClient, build: Build) -> Iterator[str]:
+    """The build's output lines (the stream ends when the build does)."""
+    if not build.output_stream_url:
+        return
+    with client.stream_lines(build.output_stream_url, accept="text/plain") as (_, lines):
+        yield from lines
+
+
+def _body(url: str, version: str | None) -> dict[str, Any]:
+    blob: dict[str, Any] = {"url": url}
+    if version:
+        blob["version"] = version
+    return {"source_blob": blob}
+
+
+def create(client: HerokuClient, app: str, source_url: str, *, version: str | None = None) -> Build:
+    """`POST /builds` from a tarball URL."""
+    if not source_url.startswith(("https://", "http://")):
+        raise UsageError(f"--source-url must be an http(s) URL of a .tar.gz, got {source_url!r}")
+    created = client.json(
+        "POST",
+        f"/apps/{seg(check_app(app))}/builds",
+        body=_body(source_url, version),
+        action="builds_create",
+        app=app,
+        description=f"build and release {version[:7] if version else source_url}",
+    )
+    return Build.from_api(created)
+
+
+def create_from_dir(client: HerokuClient, app: str, root: Path, *, version: str | None = None) -> Build:
+    """Pack `root`, `POST /sources`, upload to put_url, build from get_url: one plan, one confirmation."""
+    check_app(app)
+    data = sources.make_tarball(root)
+    version = version or sources.git_head(root) or sources.content_version(data)
+    plan = [
+        client.planned(
+            "POST",
+            "/sources",
+            action=by_name("sources_create"),
+            app=app,
+            description=f"obtain a source upload URL for {len(data):,} bytes from {root}",
+        ),
+        client.planned(
+            "POST",
+            f"/apps/{seg(app)}/builds",
+            body=_body("<get_url of the uploaded source>", version),
+            action=by_name("builds_create"),
+            app=app,
+            description=f"build and release {version[:7]}",
+        ),
+    ]
+    with client.batch(plan, f"deploy {root} to {app}"):
+        blob = sources.create(client)
+        sources.upload(client, blob, data)
+        return create(client, app, blob.get_url, version=version)
+
+
+def follow(
+    client: HerokuClient,
+    app: str,
+    build: Build,
+    *,
+    on_line: Callable[[str], None] | None = None,
+    timeout: float = 1800.0,
+    sleep: Callable[[float], None] | None = None,
+) -> Build:
+    """Stream the output (to `on_line`), then poll until the build is no longer pending."""
+    from hkctl.workflows.wait import poll
+
+    if on_line is not None:
+        for line in output(client, build):
+            on_line(line)
+
+    def done() -> Build | None:
+        current = info(client, app, build.id)
+        return None if current.status == PENDING else current
+
+    kwargs: dict[str, Any] = {"sleep": sleep} if sleep else {}
+    return poll(done, timeout=timeout, what=f"build {build.id[:8]} to finish", **kwargs)

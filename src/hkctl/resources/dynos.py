@@ -1,0 +1,214 @@
+"""Dynos: list, info, restart (all / type / one), stop, one-off runs, and waiting for a run's exit status.
+
+A detached one-off dyno's exit status is not in the API: hkctl waits until the dyno is gone (GET
+answers 404 once it ended, as on Heroku), then reads its log through a log session filtered to
+that dyno: the `app[run.N]` lines are its output, `heroku[run.N]: Process exited with status N`
+its status.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hkctl.errors import HkctlError, NotFound, UsageError
+from hkctl.resources._record import Record, check_app
+from hkctl.resources.formation import check_size, check_type
+from hkctl.transport.client import HerokuClient, seg
+
+DYNO_NAME = re.compile(r"^[-\w]+\.\d+$")
+ENDED = ("complete", "crashed", "down")
+MAX_TTL = 86400
+_LINE = re.compile(r"^\S+\s+(?P<source>[\w.-]+)\[(?P<dyno>[^\]\s]+)\]:\s?(?P<msg>.*)$")
+_EXITED = re.compile(r"Process exited with status (\d+)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dyno(Record):
+    id: str
+    name: str
+    type: str
+    state: str
+    size: str | None
+    command: str | None
+    release: int | None
+    updated_at: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Dyno:
+        release = d.get("release") or {}
+        return cls(
+            raw=d,
+            id=d["id"],
+            name=d["name"],
+            type=d.get("type") or d["name"].split(".")[0],
+            state=d.get("state") or "",
+            size=d.get("size"),
+            command=d.get("command"),
+            release=release.get("version") if isinstance(release, dict) else None,
+            updated_at=d.get("updated_at"),
+        )
+
+
+@dataclass
+class RunResult:
+    """What a finished one-off dyno did."""
+
+    name: str
+    status: int
+    output: list[str] = field(default_factory=list)
+
+
+def is_dyno_name(target: str) -> bool:
+    """`web.1` names one dyno; `web` names a process type."""
+    return bool(DYNO_NAME.match(target))
+
+
+def _base(app: str) -> str:
+    return f"/apps/{seg(check_app(app))}"
+
+
+def list_(client: HerokuClient, app: str) -> list[Dyno]:
+    return [Dyno.from_api(d) for d in client.paginate(f"{_base(app)}/dynos", action="dynos_list")]
+
+
+def info(client: HerokuClient, app: str, dyno: str) -> Dyno:
+    return Dyno.from_api(client.get(f"{_base(app)}/dynos/{seg(dyno)}", action="dynos_info"))
+
+
+def restart(client: HerokuClient, app: str, target: str | None = None) -> None:
+    """Restart every dyno (no target), one process type (`web`) or one dyno (`web.1`)."""
+    if target is None:
+        client.request(
+            "DELETE",
+            f"{_base(app)}/dynos",
+            action="dynos_restart_all",
+            app=app,
+            description="restart all dynos",
+        )
+    elif is_dyno_name(target):
+        client.request(
+            "DELETE",
+            f"{_base(app)}/dynos/{seg(target)}",
+            action="dynos_restart",
+            app=app,
+            description=f"restart dyno {target}",
+        )
+    else:
+        client.request(
+            "DELETE",
+            f"{_base(app)}/formations/{seg(check_type(target))}",
+            action="dynos_restart_type",
+            app=app,
+            description=f"restart every {target} dyno",
+        )
+
+
+def stop(client: HerokuClient, app: str, target: str) -> None:
+    """Stop one dyno (`web.1`) or every dyno of a type (`web`); formation dynos are replaced."""
+    if is_dyno_name(target):
+        path, action, what = f"{_base(app)}/dynos/{seg(target)}/actions/stop", "dynos_stop", f"dyno {target}"
+    else:
+        path = f"{_base(app)}/formations/{seg(check_type(target))}/actions/stop"
+        action, what = "dynos_stop_type", f"every {target} dyno"
+    client.request("POST", path, action=action, app=app, description=f"stop {what}")
+
+
+def parse_env(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not re.match(r"^\w+$", key):
+            raise UsageError(f"expected --env KEY=VALUE with KEY of letters, digits and '_', got {pair!r}")
+        env[key] = value
+    return env
+
+
+def run(
+    client: HerokuClient,
+    app: str,
+    command: str,
+    *,
+    size: str | None = None,
+    ttl: int | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Dyno:
+    """Start a detached one-off dyno (`attach: false`, type `run`)."""
+    if not command.strip():
+        raise UsageError("nothing to run: give a command")
+    if ttl is not None and not 0 < ttl <= MAX_TTL:
+        raise UsageError(f"--ttl must be between 1 and {MAX_TTL} seconds")
+    body: dict[str, Any] = {"command": command, "attach": False, "type": "run"}
+    if size:
+        body["size"] = check_size(size)
+    if ttl is not None:
+        body["time_to_live"] = ttl
+    if env:
+        body["env"] = dict(env)
+        client.redact.add_many(v for v in env.values() if len(v) >= 6)
+    created = client.json(
+        "POST",
+        f"{_base(app)}/dynos",
+        body=body,
+        action="dynos_create",
+        app=app,
+        description=f"run `{command}` in a one-off dyno",
+    )
+    return Dyno.from_api(created)
+
+
+def wait_for_exit(
+    client: HerokuClient,
+    app: str,
+    name: str,
+    *,
+    timeout: float = 3600.0,
+    on_wait: Callable[[float, int], None] | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> RunResult:
+    """Poll the dyno until it has ended, then read its output and exit status from its log."""
+    from hkctl.workflows.wait import poll
+
+    def ended() -> bool | None:
+        try:
+            return True if info(client, app, name).state in ENDED else None
+        except NotFound:
+            return True  # a finished one-off dyno is gone
+
+    kwargs: dict[str, Any] = {"sleep": sleep} if sleep else {}
+    poll(ended, timeout=timeout, what=f"{name} to finish", on_wait=on_wait, **kwargs)
+    output, status = [], None
+    for source, dyno, message in log_lines(client, app, name):
+        if dyno != name:
+            continue
+        if source == "app":
+            output.append(message)
+        elif m := _EXITED.search(message):
+            status = int(m.group(1))
+    if status is None:
+        raise HkctlError(f"{name} ended, but its exit status was not in the app's log (is logging working?)")
+    return RunResult(name, status, output)
+
+
+def log_lines(
+    client: HerokuClient, app: str, dyno: str, *, lines: int = 1500
+) -> Iterator[tuple[str, str, str]]:
+    """(source, dyno, message) of the dyno's recent log lines, through a non-tail log session."""
+    session = client.json(
+        "POST",
+        f"{_base(app)}/log-sessions",
+        body={"dyno_name": dyno, "lines": lines, "tail": False},
+        action="log_sessions_create",
+    )
+    with client.stream_lines(session["logplex_url"]) as (ctype, stream):
+        for raw in stream:
+            line = raw
+            if "event-stream" in ctype:  # Server-Sent Events: the log line is the `data:` field
+                if not raw.startswith("data:"):
+                    continue
+                line = raw[5:].removeprefix(" ")
+            m = _LINE.match(line.rstrip("\r\n"))
+            if m:
+                yield m["source"], m["dyno"], m["msg"]

@@ -1,0 +1,137 @@
+"""Formation: list, info, and scale (one batch PATCH for several process types), validated before sending."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from hkctl.errors import UsageError
+from hkctl.resources._record import Record, check_app, name_of
+from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.routes import DESTRUCTIVE, by_name
+
+#: Cedar dyno sizes as the API names them (facts.md §11); input is matched case-insensitively.
+DYNO_SIZES = (
+    "Eco",
+    "Basic",
+    "Standard-1X",
+    "Standard-2X",
+    "Performance-M",
+    "Performance-L",
+    "Performance-L-RAM",
+    "Performance-XL",
+    "Performance-2XL",
+)
+_SIZES = {s.lower(): s for s in DYNO_SIZES}
+TYPE = re.compile(r"^[-\w]{1,128}$")
+_SCALE = re.compile(r"^(?P<type>[^=]+)=(?P<qty>-?\d*)(?::(?P<size>.+))?$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Formation(Record):
+    id: str
+    type: str
+    quantity: int
+    size: str | None
+    command: str | None
+    updated_at: str | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Formation:
+        return cls(
+            raw=d,
+            id=d["id"],
+            type=d["type"],
+            quantity=int(d.get("quantity") or 0),
+            size=name_of(d.get("dyno_size")) or d.get("size"),
+            command=d.get("command"),
+            updated_at=d.get("updated_at"),
+        )
+
+
+@dataclass(frozen=True)
+class Update:
+    """One process type's change: quantity and/or size (None = unchanged)."""
+
+    type: str
+    quantity: int | None = None
+    size: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type}
+        if self.quantity is not None:
+            out["quantity"] = self.quantity
+        if self.size is not None:
+            out["dyno_size"] = {"name": self.size}  # the schema's dyno_size identity object
+        return out
+
+    def describe(self) -> str:
+        qty = "" if self.quantity is None else str(self.quantity)
+        return f"{self.type}={qty}" + (f":{self.size}" if self.size else "")
+
+
+def check_size(size: str) -> str:
+    """A dyno size in Heroku's spelling (`standard-1x` → `Standard-1X`); unknown → exit 2."""
+    found = _SIZES.get(size.strip().lower())
+    if not found:
+        raise UsageError(f"unknown dyno size {size!r}; known sizes: {', '.join(DYNO_SIZES)}")
+    return found
+
+
+def check_type(ptype: str) -> str:
+    if not TYPE.match(ptype):
+        raise UsageError(f"invalid process type {ptype!r}: use letters, digits, '-' and '_'")
+    return ptype
+
+
+def parse_scale(args: Iterable[str]) -> list[Update]:
+    """`web=2:standard-1x worker=1 web=:performance-m` → updates; bad input is exit 2, nothing sent."""
+    updates: dict[str, Update] = {}
+    for arg in args:
+        m = _SCALE.match(arg.strip())
+        if not m:
+            raise UsageError(f"expected TYPE=QUANTITY[:SIZE], got {arg!r}")
+        ptype = check_type(m["type"].strip())
+        qty_text = m["qty"]
+        if qty_text.startswith("-"):
+            raise UsageError(f"quantity for {ptype} must be 0 or more, got {qty_text}")
+        quantity = int(qty_text) if qty_text else None
+        size = check_size(m["size"]) if m["size"] else None
+        if quantity is None and size is None:
+            raise UsageError(f"{arg!r} changes nothing: give a quantity, a size, or both")
+        if ptype in updates:
+            raise UsageError(f"process type {ptype} is given twice")
+        updates[ptype] = Update(ptype, quantity, size)
+    if not updates:
+        raise UsageError("nothing to scale: give TYPE=QUANTITY[:SIZE]")
+    return list(updates.values())
+
+
+def list_(client: HerokuClient, app: str) -> list[Formation]:
+    items = client.paginate(f"/apps/{seg(check_app(app))}/formation", action="formation_list")
+    return [Formation.from_api(f) for f in items]
+
+
+def info(client: HerokuClient, app: str, ptype: str) -> Formation:
+    path = f"/apps/{seg(check_app(app))}/formation/{seg(check_type(ptype))}"
+    return Formation.from_api(client.get(path, action="formation_info"))
+
+
+def scale(client: HerokuClient, app: str, updates: list[Update]) -> list[Formation]:
+    """One batch PATCH (one confirmation). Scaling anything to zero is destructive: name typed."""
+    action = by_name("formation_batch_update")
+    if any(u.quantity == 0 for u in updates):
+        action = dataclasses.replace(action, kind=DESTRUCTIVE, description="scale process types (to zero)")
+    body = {"updates": [u.body() for u in updates]}
+    changed = client.json(
+        "PATCH",
+        f"/apps/{seg(check_app(app))}/formation",
+        body=body,
+        action=action,
+        app=app,
+        description=f"scale {' '.join(u.describe() for u in updates)}",
+    )
+    return [Formation.from_api(f) for f in changed or []]

@@ -1,0 +1,97 @@
+"""Releases: list (newest first, `Range: version ..; order=desc`), info by vN / N / id, roll back."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from hkctl.errors import UsageError
+from hkctl.resources._record import Record, check_app, is_uuid, name_of
+from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.routes import DESTRUCTIVE, by_name
+
+_VERSION = re.compile(r"^[vV]?(\d+)$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Release(Record):
+    id: str
+    version: int
+    description: str
+    status: str
+    current: bool
+    user: str | None
+    slug_id: str | None
+    created_at: str | None
+    eligible_for_rollback: bool
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Release:
+        return cls(
+            raw=d,
+            id=d["id"],
+            version=int(d["version"]),
+            description=d.get("description") or "",
+            status=d.get("status") or "",
+            current=bool(d.get("current")),
+            user=name_of(d.get("user"), "email"),
+            slug_id=name_of(d.get("slug"), "id"),
+            created_at=d.get("created_at"),
+            eligible_for_rollback=bool(d.get("eligible_for_rollback")),
+        )
+
+    @property
+    def label(self) -> str:
+        return f"v{self.version}"
+
+
+def release_ref(ref: str) -> str:
+    """`v42`, `42` or a release id → what goes in the path (`42`, as the official CLI sends it)."""
+    m = _VERSION.match(ref.strip())
+    if m:
+        return m.group(1)
+    if is_uuid(ref.strip()):
+        return ref.strip()
+    raise UsageError(f"invalid release {ref!r}: use a version like v42 (or 42, or the release id)")
+
+
+def list_(client: HerokuClient, app: str, *, max_items: int | None = None) -> list[Release]:
+    """Newest first; `max_items` asks for one page of that size (the spec's `max=N`)."""
+    items = client.paginate(
+        f"/apps/{seg(check_app(app))}/releases",
+        field="version",
+        order="desc",
+        limit=max_items,
+        action="releases_list",
+    )
+    return [Release.from_api(r) for r in items]
+
+
+def current(client: HerokuClient, app: str) -> Release | None:
+    rows = list_(client, app, max_items=1)
+    return rows[0] if rows else None
+
+
+def info(client: HerokuClient, app: str, ref: str) -> Release:
+    path = f"/apps/{seg(check_app(app))}/releases/{seg(release_ref(ref))}"
+    return Release.from_api(client.get(path, action="releases_info"))
+
+
+def rollback(client: HerokuClient, app: str, target: Release, *, current: Release | None = None) -> Release:
+    """`POST /releases {"release": id}`: a new release running the target's slug and config.
+
+    The spec marks rollback DESTRUCTIVE: the guard asks for the app name (or --confirm APP).
+    """
+    action = dataclasses.replace(by_name("releases_create"), kind=DESTRUCTIVE, description="roll back")
+    frm = f" from {current.label}" if current else ""
+    created = client.json(
+        "POST",
+        f"/apps/{seg(check_app(app))}/releases",
+        body={"release": target.id},
+        action=action,
+        app=app,
+        description=f"roll back {app}{frm} to {target.label} ({target.description}): its code and config return",
+    )
+    return Release.from_api(created)
