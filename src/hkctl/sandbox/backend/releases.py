@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def current(sb: Sandbox, app: dict[str, Any]) -> dict[str, Any] | None:
-    rows = [r for r in sb.store.all("release", parent=app["id"]) if r["current"]]
+    # Filtered in SQL: decoding every release (each carries its config) made writes O(releases).
+    rows = sb.store.find("release", parent=app["id"], current=True)
     return rows[-1] if rows else None
 
 
@@ -59,10 +60,9 @@ def create_release(
         "_config": dict(app.get("_config", {}) if config is None else config),
     }
     if status == "succeeded":
-        for r in sb.store.all("release", parent=app["id"]):
-            if r["current"]:
-                r["current"] = False
-                sb.store.put("release", r)
+        for r in sb.store.find("release", parent=app["id"], current=True):
+            r["current"] = False
+            sb.store.put("release", r)
         release["current"] = True
         app["released_at"] = now
         touch(sb, app)
@@ -85,10 +85,9 @@ def find_release(sb: Sandbox, app: dict[str, Any], ident: Any) -> dict[str, Any]
     """A release by id, by version (`42`), or as the spec writes it (`v42`)."""
     text = str(ident)
     version = text[1:] if text[:1] in ("v", "V") and text[1:].isdigit() else text
-    for r in sb.store.all("release", parent=app["id"]):
-        if text == r["id"] or version == str(r["version"]):
-            return r
-    return None
+    if version.isdigit():
+        return sb.store.first("release", parent=app["id"], version=int(version))
+    return sb.store.first("release", parent=app["id"], id=text)
 
 
 def rollback(
