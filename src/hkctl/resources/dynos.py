@@ -21,7 +21,6 @@ from hkctl.transport.client import HerokuClient, seg
 DYNO_NAME = re.compile(r"^[-\w]+\.\d+$")
 ENDED = ("complete", "crashed", "down")
 MAX_TTL = 86400
-_LINE = re.compile(r"^\S+\s+(?P<source>[\w.-]+)\[(?P<dyno>[^\]\s]+)\]:\s?(?P<msg>.*)$")
 _EXITED = re.compile(r"Process exited with status (\d+)")
 
 
@@ -196,19 +195,10 @@ def log_lines(
     client: HerokuClient, app: str, dyno: str, *, lines: int = 1500
 ) -> Iterator[tuple[str, str, str]]:
     """(source, dyno, message) of the dyno's recent log lines, through a non-tail log session."""
-    session = client.json(
-        "POST",
-        f"{_base(app)}/log-sessions",
-        body={"dyno_name": dyno, "lines": lines, "tail": False},
-        action="log_sessions_create",
-    )
-    with client.stream_lines(session["logplex_url"]) as (ctype, stream):
-        for raw in stream:
-            line = raw
-            if "event-stream" in ctype:  # Server-Sent Events: the log line is the `data:` field
-                if not raw.startswith("data:"):
-                    continue
-                line = raw[5:].removeprefix(" ")
-            m = _LINE.match(line.rstrip("\r\n"))
-            if m:
-                yield m["source"], m["dyno"], m["msg"]
+    from hkctl.logs.parse import parse_line
+    from hkctl.resources import log_sessions
+
+    for line in log_sessions.read(client, app, dyno=dyno, lines=lines):
+        record = parse_line(line)
+        if record.source and record.dyno:
+            yield record.source, record.dyno, record.message
