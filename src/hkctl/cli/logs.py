@@ -135,6 +135,8 @@ def _read(
         if tail:
             out.flush()
 
+    if num is not None and num < 1:
+        raise UsageError("--num must be at least 1")
     if file:
         if tail:
             raise UsageError("--tail reads a live session; it does not apply to --file")
@@ -143,7 +145,11 @@ def _read(
         from hkctl.resources import log_sessions
 
         client = env.client()
-        lines = num or (log_sessions.MAX_LINES if filters.active else 100)
+        lines = (
+            log_sessions.check_lines(num)
+            if num is not None
+            else (log_sessions.MAX_LINES if filters.active else 100)
+        )
         assert app is not None
         if tail:
             stats = show(_tail_lines(client, app, dyno, source, lines), filters, write, as_json=as_json)
@@ -204,7 +210,8 @@ def triage_cmd(env: Env, app: str | None, file: str | None, top: int, as_json: b
 
     _need_one(app, file)
     if file == "-":
-        agg = fast.triage_stream(sys.stdin.buffer, top=top)
+        binary = getattr(sys.stdin, "buffer", None)
+        agg = fast.triage_stream(binary, top=top) if binary else fast.triage_lines(sys.stdin, top=top)
     elif file:
         import os
 

@@ -75,9 +75,11 @@ def _slow_chunk(data: bytes, agg: Aggregate) -> None:
             agg.add_record(parse_line(raw.decode("utf-8", "replace")))
 
 
-def _chunks(read_into: Any, limit: int | None = None) -> Iterator[tuple[bytearray, int, int]]:
+def _chunks(
+    read_into: Any, limit: int | None = None, block: int = BLOCK
+) -> Iterator[tuple[bytearray, int, int]]:
     """(buf, start, end) windows of whole lines; buf[0] is a newline sentinel, reused between reads."""
-    buf = bytearray(BLOCK + 2)  # 1 sentinel + data + room for a final newline
+    buf = bytearray(block + 2)  # 1 sentinel + data + room for a final newline
     view = memoryview(buf)
     buf[0] = 10
     carry = 0
@@ -98,7 +100,7 @@ def _chunks(read_into: Any, limit: int | None = None) -> Iterator[tuple[bytearra
         cut = buf.rfind(b"\n", 1, filled) + 1
         if cut <= 1:  # one line longer than the block: grow
             view.release()
-            buf.extend(bytes(BLOCK))
+            buf.extend(bytes(block))
             view = memoryview(buf)
             carry = filled - 1
             continue
@@ -107,9 +109,10 @@ def _chunks(read_into: Any, limit: int | None = None) -> Iterator[tuple[bytearra
         buf[1 : 1 + carry] = buf[cut:filled]
 
 
-def triage_stream(stream: Any, *, top: int = 10, limit: int | None = None) -> Aggregate:
+def triage_stream(stream: Any, *, top: int = 10, limit: int | None = None, block: int = BLOCK) -> Aggregate:
+    """Triage a binary stream in `block`-sized windows of whole lines."""
     agg = Aggregate(top=max(top, 1))
-    for buf, start, end in _chunks(stream, limit):
+    for buf, start, end in _chunks(stream, limit, block):
         process_chunk(buf, start, end, agg)
     return agg
 
@@ -153,11 +156,13 @@ def _triage_range(path: str, lo: int, hi: int, top: int) -> Aggregate:
         return triage_stream(fh, top=top, limit=hi - lo)  # type: ignore[arg-type]
 
 
-def triage_file(path: str, *, top: int = 10, workers: int | None = None) -> Aggregate:
+def triage_file(
+    path: str, *, top: int = 10, workers: int | None = None, parallel_min: int = PARALLEL_MIN
+) -> Aggregate:
     """Triage a file; large files are split at newlines and counted by one forked process per core."""
     size = os.path.getsize(path)
     workers = workers or min(2, os.cpu_count() or 1)
-    if workers < 2 or size < PARALLEL_MIN or not hasattr(os, "fork"):
+    if workers < 2 or size < parallel_min or not hasattr(os, "fork"):
         return _triage_range(path, 0, size, top)
     import multiprocessing as mp
 

@@ -114,11 +114,7 @@ class Filters:
         v = self._views
         if self.state_changes:
             v.append(
-                lambda r: (
-                    r.source == "heroku"
-                    and r.dyno not in ("router", "api")
-                    and bool(STATE_RE.search(r.message))
-                )
+                lambda r: r.source == "heroku" and r.dyno != "router" and bool(STATE_RE.search(r.message))
             )
         if self.memory:
             v.append(lambda r: r.source == "heroku" and bool(MEMORY_RE.search(r.message)))
