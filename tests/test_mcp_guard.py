@@ -7,7 +7,7 @@ import pytest
 from hkctl.guard.policy import READONLY_MESSAGE
 from hkctl.mcp.server import NO_ELICITATION
 from hkctl.mcp.tools import table
-from tests.mcp_support import Answers, call, data, session, text
+from tests.mcp_support import Answers, call, data, session, text, write_args
 from tests.support import Harness
 
 # Arguments that make each write tool a plausible request on the demo sandbox.
@@ -28,16 +28,17 @@ def staging_config(hk: Harness) -> dict[str, str]:
     return dict(app["_config"])
 
 
-def test_every_write_tool_has_sample_args() -> None:
+def test_every_write_tool_has_sample_args(hk: Harness) -> None:
     writes = {name for name, spec in table().items() if not spec.read_only}
-    assert writes == set(WRITE_ARGS), "add sample arguments for new write tools"
+    assert writes == set(write_args(hk)), "add sample arguments for new write tools"
 
 
 def test_readonly_refuses_every_write_tool_and_sends_no_write(live: Harness) -> None:
     asked = Answers("accept")
+    samples = write_args(live)
 
     async def body(client):  # type: ignore[no-untyped-def]
-        return {name: await client.call_tool(name, args) for name, args in WRITE_ARGS.items()}
+        return {name: await client.call_tool(name, args) for name, args in samples.items()}
 
     results = session(live.env(), body, elicit=asked)
     for name, result in results.items():

@@ -9,7 +9,7 @@ import re
 from hkctl.mcp.table import MAX_ANSWER_CHARS, capped, compact
 from hkctl.mcp.tools import table
 from hkctl.transport.routes import DESTRUCTIVE, READ, by_name, match
-from tests.mcp_support import data, session, text
+from tests.mcp_support import data, read_args, session, text, write_args
 from tests.support import Harness
 
 # What the issue asks the server to offer (more tools are welcome); families still to land are
@@ -22,13 +22,6 @@ REQUIRED_NOW = {
     "config_set",
     "config_unset",
     "rate_limit_show",
-}
-
-READ_ARGS: dict[str, dict[str, object]] = {
-    "apps_list": {},
-    "apps_info": {"app": "demo-staging"},
-    "config_show": {"app": "demo-staging"},
-    "rate_limit_show": {},
 }
 
 
@@ -51,7 +44,9 @@ def test_annotations_follow_the_guard_action_table() -> None:
             a.method in ("GET", "HEAD", "PUT", "PATCH", "DELETE") for a in actions
         ), name
         if spec.destructive:
-            assert "confirm" in spec.input_schema()["required"], name
+            assert "confirm" in spec.input_schema()["properties"], name
+            if spec.confirm_if is None:
+                assert "confirm" in spec.input_schema()["required"], name
 
 
 def test_tool_list_over_stdio_carries_the_annotations(live: Harness) -> None:
@@ -74,15 +69,17 @@ def test_tool_list_over_stdio_carries_the_annotations(live: Harness) -> None:
 
 
 def test_reads_work_and_send_only_their_declared_actions(live: Harness) -> None:
+    samples = read_args(live)
+
     async def body(client):  # type: ignore[no-untyped-def]
         out = {}
-        for name, args in READ_ARGS.items():
+        for name, args in samples.items():
             before = len(live.received())
             out[name] = (await client.call_tool(name, args), live.received()[before:])
         return out
 
     results = session(live.env(), body)
-    assert set(READ_ARGS) == {n for n, s in table().items() if s.read_only}, "add sample args for new reads"
+    assert set(samples) == {n for n, s in table().items() if s.read_only}, "add sample args for new reads"
     for name, (result, sent) in results.items():
         assert not result.is_error, (name, text(result))
         declared = set(table()[name].actions)
@@ -97,11 +94,11 @@ def test_reads_work_and_send_only_their_declared_actions(live: Harness) -> None:
 
 
 def test_writes_send_only_their_declared_actions(live: Harness) -> None:
-    from tests.test_mcp_guard import WRITE_ARGS
+    samples = write_args(live)
 
     async def body(client):  # type: ignore[no-untyped-def]
         out = {}
-        for name, args in WRITE_ARGS.items():
+        for name, args in samples.items():
             before = len(live.received())
             out[name] = (await client.call_tool(name, args), live.received()[before:])
         return out
@@ -126,3 +123,23 @@ def test_answers_stay_under_the_character_cap() -> None:
     parsed = json.loads(out)
     assert parsed["count"] < 1000 and "cut to" in parsed["truncated"]
     assert len(compact("y" * 100_000)) <= MAX_ANSWER_CHARS
+
+
+def test_a_logs_answer_stays_under_its_caps(live: Harness) -> None:
+    from hkctl.mcp.table import MAX_ANSWER_CHARS
+
+    async def body(client):  # type: ignore[no-untyped-def]
+        small = await client.call_tool(
+            "logs_query", {"app": "demo-production", "max_lines": 5, "max_bytes": 600, "fetch": 200}
+        )
+        default = await client.call_tool("logs_query", {"app": "demo-production", "fetch": 1500})
+        return small, default
+
+    small, default = session(live.env(), body)
+    answer = data(small)
+    assert answer["read"] > 5 and answer["shown"] <= 5
+    assert sum(len(line.encode()) + 1 for line in answer["lines"]) <= 600
+    assert "narrow the filters" in answer["truncated"]
+    big = data(default)
+    assert big["read"] > 100 and big["shown"] <= 100 and "truncated" in big
+    assert len(text(default)) <= MAX_ANSWER_CHARS

@@ -82,7 +82,7 @@ def execute(
         clean = spec.check_args(args)
     except UsageError as exc:
         return _text(exc.message, error=True)
-    flags = {"confirm_app": clean.get("confirm")} if spec.needs_confirm else {}
+    flags = {"confirm_app": clean.get("confirm")} if spec.needs_confirm(clean) else {}
     env = Env(env=dict(environ), confirmer=confirmer, flags=flags)
     client = None
     try:

@@ -8,6 +8,7 @@ context: compact JSON, lists capped with a note saying what was cut and how to g
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ class ToolSpec:
     # Removes or replaces data although the guard's table calls the action a plain write
     # (config unset, domain remove): MCP defines destructive as "not only additive", so we say so.
     removes: bool = False
+    # When set, `confirm` is only needed for the calls it picks (scale: only when a type goes to zero).
+    confirm_if: Callable[[Args], bool] | None = None
 
     def action_objects(self) -> list[Action]:
         return [by_name(a) for a in self.actions]
@@ -85,12 +88,19 @@ class ToolSpec:
         return all(a.idempotent for a in self.action_objects())
 
     @property
-    def needs_confirm(self) -> bool:
+    def takes_confirm(self) -> bool:
         """Destructive tools take `confirm` equal to the app's name (the typed name of the CLI)."""
         return self.destructive
 
+    def needs_confirm(self, args: Args) -> bool:
+        return self.takes_confirm and (self.confirm_if is None or self.confirm_if(args))
+
     def all_params(self) -> tuple[Param, ...]:
-        return self.params + ((CONFIRM,) if self.needs_confirm else ())
+        if not self.takes_confirm:
+            return self.params
+        return self.params + (
+            CONFIRM if self.confirm_if is None else dataclasses.replace(CONFIRM, required=False),
+        )
 
     def input_schema(self) -> dict[str, Any]:
         params = self.all_params()
@@ -112,7 +122,7 @@ class ToolSpec:
             raise UsageError(
                 f"invalid arguments for {self.name}: {where + ': ' if where else ''}{exc.message}"
             ) from None
-        if self.needs_confirm and args.get("confirm") != args.get("app"):
+        if self.needs_confirm(args) and args.get("confirm") != args.get("app"):
             raise UsageError(
                 f"⛔ {self.name} is destructive: pass confirm equal to the app's name "
                 f"({args.get('app')!r}) to show the person knows which app it touches. Nothing was sent."
@@ -131,8 +141,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if hasattr(value, "__dataclass_fields__"):
-        import dataclasses
-
         return plain({f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "raw"})
     return value
 

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from hkctl.mcp.families import core
+from hkctl.mcp.families import core, delivery, observe, ops, runtime, services
 
-FAMILIES = (core.TOOLS,)
+FAMILIES = (
+    core.TOOLS,
+    runtime.TOOLS,
+    (runtime.DEPLOY,),
+    services.TOOLS,
+    delivery.TOOLS,
+    observe.TOOLS,
+    ops.TOOLS,
+)
