@@ -162,3 +162,23 @@ def test_sources_round_trip_through_the_sandbox(hk):
     import base64
 
     assert base64.b64decode(stored["_data"]) == b"\x1f\x8b tarball bytes"
+
+
+def test_a_deploy_without_a_process_type_removes_its_formation(hk, tmp_path):
+    root = sample_app(tmp_path / "webonly")
+    (root / "Procfile").write_text("web: gunicorn app:app\n")
+    assert hk.cli("builds", "create", "--dir", str(root), "-a", APP, env=hk.full_env()).code == 0
+    app_id = _app(hk)["id"]
+    assert [f["type"] for f in hk.sandbox.store.all("formation", parent=app_id)] == ["web"]
+    assert [d["name"] for d in hk.sandbox.store.all("dyno", parent=app_id)] == ["web.1"]
+
+
+def test_slug_blob_url_is_served_by_the_sandbox(hk):
+    client = hk.client()
+    slug = client.get(f"/apps/{APP}/slugs/{_current(hk)['slug']['id']}")
+    assert slug["blob"]["url"].startswith(hk.url + "/__sandbox__/slugs/")
+    dest = hk.home / "slug.tgz"
+    size = client.download(slug["blob"]["url"], dest)
+    with tarfile.open(dest, mode="r:gz") as tar:
+        assert tar.getnames() == ["app/Procfile"]
+    assert size > 0

@@ -335,8 +335,13 @@ def make_slug(
 
 
 def deploy_formation(sb: Sandbox, app: dict[str, Any], process_types: dict[str, str]) -> None:
-    """New process types get a formation (web starts at 1 on a first deploy, others at 0)."""
+    """New process types get a formation (web starts at 1 on a first deploy, others at 0); types the
+    new slug no longer declares lose their formation and dynos."""
     first = not formations(sb, app)
+    for gone in [f for f in formations(sb, app) if f["type"] not in process_types]:
+        gone["quantity"] = 0
+        reconcile(sb, app, gone)
+        sb.store.delete("formation", gone["id"])
     for ptype, command in process_types.items():
         f = ensure_formation(sb, app, ptype, command, quantity=1 if first and ptype == "web" else 0)
         for dyno in dynos(sb, app, ptype):
