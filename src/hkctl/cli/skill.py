@@ -1,0 +1,16 @@
+"""hkctl skill: print a SKILL.md for agent runtimes that load skills (every recipe an hkctl command)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("skill")
+def cli() -> None:
+    """Print SKILL.md: what the skill needs (front matter) and the spec's recipes as hkctl commands.
+
+    Save it where your agent runtime loads skills, e.g. `hkctl skill > skills/heroku/SKILL.md`.
+    """
+    from importlib.resources import files
+
+    click.echo(files("hkctl").joinpath("data", "SKILL.md").read_text(encoding="utf-8"), nl=False)
