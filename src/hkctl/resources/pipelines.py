@@ -245,22 +245,24 @@ def wait_for_promotion(
     monotonic: Callable[[], float] = time.monotonic,
     on_poll: Callable[[list[PromotionTarget]], None] | None = None,
 ) -> list[PromotionTarget]:
-    """Poll the targets until none is pending; raise HkctlError after `timeout` seconds.
+    """Poll the targets until none is pending (workflows.wait.poll: backoff, clock and sleep injected)."""
+    from hkctl.workflows.wait import poll
 
-    A small loop of its own (workflows/wait.py is the general one); clock and sleep are injected.
-    """
-    deadline = monotonic() + timeout
-    delay = interval
-    while True:
+    def check() -> list[PromotionTarget] | None:
         targets = promotion_targets(client, promotion_id)
         if on_poll:
             on_poll(targets)
-        if targets and all(t.status != "pending" for t in targets):
-            return targets
-        if monotonic() >= deadline:
-            raise HkctlError(f"promotion {promotion_id} still pending after {timeout:.0f}s")
-        sleep(delay)
-        delay = min(delay * 1.5, 10.0)
+        return targets if targets and all(t.status != "pending" for t in targets) else None
+
+    return poll(
+        check,
+        timeout=timeout,
+        what=f"promotion {promotion_id}",
+        interval=interval,
+        max_interval=10.0,
+        clock=monotonic,
+        sleep=sleep,
+    )
 
 
 # ---------------------------------------------------------------- a promotion, planned and followed

@@ -202,19 +202,19 @@ def wait_for_transfer(
     monotonic: Callable[[], float] = time.monotonic,
     on_poll: Callable[[Transfer], None] | None = None,
 ) -> Transfer:
-    """Poll a transfer until it finished; raise HkctlError on failure or after `timeout`."""
-    deadline = monotonic() + timeout
-    while True:
+    """Poll a transfer until it finished; raise HkctlError on failure (or WaitTimedOut after `timeout`)."""
+    from hkctl.workflows.wait import poll
+
+    def check() -> Transfer | None:
         t = transfer(client, app, num)
         if on_poll:
             on_poll(t)
-        if t.finished_at:
-            if not t.succeeded:
-                raise HkctlError(f"backup {t.name} failed")
-            return t
-        if monotonic() >= deadline:
-            raise HkctlError(f"backup {t.name} still running after {timeout:.0f}s")
-        sleep(interval)
+        return t if t.finished_at else None
+
+    done = poll(check, timeout=timeout, what=f"backup {num}", interval=interval, clock=monotonic, sleep=sleep)
+    if not done.succeeded:
+        raise HkctlError(f"backup {done.name} failed")
+    return done
 
 
 def latest_backup(client: HerokuClient, app: str) -> Transfer:
