@@ -162,3 +162,21 @@ def test_promote_library_waits_through_pending(hk):
     targets = pipelines.wait_for_promotion(client, promotion.id, sleep=advance)
     assert [t.status for t in targets] == ["succeeded"]
     assert pipelines.promotion_info(client, promotion.id).status == "completed"
+
+
+def test_an_unhealthy_source_is_refused_unless_no_check(hk):
+    _deploy_slug(hk, "demo-staging")
+    sb = hk.sandbox
+    staging = _app(hk, "demo-staging")
+    with sb.store.tx():
+        staging["maintenance"] = True
+        sb.store.put("app", staging)
+
+    r = hk.cli("pipelines", "promote", "--pipeline", "demo", env=hk.full_env())
+    assert r.code == 3 and "maintenance" in r.err
+    assert sb.store.all("pipeline-promotion") == []
+
+    r = hk.cli("pipelines", "promote", "--pipeline", "demo", "--no-check", env=hk.full_env())
+    assert r.code == 0, r.err
+    assert "skipped" in r.err
+    assert sb.store.all("pipeline-promotion")[-1]["status"] == "completed"
