@@ -180,3 +180,11 @@ def test_an_unhealthy_source_is_refused_unless_no_check(hk):
     assert r.code == 0, r.err
     assert "skipped" in r.err
     assert sb.store.all("pipeline-promotion")[-1]["status"] == "completed"
+
+
+def test_latest_releases_lists_each_apps_current_release(hk):
+    client = hk.client()
+    p = pipelines.info(client, "demo")
+    rows = pipelines.latest_releases(client, p.id)
+    expected = {current(hk.sandbox, _app(hk, n))["id"] for n in ("demo-staging", "demo-production")}
+    assert {r["id"] for r in rows} == expected

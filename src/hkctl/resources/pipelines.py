@@ -345,3 +345,10 @@ def run_promotion(
         target_names=list(plan.targets.values()),
     )
     return promotion, wait_for_promotion(client, promotion.id, timeout=timeout, sleep=sleep)
+
+
+def latest_releases(client: HerokuClient, pipeline_id: str) -> list[dict[str, Any]]:
+    """The current release of every app in the pipeline (release objects as the API sends them)."""
+    return list(
+        client.paginate(f"/pipelines/{seg(pipeline_id)}/latest-releases", action="pipeline_latest_releases")
+    )

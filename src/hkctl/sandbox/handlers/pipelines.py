@@ -246,3 +246,16 @@ def promotions_info(ctx: Ctx, promotion: str) -> Any:
 def promotion_targets(ctx: Ctx, promotion: str) -> Any:
     doc = _promotion(ctx, promotion)
     return ctx.page(ctx.store.all("pipeline-promotion-target", parent=doc["id"]))
+
+
+@route("GET", "/pipelines/{pipeline}/latest-releases")
+def latest_releases(ctx: Ctx, pipeline: str) -> Any:
+    """The current release of every app in the pipeline (one per app)."""
+    doc = find_pipeline(ctx.sandbox, pipeline, id_only=True)
+    rows = []
+    for c in couplings_of(ctx.sandbox, doc["id"]):
+        app = ctx.store.get("app", c["app"]["id"])
+        rel = current(ctx.sandbox, app) if app else None
+        if rel is not None:
+            rows.append(rel)
+    return ctx.page(rows)
