@@ -21,6 +21,8 @@ STEPS: list[list[str]] = [
     ["cost", "--pipeline", "demo"],
     # exit 1 when a check fails: the demo's production app has a story to find, so it is not an error here
     ["health", "--pipeline", "demo"],
+    # the log story: a slow report endpoint with H12s, web.2 near its memory quota, an N+1
+    ["logs", "triage", "-a", "demo-production", "--top", "5"],
 ]
 
 

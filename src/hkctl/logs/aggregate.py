@@ -29,7 +29,7 @@ _RELEASE = re.compile(
     r"Build |Scale |Scaled |Promote )"
 )
 _APP_ERROR = re.compile(
-    r"Exception|Error\b|\w+Error|FATAL|\bfatal\b|Completed 5\d\d|\bfail(?:ed|ure)?\b|\bretry\b|\bdead\b"
+    r"Exception|Error|FATAL|\bfatal\b|Completed 5\d\d|\bfail(?:ed|ure)?\b|\bretry\b|\bdead\b"
     r"|backlog|could not obtain|connection pool|PG::|Mysql2::"
 )
 _SLOW_AR = re.compile(r"ActiveRecord: (\d{3,})\.\d+ms")
@@ -61,6 +61,8 @@ def normalise_many(paths: list[bytes]) -> list[bytes]:
 
 
 def shape(message: str) -> str:
+    """A message with its variable parts (ids, numbers, strings) replaced, to group alike errors."""
+    message = message[:400]  # the shape of a 10,000-byte line is in its head
     for rx, repl in _SHAPE_SUBS:
         message = rx.sub(repl, message)
     return message.strip()[:200]
@@ -121,15 +123,18 @@ class Aggregate:
         self.connect.update(connects)  # raw bytes: converted once per distinct value, at report time
         self.statuses.update(statuses)
         self.path_service.update(zip(npaths, svc, strict=True))
-        bad = [i for i, s in enumerate(statuses) if s[:1] in (b"4", b"5")]  # rare: count them per path
+        bad = [i for i, s in enumerate(statuses) if s >= b"400"]  # rare: count them per path
         self.path_status.update((npaths[i], statuses[i]) for i in bad)
         heap = self.slowest
         floor = heap[0][0] if len(heap) >= self.top else -1
-        for i in [i for i, v in enumerate(svc) if v > floor]:
+        if not svc or max(svc) < floor:  # the usual case once the heap is full
+            return
+        # Whole-tuple comparison: the same top N whatever order chunks (and processes) arrive in.
+        for i in [i for i, v in enumerate(svc) if v >= floor]:
             item = (svc[i], paths[i], statuses[i], rids[i])
             if len(heap) < self.top:
                 heapq.heappush(heap, item)
-            elif item[0] > heap[0][0]:
+            elif item > heap[0]:
                 heapq.heapreplace(heap, item)
 
     # ------------------------------------------------------------ any parsed line
@@ -228,7 +233,7 @@ class Aggregate:
         for item in other.slowest:
             if len(self.slowest) < self.top:
                 heapq.heappush(self.slowest, item)
-            elif item[0] > self.slowest[0][0]:
+            elif item > self.slowest[0]:
                 heapq.heapreplace(self.slowest, item)
         for code, seen in other.codes.items():
             self.codes.setdefault(code, CodeSeen()).merge(seen)

@@ -21,7 +21,7 @@ _SYSLOG = re.compile(
     r"^(?:\d+ )?<\d{1,3}>\d{1,2} (?P<ts>\d{4}-\d\d-\d\dT\S+) \S+ (?P<source>\S+) (?P<dyno>\S+) - ?(?P<msg>.*)$",
     re.S,
 )
-_LOGFMT = re.compile(r'([\w#.\-/]+)=("(?:[^"\\]|\\.)*"|\S*)')
+_LOGFMT = re.compile(r'(?<![\w#.\-/])([\w#.\-/]++)=("(?:[^"\\]|\\.)*"|\S*)')
 _ERROR_CODE = re.compile(r"\bError ([HRL]\d\d) \(([^)]*)\)")
 _CODE_FIELD = re.compile(r"\bcode=([HRL]\d\d)\b")
 _MS = re.compile(r"^(\d+)(?:ms)?$")

@@ -54,6 +54,17 @@ def seed_logs(sb: Sandbox, apps: dict[str, dict[str, Any]]) -> None:
         "ActiveRecord: 402.7ms | Allocations: 91234)",
         ts=t + 0.9,
     )
+    # Always part of the story, whatever the generated minutes hold: a timed-out report and an R14.
+    sb.log(
+        pid,
+        "heroku",
+        "router",
+        'at=error code=H12 desc="Request timeout" method=GET path="/api/v1/reports/4417" '
+        f"host={production['name']}.herokuapp.com request_id=1f0e9d8c-7b6a-4594-8382-71605f4e3d2c "
+        'fwd="198.51.100.23" dyno=web.2 connect=1ms service=30000ms status=503 bytes=0 protocol=https',
+        ts=now - 6 * 60,
+    )
+    sb.log(pid, "heroku", "web.2", "Error R14 (Memory quota exceeded)", ts=now - 5 * 60)
     for attempt in range(1, 4):
         sb.log(
             pid,
