@@ -142,7 +142,7 @@ def test_events_not_included_are_not_delivered(hk, receiver):
     _release(hk)
     flush(hk.sandbox)
     assert receiver.got == []
-    assert hk.sandbox.store.all("app-webhook-delivery") == []
+    assert hk.sandbox.store.all("webhook-delivery") == []
 
 
 def test_a_receiver_answering_500_shows_retrying_or_failed(hk):
@@ -166,7 +166,7 @@ def test_non_loopback_urls_are_recorded_failed_without_sending(hk):
     _subscribe(hk, "https://hooks.example.com/heroku")
     _release(hk)
     flush(hk.sandbox)
-    delivery = hk.sandbox.store.all("app-webhook-delivery")[-1]
+    delivery = hk.sandbox.store.all("webhook-delivery")[-1]
     assert delivery["status"] == "failed"
     assert delivery["last_attempt"]["error_class"] == "NotLoopback"
 

@@ -103,7 +103,7 @@ def on_event(sb: Sandbox, event: dict[str, Any]) -> None:
         },
         "updated_at": now,
     }
-    sb.store.put("app-webhook-event", hook_event, parent=app["id"])
+    sb.store.put("webhook-event", hook_event, parent=app["id"])
     for hook in hooks:
         delivery = {
             "created_at": now,
@@ -118,7 +118,7 @@ def on_event(sb: Sandbox, event: dict[str, Any]) -> None:
             "_state": "queued",
             "_due": sb.clock.now(),
         }
-        sb.store.put("app-webhook-delivery", delivery, parent=app["id"])
+        sb.store.put("webhook-delivery", delivery, parent=app["id"])
     deliverer(sb).wake()
 
 
@@ -149,7 +149,7 @@ class Outcome:
 
 def _build(sb: Sandbox, delivery: dict[str, Any]) -> Outgoing | None:
     hook = sb.store.get("app-webhook", delivery["webhook"]["id"])
-    event = sb.store.get("app-webhook-event", delivery["event"]["id"])
+    event = sb.store.get("webhook-event", delivery["event"]["id"])
     if hook is None or event is None:
         return None
     attempt_id = str(uuid.uuid4())
@@ -202,7 +202,7 @@ def _send(out: Outgoing, started: float) -> Outcome:
 
 def _record(sb: Sandbox, outcome: Outcome) -> None:
     """Apply one attempt's outcome to its delivery (caller holds a transaction)."""
-    delivery = sb.store.get("app-webhook-delivery", outcome.delivery_id)
+    delivery = sb.store.get("webhook-delivery", outcome.delivery_id)
     if delivery is None:
         return
     now = sb.clock.now()
@@ -223,7 +223,7 @@ def _record(sb: Sandbox, outcome: Outcome) -> None:
         due = now + sb.config.duration("webhook_retry")
         delivery.update(status="retrying", next_attempt_at=iso(due), _state="queued", _due=due)
     delivery["updated_at"] = iso(now)
-    sb.store.put("app-webhook-delivery", delivery)
+    sb.store.put("webhook-delivery", delivery)
 
 
 # ---------------------------------------------------------------- the per-sandbox worker
@@ -249,15 +249,15 @@ class Deliverer:
         with sb.store.tx():
             now = sb.clock.now()
             claimed = []
-            for d in sb.store.find("app-webhook-delivery", _state="queued"):
+            for d in sb.store.find("webhook-delivery", _state="queued"):
                 if d.get("_due", 0) > now:
                     continue
                 d["_state"] = "sending"
-                sb.store.put("app-webhook-delivery", d)
+                sb.store.put("webhook-delivery", d)
                 out = _build(sb, d)
                 if out is None:
                     d.update(status="failed", _state="done")
-                    sb.store.put("app-webhook-delivery", d)
+                    sb.store.put("webhook-delivery", d)
                     continue
                 claimed.append(out)
             with self._cond:
@@ -286,7 +286,7 @@ class Deliverer:
         return len(done)
 
     def pending(self) -> int:
-        return len(self.sb.store.find("app-webhook-delivery", _state="queued"))
+        return len(self.sb.store.find("webhook-delivery", _state="queued"))
 
     def _run(self) -> None:
         idle = 0.0
@@ -328,10 +328,8 @@ class Deliverer:
             self.drain()
             now = self.sb.clock.now()
             active = [
-                d
-                for d in self.sb.store.find("app-webhook-delivery", _state="queued")
-                if d.get("_due", 0) <= now
-            ] + self.sb.store.find("app-webhook-delivery", _state="sending")
+                d for d in self.sb.store.find("webhook-delivery", _state="queued") if d.get("_due", 0) <= now
+            ] + self.sb.store.find("webhook-delivery", _state="sending")
             if not active or time.monotonic() >= deadline:
                 return {"sent": sent, "queued": self.pending()}
 

@@ -115,7 +115,7 @@ def webhooks_delete(ctx: Ctx, app: str, webhook: str) -> Any:
 
 @route("GET", "/apps/{app}/webhook-deliveries")
 def deliveries_list(ctx: Ctx, app: str) -> Any:
-    rows = ctx.store.all("app-webhook-delivery", parent=ctx.app(app)["id"])
+    rows = ctx.store.all("webhook-delivery", parent=ctx.app(app)["id"])
     status = ctx.query.get("eq[status]")
     if status:
         rows = [d for d in rows if d["status"] == status]
@@ -125,22 +125,22 @@ def deliveries_list(ctx: Ctx, app: str) -> Any:
 @route("GET", "/apps/{app}/webhook-deliveries/{delivery}")
 def deliveries_info(ctx: Ctx, app: str, delivery: str) -> Any:
     record = ctx.app(app)
-    doc = ctx.store.get("app-webhook-delivery", delivery) if UUID_RE.match(delivery) else None
-    if doc is None or doc not in ctx.store.all("app-webhook-delivery", parent=record["id"]):
+    doc = ctx.store.get("webhook-delivery", delivery) if UUID_RE.match(delivery) else None
+    if doc is None or doc not in ctx.store.all("webhook-delivery", parent=record["id"]):
         raise not_found("webhook delivery")
     return doc
 
 
 @route("GET", "/apps/{app}/webhook-events")
 def events_list(ctx: Ctx, app: str) -> Any:
-    return ctx.page(ctx.store.all("app-webhook-event", parent=ctx.app(app)["id"]))
+    return ctx.page(ctx.store.all("webhook-event", parent=ctx.app(app)["id"]))
 
 
 @route("GET", "/apps/{app}/webhook-events/{event}")
 def events_info(ctx: Ctx, app: str, event: str) -> Any:
     record = ctx.app(app)
-    doc = ctx.store.get("app-webhook-event", event) if UUID_RE.match(event) else None
-    if doc is None or doc not in ctx.store.all("app-webhook-event", parent=record["id"]):
+    doc = ctx.store.get("webhook-event", event) if UUID_RE.match(event) else None
+    if doc is None or doc not in ctx.store.all("webhook-event", parent=record["id"]):
         raise not_found("webhook event")
     return doc
 
