@@ -196,3 +196,19 @@ def test_plain_v3_accept_is_served_too(hk, receiver):
     client = hk.client()
     resp = client.request("GET", "/apps/demo-staging/webhooks", action="webhooks_list", accept="3")
     assert resp.status == 200 and len(resp.body) == 1
+
+
+def test_the_background_worker_delivers_without_a_flush(live, receiver):
+    """Over a real socket, as `hkctl sandbox serve` runs: the worker thread delivers on its own."""
+    import time
+
+    _subscribe(live, receiver.url)
+    _release(live)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # a condition wait on the store, not a fixed sleep
+        rows = live.sandbox.store.all("webhook-delivery")
+        if rows and rows[-1]["status"] == "succeeded":
+            break
+        time.sleep(0.02)
+    assert rows and rows[-1]["status"] == "succeeded"
+    assert len(receiver.got) == 1
