@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
 ACCEPT = "application/vnd.heroku+json; version=3"
 MAX_REDIRECTS = 5
+LONG_WAIT = 5.0  # seconds: a retry wait this long is announced even without --verbose
 _REDIRECTS = (301, 302, 303, 307, 308)
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -433,7 +434,7 @@ class HerokuClient:
 
     def _wait(self, attempt: int, retry_after: str | None, why: str) -> None:
         delay = retry.backoff(attempt, base=self.settings.retry_base, retry_after=retry_after, rng=self._rng)
-        if self.settings.verbose:
+        if self.settings.verbose or delay >= LONG_WAIT:  # a long silent wait looks like a hang
             self._say_redacted(f"retry {attempt + 1}/{self.settings.max_retries} in {delay:.2f}s after {why}")
         self._sleep(delay)
 
