@@ -98,7 +98,7 @@ def test_promote_staging_to_production_copies_the_slug_with_a_new_release(hk):
 
     r = hk.cli("pipelines", "promote", "--pipeline", "demo", env=hk.full_env())
     assert r.code == 0, r.err
-    assert "demo-production\tsucceeded" in r.out
+    assert "demo-production\tsucceeded\tnew release v" in r.out
 
     prod = _app(hk, "demo-production")
     releases = hk.sandbox.store.all("release", parent=prod["id"])

@@ -130,12 +130,18 @@ def promote_cmd(
     if as_json:
         emit_json({"promotion": promotion.to_json(), "targets": [t.to_json() for t in results]})
     else:
+        from hkctl.resources import releases
+
+        labels = {t.id: releases.info(client, t.app_id, t.release_id).label for t in results if t.release_id}
         emit_table(
             results,
             [
                 ("app", lambda t: plan.targets.get(t.app_id, t.app_id)),
                 ("status", "status"),
-                ("detail", lambda t: t.error_message or (f"release {t.release_id}" if t.release_id else "")),
+                (
+                    "detail",
+                    lambda t: t.error_message or (f"new release {labels[t.id]}" if t.id in labels else ""),
+                ),
             ],
         )
     failed = [plan.targets.get(t.app_id, t.app_id) for t in results if t.status == "failed"]
