@@ -11,6 +11,7 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from hkctl.logs.parse import Record
@@ -91,11 +92,10 @@ class Aggregate:
     malformed: int = 0
     first_ts: str | None = None
     last_ts: str | None = None
-    statuses: Counter[bytes] = field(default_factory=Counter)
-    service: Counter[int] = field(default_factory=Counter)
+    # (normalised path, b"<service>ms status=<status>") → count: one C-level Counter update per chunk
+    # gives per-path service histograms, statuses and the overall histogram, all exact.
+    path_tail: Counter[tuple[bytes, bytes]] = field(default_factory=Counter)
     connect: Counter[bytes] = field(default_factory=Counter)
-    path_service: Counter[tuple[bytes, int]] = field(default_factory=Counter)
-    path_status: Counter[tuple[bytes, bytes]] = field(default_factory=Counter)
     slowest: list[tuple[int, bytes, bytes, bytes]] = field(default_factory=list)  # min-heap
     codes: dict[str, CodeSeen] = field(default_factory=dict)
     crashes: Counter[str] = field(default_factory=Counter)
@@ -110,28 +110,21 @@ class Aggregate:
 
     # ------------------------------------------------------------ router lines, in bulk
     def add_router_bulk(
-        self,
-        paths: list[bytes],
-        rids: list[bytes],
-        connects: list[bytes],
-        services: list[bytes],
-        statuses: list[bytes],
+        self, paths: list[bytes], rids: list[bytes], connects: list[bytes], tails: list[bytes]
     ) -> None:
-        svc = _ints(services)
+        """Count router lines given as columns; a tail is `b"<service>ms status=<status>"`."""
         npaths = normalise_many(paths)
-        self.service.update(svc)
+        self.path_tail.update(zip(npaths, tails, strict=True))
         self.connect.update(connects)  # raw bytes: converted once per distinct value, at report time
-        self.statuses.update(statuses)
-        self.path_service.update(zip(npaths, svc, strict=True))
-        bad = [i for i, s in enumerate(statuses) if s >= b"400"]  # rare: count them per path
-        self.path_status.update((npaths[i], statuses[i]) for i in bad)
         heap = self.slowest
         floor = heap[0][0] if len(heap) >= self.top else -1
-        if not svc or max(svc) < floor:  # the usual case once the heap is full
+        slow = {t for t in set(tails) if tail_value(t)[0] >= floor}  # distinct tails: a few thousand
+        if not slow:  # the usual case once the heap is full
             return
         # Whole-tuple comparison: the same top N whatever order chunks (and processes) arrive in.
-        for i in [i for i, v in enumerate(svc) if v >= floor]:
-            item = (svc[i], paths[i], statuses[i], rids[i])
+        for i in [i for i, t in enumerate(tails) if t in slow]:
+            ms, status = tail_value(tails[i])
+            item = (ms, paths[i], status, rids[i])
             if len(heap) < self.top:
                 heapq.heappush(heap, item)
             elif item > heap[0]:
@@ -158,8 +151,7 @@ class Aggregate:
                     [str(r.get("path", "")).encode()],
                     [str(r.get("request_id") or "").encode()],
                     [str(r.get("connect_ms") or 0).encode()],
-                    [str(r.get("service_ms") or 0).encode()],
-                    [str(r["status"]).encode()],
+                    [f"{r.get('service_ms') or 0}ms status={r['status']}".encode()],
                 )
             return
         if rec.source == "heroku":
@@ -228,7 +220,7 @@ class Aggregate:
                 self.first_ts = ts
         if other.last_ts and (self.last_ts is None or other.last_ts > self.last_ts):
             self.last_ts = other.last_ts
-        for name in ("statuses", "service", "connect", "path_service", "path_status", "crashes", "sql"):
+        for name in ("path_tail", "connect", "crashes", "sql"):
             _add(getattr(self, name), getattr(other, name))
         for item in other.slowest:
             if len(self.slowest) < self.top:
@@ -257,11 +249,16 @@ def _add(mine: Counter[Any], theirs: Counter[Any]) -> None:
         mine[k] = get(k, 0) + v
 
 
-def _ints(values: list[bytes]) -> list[int]:
-    try:
-        return list(map(int, values))
-    except ValueError:  # an empty field (`service=` on early router errors) counts as 0
-        return [int(v) if v.isdigit() else 0 for v in values]
+_TAIL = re.compile(rb"(\d*)(?:ms)? status=(\d+)")
+
+
+@lru_cache(maxsize=65536)
+def tail_value(tail: bytes) -> tuple[int, bytes]:
+    """(service ms, status) of a `b"123ms status=200"` tail (an empty service counts as 0)."""
+    m = _TAIL.match(tail.strip())
+    if m is None:
+        return 0, b"000"
+    return int(m.group(1) or 0), m.group(2)
 
 
 def _mb(value: str | None) -> float | None:

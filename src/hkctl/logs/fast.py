@@ -19,9 +19,14 @@ from typing import Any
 from hkctl.logs.aggregate import Aggregate
 from hkctl.logs.parse import parse_line
 
+# Today's router line (quoted path, request_id present): the common case, matched fastest.
 _ROUTER = re.compile(
+    rb' path="([^"\n]*)" host=\S* request_id=(\S*) fwd=\S* dyno=\S* connect=(\d*)ms service=(\d+ms status=\d+)'
+)
+# Any documented form (unquoted path, no request_id, empty connect/service on early errors).
+_ROUTER_ANY = re.compile(
     rb' path="?([^" \n]*)"? host=\S* (?:request_id=(\S*) )?fwd=\S* dyno=\S* connect=(\d*)(?:ms)? '
-    rb"service=(\d*)(?:ms)? status=(\d+)"
+    rb"service=(\d*(?:ms)? status=\d+)"
 )
 _MARK = b" heroku[router]: "
 _OTHER = re.compile(rb"\n(?!\S+ heroku\[router\]: )([^\n]+)")
@@ -33,15 +38,16 @@ PARALLEL_MIN = 32 << 20  # below this a second process costs more than it saves
 def process_chunk(buf: bytes | bytearray, start: int, end: int, agg: Aggregate) -> None:
     """Count the whole lines in buf[start:end]; buf[start-1] must be b"\\n" (a sentinel is fine)."""
     matches = _ROUTER.findall(buf, start, end)
-    marked = buf.count(_MARK, start, end)
     others = _OTHER.findall(buf, start - 1, end)
-    stray_marks = sum(1 for line in others if _MARK in line)
-    stray_hits = sum(1 for line in others if b" path=" in line and _ROUTER.search(line))
-    if stray_hits or len(matches) != marked - stray_marks:
+    router_lines = buf.count(_MARK, start, end) - sum(1 for line in others if _MARK in line)
+    if len(matches) != router_lines:
+        matches = _ROUTER_ANY.findall(buf, start, end)
+    stray = any(b" path=" in line and _ROUTER_ANY.search(line) for line in others)
+    if stray or len(matches) != router_lines:
         _slow_chunk(bytes(buf[start:end]), agg)
         return
     if matches:
-        cols = [list(map(itemgetter(i), matches)) for i in range(5)]  # C-level transpose
+        cols = [list(map(itemgetter(i), matches)) for i in range(4)]  # C-level transpose
         agg.add_router_bulk(*cols)
         agg.lines += len(matches)
         _edge_timestamps(buf, start, end, agg)

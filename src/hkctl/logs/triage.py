@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from hkctl.logs.aggregate import Aggregate
+from hkctl.logs.aggregate import Aggregate, tail_value
 from hkctl.logs.codes import lookup
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -38,13 +38,18 @@ def _classes(statuses: Counter[bytes]) -> dict[str, int]:
     return out
 
 
-def _paths(agg: Aggregate) -> list[dict[str, Any]]:
+def _unpack(agg: Aggregate) -> tuple[Counter[int], Counter[bytes], list[dict[str, Any]]]:
+    """Overall service histogram, status counts and per-path rows, from the (path, tail) counts."""
+    service: Counter[int] = Counter()
+    statuses: Counter[bytes] = Counter()
     hists: dict[bytes, Counter[int]] = defaultdict(Counter)
-    for (path, ms), count in agg.path_service.items():
-        hists[path][ms] = count
     errors: Counter[bytes] = Counter()
     client: Counter[bytes] = Counter()
-    for (path, status), count in agg.path_status.items():
+    for (path, tail), count in agg.path_tail.items():
+        ms, status = tail_value(tail)
+        service[ms] += count
+        statuses[status] += count
+        hists[path][ms] += count
         if status[:1] == b"5":
             errors[path] += count
         elif status[:1] == b"4":
@@ -63,17 +68,17 @@ def _paths(agg: Aggregate) -> list[dict[str, Any]]:
                 "client_errors": client[path],
             }
         )
-    return rows
+    return service, statuses, rows
 
 
 def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
     """The triage report; names follow issue 5's contract, extra fields are additions."""
-    p50, p95, p99, pmax = nearest_rank(agg.service, (0.5, 0.95, 0.99, 1.0))
+    service, statuses, rows = _unpack(agg)
+    p50, p95, p99, pmax = nearest_rank(service, (0.5, 0.95, 0.99, 1.0))
     connect: Counter[int] = Counter()
     for raw, n in agg.connect.items():
         connect[int(raw) if raw.isdigit() else 0] += n
     (c95,) = nearest_rank(connect, (0.95,))
-    rows = _paths(agg)
     by_p95 = sorted(rows, key=lambda r: (-r["p95_ms"], -r["requests"], r["path"]))[:top]
     by_errors = sorted((r for r in rows if r["errors"]), key=lambda r: (-r["errors"], r["path"]))[:top]
     slowest = sorted(agg.slowest, reverse=True)[:top]
@@ -104,9 +109,9 @@ def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
         "malformed": agg.malformed,
         "window": {"first": agg.first_ts, "last": agg.last_ts},
         "router": {
-            "requests": sum(agg.statuses.values()),
-            "status_classes": _classes(agg.statuses),
-            "top_statuses": {s.decode(): n for s, n in agg.statuses.most_common(top)},
+            "requests": sum(statuses.values()),
+            "status_classes": _classes(statuses),
+            "top_statuses": {s.decode(): n for s, n in statuses.most_common(top)},
             "service_ms": {"p50": p50, "p95": p95, "p99": p99, "max": pmax},
             "connect_ms": {"p95": c95},
             "paths": by_p95,
