@@ -106,3 +106,24 @@ def test_connection_refused_is_retried_even_for_a_post_then_reported(hk):
         apps.create(client, "never-sent")
     assert "failed after 4 attempt(s): ConnectError" in str(err.value)
     assert [m for m, _ in client.sent] == ["POST"] * 4
+
+
+def test_a_slow_read_times_out_and_is_retried_then_reported(live):
+    live.sandbox.faults.configure(latency_ms=400)
+    res = live.cli("apps", "info", "-a", "demo-staging", env=live.env(HKCTL_TIMEOUT="0.1"))
+    assert res.code == 1
+    assert "failed after 4 attempt(s): ReadTimeout" in res.err
+    assert len(res.err.strip().splitlines()) == 1
+
+
+def test_a_post_that_times_out_is_not_resent_and_its_outcome_is_unknown(live):
+    import time
+
+    live.sandbox.faults.configure(latency_ms=400)
+    res = live.cli("apps", "create", "slow-app", env=live.full_env(HKCTL_TIMEOUT="0.1"))
+    assert res.code == 1 and "outcome unknown" in res.err and "ReadTimeout" in res.err
+    deadline = time.monotonic() + 10
+    while not live.sandbox.store.find("app", name="slow-app") and time.monotonic() < deadline:
+        time.sleep(0.05)  # the sandbox finishes the request it was sent, after its latency
+    assert len(live.sandbox.store.find("app", name="slow-app")) == 1
+    assert _received(live, "POST", "/apps") == 1
