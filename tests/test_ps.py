@@ -158,3 +158,18 @@ def test_restart_unknown_dyno_is_404(hk):
     result = hk.cli("ps", "restart", "web.9", "-a", APP, env=hk.full_env())
     assert result.code == 1
     assert "not_found" in result.err
+
+
+def test_dynos_boot_from_starting_to_up_on_the_sandbox_clock(tmp_path):
+    from hkctl.sandbox.server import build_sandbox
+    from tests.support import Harness, inprocess_transport, make_app
+
+    app = make_app(build_sandbox(manual_clock=True, durations={"dyno_boot": 5}))
+    hk = Harness(app, "http://sandbox.test", tmp_path, inprocess_transport(app))
+    assert hk.cli("ps", "scale", "web=2", "-a", APP, env=hk.full_env()).code == 0
+    states = {d["name"]: d["state"] for d in json.loads(hk.cli("ps", "-a", APP, "--json").out)["dynos"]}
+    assert states["web.2"] == "starting" and states["web.1"] == "up"
+    hk.sandbox.clock.advance(5)
+    states = {d["name"]: d["state"] for d in json.loads(hk.cli("ps", "-a", APP, "--json").out)["dynos"]}
+    assert states["web.2"] == "up"
+    hk.assert_conformant()

@@ -129,6 +129,8 @@ def _seed_runtime(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str
                 dynos.scale(sb, app, formation, quantity=quantity, size=size)
         for dyno in dynos.dynos(sb, app):  # the demo starts with everything up
             dynos.mark_up(sb, {"app": app["id"], "id": dyno["id"], "gen": dyno["_gen"]})
+        # Later seed steps make releases (add-ons), which restart dynos; settle them at the first request.
+        sb.schedule(0, "dyno_settle", {"app": app["id"]})
 
 
 def _seed_addons(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:

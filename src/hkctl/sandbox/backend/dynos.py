@@ -258,3 +258,10 @@ def mark_up(sb: Sandbox, payload: dict[str, Any]) -> None:
     dyno.update(state="up", updated_at=iso(sb.clock.now()))
     sb.store.put("dyno", dyno, parent=payload["app"])
     sb.log(payload["app"], "heroku", dyno["name"], "State changed from starting to up")
+
+
+def settle(sb: Sandbox, payload: dict[str, Any]) -> None:
+    """The `dyno_settle` task: every formation dyno still starting is up (the demo seed's start state)."""
+    for dyno in dynos(sb, {"id": payload["app"]}):
+        if dyno["state"] == "starting" and not dyno.get("_one_off"):
+            mark_up(sb, {"app": payload["app"], "id": dyno["id"], "gen": dyno["_gen"]})

@@ -125,6 +125,11 @@ def _dyno_up(sb: Any, payload: dict[str, Any]) -> None:
     rt.mark_up(sb, payload)
 
 
+@task("dyno_settle")
+def _dyno_settle(sb: Any, payload: dict[str, Any]) -> None:
+    rt.settle(sb, payload)
+
+
 @task("run_up")
 def _run_up(sb: Any, payload: dict[str, Any]) -> None:
     runs.run_up(sb, payload)
