@@ -164,3 +164,25 @@ def test_a_declined_batch_sends_nothing(hk):
     with pytest.raises(GuardRefused), client.batch(writes):
         apps.set_maintenance(client, "demo-staging", True)
     assert hk.writes_received() == []
+
+
+def test_a_batch_destroying_two_apps_needs_both_names_typed(hk):
+    from hkctl.errors import GuardRefused
+    from hkctl.resources import apps
+
+    def run(answer: str) -> None:
+        client = _client(hk, lambda plan, q: answer)
+        writes = [client.planned("DELETE", f"/apps/{a}", action="apps_destroy", app=a) for a in PAIR]
+        with client.batch(writes, "tear down"):
+            for a in PAIR:
+                apps.destroy(client, a)
+
+    for wrong in ("yes", "demo-staging", "demo-staging demo-production extra"):
+        with pytest.raises(GuardRefused):
+            run(wrong)
+    assert hk.writes_received() == []
+    run("demo-production, demo-staging")
+    assert sorted(w["path"] for w in hk.writes_received()) == ["/apps/demo-production", "/apps/demo-staging"]
+
+
+PAIR = ("demo-staging", "demo-production")

@@ -98,11 +98,12 @@ class Guard:
         destructive_apps = sorted({w.app or "" for w in writes if w.destructive})
         if self.settings.confirm_app and destructive_apps == [self.settings.confirm_app]:
             destructive_apps = []  # --confirm APP typed the name in advance
-        question = (
-            f"→ Type the app name ({destructive_apps[0]}) to confirm this destructive operation: "
-            if len(destructive_apps) == 1
-            else "→ Proceed? (yes/no): "
-        )
+        if len(destructive_apps) == 1:
+            question = f"→ Type the app name ({destructive_apps[0]}) to confirm this destructive operation: "
+        elif destructive_apps:
+            question = f"→ Type the app names ({' '.join(destructive_apps)}) to confirm these destructive operations: "
+        else:
+            question = "→ Proceed? (yes/no): "
         answer = self._confirm(plan, question)
         if answer is None:
             if not self.settings.noninteractive_writes:
@@ -112,11 +113,12 @@ class Guard:
                 f"HEROKU_NONINTERACTIVE_WRITES={NONINTERACTIVE_OPT_IN}; proceeding without prompt:{plan}"
             )
             return self._check_typed(destructive_apps, plan)
-        if len(destructive_apps) == 1:
-            if answer != destructive_apps[0]:
+        if destructive_apps:
+            # every app a destructive write touches must be named, in any order, nothing else
+            if sorted(set(answer.replace(",", " ").split())) != destructive_apps:
                 raise GuardRefused("❌ Cancelled: the app name did not match.", rule="declined")
             return None
-        if len(destructive_apps) > 1 or not is_yes(answer):
+        if not is_yes(answer):
             raise GuardRefused("❌ Cancelled.", rule="declined")
         return None
 
