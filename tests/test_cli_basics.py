@@ -140,3 +140,9 @@ def test_doctor_without_a_token_says_so_and_exits_1(hk):
     assert res.code == 1
     assert json.loads(res.out)["token_valid"] is False
     assert hk.received() == []
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan"])
+def test_a_bad_timeout_setting_is_bad_input(hk, value):
+    line = _one_line_exit_2(hk, hk.cli("apps", "list", env=hk.env(HKCTL_TIMEOUT=value)))
+    assert "HKCTL_TIMEOUT must be a positive number of seconds" in line

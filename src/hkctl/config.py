@@ -61,8 +61,8 @@ class Settings:
             permission=permission,
             permission_raw=raw,
             noninteractive_writes=env.get("HEROKU_NONINTERACTIVE_WRITES") == NONINTERACTIVE_OPT_IN,
-            timeout=float(env.get("HKCTL_TIMEOUT") or 30.0),
-            retry_base=float(env.get("HKCTL_RETRY_BASE") or 0.5),
+            timeout=_seconds(env, "HKCTL_TIMEOUT", 30.0),
+            retry_base=_seconds(env, "HKCTL_RETRY_BASE", 0.5),
             audit_log=Path(audit) if audit else None,
             status_file=Path(status) if status else None,
             allowed_suffixes=tuple(s.strip() for s in suffixes.split(",") if s.strip())
@@ -85,3 +85,19 @@ class Settings:
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number of seconds from the environment; anything else is bad input (exit 2)."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        from hkctl.errors import UsageError
+
+        raise UsageError(f"{name} must be a positive number of seconds, got {raw!r}")
+    return value
