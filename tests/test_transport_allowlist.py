@@ -139,3 +139,26 @@ def test_a_configured_api_url_override_is_allowed_because_it_is_configured(hk):
     without = HerokuClient(Settings.from_env(hk.env()), transport=hk.transport)
     with pytest.raises(HostNotAllowed):
         without.request("GET", "http://evil.example/apps")
+
+
+def test_allowlist_rules():
+    from hkctl.transport.allowlist import Allowlist
+
+    a = Allowlist(Settings.from_env({}))
+    for ok in (
+        "https://api.heroku.com/apps",
+        "https://API.Heroku.com:443/apps",
+        "https://api.data.heroku.com/x",
+    ):
+        a.check(ok)
+    a.check("https://postgres-api.heroku.com/client/v11/databases/x")
+    a.check("https://logs.heroku.com/sessions/1?srv=2", follow=True)  # handed back, under .heroku.com
+    for bad in (
+        "http://api.heroku.com/apps",  # the API only over https
+        "https://api.heroku.com:8443/apps",
+        "https://logs.heroku.com/x",  # under the suffix, but not handed back
+        "https://api.heroku.com:notaport/apps",
+        "file:///etc/passwd",
+    ):
+        with pytest.raises(HostNotAllowed):
+            a.check(bad)

@@ -12,10 +12,19 @@ from urllib.parse import urlsplit
 from hkctl.config import LEGACY_DATA_API_HOST, Settings
 from hkctl.errors import HostNotAllowed
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
 
 def _netloc(url: str) -> tuple[str, str]:
+    """(scheme, host[:port]) with the scheme's default port left out, so :443 is the same host."""
     parts = urlsplit(url)
-    return parts.scheme.lower(), (parts.hostname or "").lower() + (f":{parts.port}" if parts.port else "")
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port: matches nothing on the list
+        return scheme, parts.netloc.lower()
+    shown = f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else ""
+    return scheme, (parts.hostname or "").lower() + shown
 
 
 class Allowlist:
