@@ -146,3 +146,20 @@ def test_doctor_without_a_token_says_so_and_exits_1(hk):
 def test_a_bad_timeout_setting_is_bad_input(hk, value):
     line = _one_line_exit_2(hk, hk.cli("apps", "list", env=hk.env(HKCTL_TIMEOUT=value)))
     assert "HKCTL_TIMEOUT must be a positive number of seconds" in line
+
+
+def test_an_unexpected_error_is_one_redacted_line_and_exit_1(hk):
+    def confirmer(plan: str, question: str) -> str:
+        raise RuntimeError(f"confirmer broke while holding {SANDBOX_TOKEN}")
+
+    env = hk.env(HEROKU_PERMISSION="full")
+    res = hk.cli("apps", "maintenance", "on", "-a", "demo-staging", env=env, confirmer=confirmer)
+    assert res.code == 1
+    assert res.err.strip().splitlines() == [
+        "internal error: RuntimeError: confirmer broke while holding [REDACTED] (run with --verbose for the traceback)"
+    ]
+    verbose = hk.cli(
+        "apps", "maintenance", "on", "-a", "demo-staging", "--verbose", env=env, confirmer=confirmer
+    )
+    assert "Traceback" in verbose.err and SANDBOX_TOKEN not in verbose.err
+    assert hk.writes_received() == []

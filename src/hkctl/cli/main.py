@@ -137,6 +137,17 @@ def run(argv: list[str], env: Env) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one redacted line, the traceback only when asked for
+        if env.flags.get("verbose"):
+            import traceback
+
+            say(_redact(env, traceback.format_exc()))
+        say(
+            _redact(
+                env, f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)"
+            )
+        )
+        return EXIT_ERROR
     finally:
         env.close()
 
