@@ -163,3 +163,45 @@ def test_an_unexpected_error_is_one_redacted_line_and_exit_1(hk):
     )
     assert "Traceback" in verbose.err and SANDBOX_TOKEN not in verbose.err
     assert hk.writes_received() == []
+
+
+def test_apps_lifecycle_through_the_cli(hk):
+    full = hk.full_env()
+    res = hk.cli("apps", "create", "life-app", "--region", "eu", "--json", env=full)
+    assert res.code == 0, res.err
+    assert json.loads(res.out)["region"]["name"] == "eu"
+    assert hk.cli("apps", "maintenance", "on", "-a", "life-app", env=full).code == 0
+    assert hk.sandbox.store.first("app", name="life-app")["maintenance"] is True
+    assert hk.cli("apps", "maintenance", "off", "-a", "life-app", env=full).code == 0
+    assert hk.cli("apps", "rename", "life-app-2", "-a", "life-app", env=full).code == 0
+    assert hk.sandbox.store.first("app", name="life-app") is None
+    info = json.loads(hk.cli("apps", "info", "-a", "life-app-2", "--json").out)
+    assert info["git_url"] == "https://git.heroku.com/life-app-2.git"
+    res = hk.cli("apps", "destroy", "-a", "life-app-2", "--confirm", "life-app-2", env=full)
+    assert res.code == 0, res.err
+    assert hk.sandbox.store.first("app", name="life-app-2") is None
+    sent = [(w["method"], w["path"], w["body"]) for w in hk.writes_received()]
+    assert sent == [
+        ("POST", "/apps", {"name": "life-app", "region": "eu"}),
+        ("PATCH", "/apps/life-app", {"maintenance": True}),
+        ("PATCH", "/apps/life-app", {"maintenance": False}),
+        ("PATCH", "/apps/life-app", {"name": "life-app-2"}),
+        ("DELETE", "/apps/life-app-2", None),
+    ]
+
+
+def test_config_set_and_unset_make_one_release_each(hk):
+    full = hk.full_env()
+    app = hk.sandbox.store.first("app", name="demo-staging")
+
+    def releases() -> int:
+        return len(hk.sandbox.store.all("release", parent=app["id"]))
+
+    before = releases()
+    assert hk.cli("config", "set", "A=1", "B=two=2", "-a", "demo-staging", env=full).code == 0
+    assert hk.cli("config", "unset", "A", "B", "-a", "demo-staging", env=full).code == 0
+    assert releases() == before + 2
+    bodies = [w["body"] for w in hk.writes_received()]
+    assert bodies == [{"A": "1", "B": "two=2"}, {"A": None, "B": None}]
+    config = hk.sandbox.store.first("app", name="demo-staging")["_config"]
+    assert "A" not in config and "B" not in config
