@@ -67,7 +67,9 @@ def test_limit_1001_fetches_exactly_two_pages(hk):
     _fill(hk, 2500)
     res = hk.cli("apps", "list", "--limit", "1001", "--json")
     assert len(json.loads(res.out)) == 1001
-    assert len(_list_requests(hk)) == 2
+    reqs = _list_requests(hk)
+    assert len(reqs) == 2
+    assert reqs[1]["range"].endswith("; max=1")  # the second page asks only for what is still needed
 
 
 def test_paginate_is_lazy(hk):

@@ -45,7 +45,7 @@ from hkctl.transport.audit import (
     redact_url,
 )
 from hkctl.transport.auth import Token, resolve_token
-from hkctl.transport.pagination import page_size_for, range_header
+from hkctl.transport.pagination import page_size_for, range_header, with_max
 from hkctl.transport.ratelimit import RateLimitTracker
 from hkctl.transport.routes import DATA, Action, match
 
@@ -306,7 +306,9 @@ class HerokuClient:
                 seen += 1
                 yield item
             nxt = resp.headers.get("next-range")
-            rng = nxt if resp.status == 206 and nxt and (limit is None or seen < limit) else None
+            if resp.status != 206 or not nxt or nxt == rng or (limit is not None and seen >= limit):
+                return  # done (a Next-Range that repeats the last one would loop forever)
+            rng = nxt if limit is None else with_max(nxt, page_size_for(limit - seen))
 
     def _send(
         self,
