@@ -162,3 +162,13 @@ def test_allowlist_rules():
     ):
         with pytest.raises(HostNotAllowed):
             a.check(bad)
+
+
+def test_configured_suffixes_always_start_at_a_dot():
+    from hkctl.transport.allowlist import Allowlist
+
+    a = Allowlist(Settings.from_env({"HKCTL_ALLOWED_SUFFIXES": "heroku.com, .s3.amazonaws.com"}))
+    a.check("https://logs.heroku.com/x", follow=True)
+    a.check("https://bucket.s3.amazonaws.com/backup", follow=True)
+    with pytest.raises(HostNotAllowed):
+        a.check("https://evilheroku.com/x", follow=True)

@@ -65,7 +65,8 @@ class Settings:
             retry_base=_seconds(env, "HKCTL_RETRY_BASE", 0.5),
             audit_log=Path(audit) if audit else None,
             status_file=Path(status) if status else None,
-            allowed_suffixes=tuple(s.strip() for s in suffixes.split(",") if s.strip())
+            # a suffix always starts at a dot: "heroku.com" must not admit "evilheroku.com"
+            allowed_suffixes=tuple("." + s.strip().lstrip(".") for s in suffixes.split(",") if s.strip(". "))
             if suffixes
             else DEFAULT_ALLOWED_SUFFIXES,
             env=env,
