@@ -266,6 +266,7 @@ def build(
 ) -> None:
     """Upload (for --dir), create the build, stream its output, wait for succeeded; note the new release."""
     from hkctl.resources import builds
+    from hkctl.workflows.ci_build import follow_build
 
     app = st.app_name
     prev = st.prev_release
@@ -281,9 +282,7 @@ def build(
     else:
         b = builds.create(client, app, str(opts.source_url), version=version)
     st.build = _json(b)
-    final = _json(
-        builds.follow(client, app, b, on_line=lambda line: say(f"  │ {line}"), timeout=opts.build_timeout)
-    )
+    final = follow_build(client, app, b, say=say, timeout=opts.build_timeout)
     st.build = final
     if final.get("status") != "succeeded":
         raise HkctlError(f"build {final.get('id')} {final.get('status')}")
@@ -343,7 +342,8 @@ def verify(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: C
     if st.new_release and cur.get("id") != st.new_release.get("id"):
         raise HkctlError(f"v{cur.get('version')} is current, not the new v{st.new_release.get('version')}")
     deadline = time.monotonic() + opts.boot_timeout
-    wanted = sum(int(f.get("quantity") or 0) for f in st.formation)
+    # the formation as it is now: a new slug may add or drop process types
+    wanted = sum(int(f.get("quantity") or 0) for f in _formation(client, app))
     while True:
         ds = [_json(d) for d in dynos.list_(client, app) if _json(d).get("type") != "run"]
         crashed = [d["name"] for d in ds if d.get("state") == "crashed"]
