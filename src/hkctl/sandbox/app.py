@@ -15,7 +15,6 @@ import json
 import logging
 import pkgutil
 import re
-import threading
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -83,7 +82,6 @@ class Sandbox:
         self.public_url = "http://127.0.0.1"
         self.routes: list[CompiledRoute] = []
         self.tasks: dict[str, list[Handler]] = {}
-        self._tick_lock = threading.Lock()
         self._collect()
 
     # ------------------------------------------------------------ registry
@@ -119,18 +117,22 @@ class Sandbox:
         self.store.schedule(self.clock.now() + max(0.0, delay), name, payload)
 
     def run_due(self) -> int:
-        """Run every lifecycle task that is due; each in its own transaction."""
+        """Run every lifecycle task that is due; each in its own transaction.
+
+        Only the store's lock orders this: a task is popped and run inside one transaction, so two
+        threads never run the same task, and tasks commit in due order. A second lock here would
+        deadlock with handlers that call run_due inside their request transaction (stream handlers).
+        """
         ran = 0
-        with self._tick_lock:
-            while True:
-                with self.store.tx():
-                    item = self.store.pop_due(self.clock.now())
-                    if item is None:
-                        return ran
-                    _, name, payload = item
-                    for fn in self.tasks.get(name, []):
-                        fn(self, payload)
-                ran += 1
+        while True:
+            with self.store.tx():
+                item = self.store.pop_due(self.clock.now())
+                if item is None:
+                    return ran
+                _, name, payload = item
+                for fn in self.tasks.get(name, []):
+                    fn(self, payload)
+            ran += 1
 
     def publish(
         self,
