@@ -102,12 +102,8 @@ def create_run(
         _one_off=True, _exit_status=exit_status(command), _output=output_lines(command, full_env), _ttl=ttl
     )
     sb.store.put("dyno", dyno, parent=app["id"])
-    sb.log(
-        app["id"],
-        "heroku",
-        name,
-        f"Starting process with command `{command}` by user {user.get('email', '')}",
-    )
+    # `heroku[api]: Starting process … by user …` comes from the dyno create event (sandbox/logplex.py).
+    sb.log(app["id"], "heroku", name, f"Starting process with command `{command}`")
     sb.schedule(sb.config.duration("dyno_boot"), "run_up", {"app": app["id"], "id": dyno["id"]})
     return dyno
 
