@@ -155,3 +155,12 @@ def test_reads_run_concurrently(hk: Harness) -> None:
 def test_health_is_read_only(hk: Harness) -> None:
     hk.cli("health", "--pipeline", "demo")
     assert hk.writes_received() == []
+
+
+def test_watch_refreshes_and_keeps_the_exit_status(hk: Harness) -> None:
+    app = _app(hk, "demo-staging")
+    app["maintenance"] = True
+    hk.sandbox.store.put("app", app)
+    r = hk.cli("health", "demo-staging", "--watch", "--interval", "1", "--count", "2")
+    assert r.out.count("== demo-staging") == 2
+    assert r.code == 1
