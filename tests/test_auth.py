@@ -114,3 +114,13 @@ def test_unknown_scopes_exit_2_and_send_nothing(hk: Harness, scope: str) -> None
     r = hk.cli("auth", "tokens", "create", "--scope", scope, "--description", "x", env=hk.full_env())
     assert r.code == 2, r.err
     assert hk.received() == []
+
+
+def test_config_vars_need_the_protected_scopes(hk: Harness) -> None:
+    write = _create(hk, "--scope", "read,write", "--description", "no secrets")
+    r = hk.cli("config", "set", "FOO=bar", "-a", "demo-staging", env=hk.full_env(HEROKU_API_KEY=write))
+    assert r.code == 1 and "403" in r.err
+    protected = _create(hk, "--scope", "write-protected", "--description", "rotates secrets")
+    r = hk.cli("config", "set", "FOO=bar", "-a", "demo-staging", env=hk.full_env(HEROKU_API_KEY=protected))
+    assert r.code == 0, r.err
+    assert hk.sandbox.store.first("app", name="demo-staging")["_config"]["FOO"] == "bar"
