@@ -115,6 +115,9 @@ def test_apps_lists_the_demo_apps_with_particleboard_on_the_sandbox(heroku):
 def test_apps_info(heroku):
     out = ok(heroku("apps:info", "-a", APP))
     assert "=== demo-staging" in out and "demo@hkctl.dev" in out
+    assert "undefined" not in out
+    if heroku.store().first("pipeline", name="demo"):
+        assert "demo - staging" in out  # the coupling names its pipeline
 
 
 def test_apps_create(heroku):

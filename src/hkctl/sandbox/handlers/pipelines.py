@@ -109,6 +109,10 @@ def couplings_by_app(ctx: Ctx, app: str) -> Any:
     doc = coupling_of_app(ctx.sandbox, ctx.app(app)["id"])
     if doc is None:
         raise not_found("pipeline coupling")
+    # Heroku names the pipeline here too; apps:info prints `<pipeline.name> - <stage>` from it.
+    pipeline = ctx.store.get("pipeline", doc["pipeline"]["id"])
+    if pipeline is not None:
+        doc["pipeline"] = {"id": pipeline["id"], "name": pipeline["name"]}
     return doc
 
 
