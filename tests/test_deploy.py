@@ -168,3 +168,32 @@ def test_bad_input_sends_nothing(hk: Harness, tmp_path: Path) -> None:
     assert r.code == 2
     assert hk.cli("deploy", "demo-staging", "--dir", str(tmp_path / "missing"), env=hk.full_env()).code == 2
     assert hk.writes_received() == []
+
+
+def test_source_url_with_backup_and_json_step_log(hk: Harness) -> None:
+    r = hk.cli(
+        "deploy",
+        "demo-staging",
+        "--source-url",
+        "https://example.com/app/archive/0a1b2c3.tar.gz",
+        "--version",
+        "0a1b2c3",
+        "--backup",
+        "--verify-window",
+        "0",
+        "--json",
+        env=hk.full_env(),
+    )
+    assert r.code == 0, r.err
+    steps = {s["name"]: s for s in json.loads(r.out)["steps"]}
+    assert steps["backup"]["status"] == "done" and "completed" in steps["backup"]["detail"]
+    assert steps["maintenance_on"]["status"] == "skipped"
+    assert _current(hk, "demo-staging")["description"] == "Deploy 0a1b2c3"
+
+
+def test_failure_json_is_the_step_log(hk: Harness, tmp_path: Path) -> None:
+    r = _deploy(hk, "demo-staging", _source(tmp_path, fail=True), "--json")
+    assert r.code == 1
+    log = json.loads(r.out)
+    assert log["status"] == "failed" and "error" in log
+    assert {s["name"]: s["status"] for s in log["steps"]}["build"] == "failed"
