@@ -164,3 +164,14 @@ def test_watch_refreshes_and_keeps_the_exit_status(hk: Harness) -> None:
     r = hk.cli("health", "demo-staging", "--watch", "--interval", "1", "--count", "2")
     assert r.out.count("== demo-staging") == 2
     assert r.code == 1
+
+
+def test_concurrent_reads_share_one_client_cleanly(hk: Harness, tmp_path: Any) -> None:
+    """Every request of the concurrent round is audited as one whole JSON line."""
+    audit = tmp_path / "audit.jsonl"
+    r = hk.cli("health", "--pipeline", "demo", "--audit-log", str(audit))
+    assert r.code in (0, 1)
+    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    reads = [x for x in records if x["action"] != "follow_stream"]
+    assert len(reads) >= 2 + 2 * 7  # pipeline, couplings, then 7 reads per stage app
+    assert all(x["status"] in (200, 201, 206) for x in reads)

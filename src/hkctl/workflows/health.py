@@ -181,14 +181,15 @@ def _logs(client: HerokuClient, app: str) -> Any:
     return summarize_logs(log_sessions.read(client, app, lines=LOG_LINES))
 
 
+#: Submitted in this order; the log read goes first because it is two requests long (session, stream).
 FETCHERS: dict[str, Callable[[HerokuClient, str], Any]] = {
+    "logs": _logs,
     "info": _app,
     "formation": _formation,
     "dynos": _dynos,
     "releases": _releases,
     "addons": _addons,
     "domains": _domains,
-    "logs": _logs,
 }
 
 
