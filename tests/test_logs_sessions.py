@@ -139,3 +139,22 @@ def test_triage_of_demo_production_finds_the_story(hk: Harness) -> None:
     assert out["n_plus_one"] and out["releases"] >= 2
     messages = " ".join(f["message"] for f in out["findings"])
     assert "/api/v1/reports/:id" in messages and "web.2" in messages
+
+
+def test_router_answers_itself_when_no_dyno_can(hk: Harness) -> None:
+    """Scaled to 0 → H14 from then on (not before); maintenance → H80; nothing from dynos meanwhile."""
+    before = json.loads(hk.cli("logs", "triage", "-a", "demo-staging", "--json").out)
+    assert before["router"]["requests"] > 0 and "H14" not in before["codes"]
+    r = hk.cli("ps", "scale", "web=0", "-a", "demo-staging", "--confirm", "demo-staging", env=hk.full_env())
+    assert r.code == 0, r.err
+    hk.sandbox.clock.advance(600)
+    after = json.loads(hk.cli("logs", "triage", "-a", "demo-staging", "--json").out)
+    h14 = after["codes"]["H14"]
+    assert h14["count"] > 0 and h14["dynos"] == [] and h14["first_seen"] > before["window"]["last"][:19]
+    assert after["findings"][0]["message"].startswith("H14 No web dynos running")
+    recent = hk.cli("logs", "-a", "demo-staging", "-n", "20", "--dyno", "router").out.splitlines()
+    assert recent and all("code=H14" in x for x in recent)
+    assert hk.cli("apps", "maintenance", "on", "-a", "demo-production", env=hk.full_env()).code == 0
+    hk.sandbox.clock.advance(300)
+    last = hk.cli("logs", "-a", "demo-production", "-n", "10", "--dyno", "router").out.splitlines()
+    assert last and all("code=H80" in x and "status=503" in x for x in last)

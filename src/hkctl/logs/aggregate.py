@@ -143,7 +143,7 @@ class Aggregate:
             if self.last_ts is None or ts > self.last_ts:
                 self.last_ts = ts
         if rec.code:
-            self.add_code(rec.code, ts, (rec.router or {}).get("dyno") or rec.dyno)
+            self.add_code(rec.code, ts, rec.router.get("dyno") if rec.router is not None else rec.dyno)
         if rec.router is not None:
             if router_stats and rec.router.get("status") is not None:
                 r = rec.router

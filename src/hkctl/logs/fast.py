@@ -58,7 +58,9 @@ def process_chunk(buf: bytes | bytearray, start: int, end: int, agg: Aggregate) 
         hi = buf.find(b"\n", m.end(), end)
         rec = parse_line(bytes(buf[lo : hi if hi >= 0 else end]).decode("utf-8", "replace"))
         if rec.code:
-            agg.add_code(rec.code, rec.timestamp, (rec.router or {}).get("dyno") or rec.dyno)
+            agg.add_code(
+                rec.code, rec.timestamp, rec.router.get("dyno") if rec.router is not None else rec.dyno
+            )
     for line in others:
         rec = parse_line(line.decode("utf-8", "replace"))
         agg.add_record(rec)

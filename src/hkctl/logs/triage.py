@@ -138,6 +138,7 @@ def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
             "r15": agg.codes["R15"].count if "R15" in agg.codes else 0,
         },
         "releases": sum(1 for _, m in agg.releases if m.startswith("Release v")),
+        "platform_changes": len(agg.releases),
         "deploy_events": [{"timestamp": ts, "message": m} for ts, m in agg.releases[-top:]],
         "app_errors": [
             {"shape": s, "count": n, "example": agg.app_error_example.get(s, "")}
@@ -233,8 +234,8 @@ def findings(r: dict[str, Any]) -> list[dict[str, str]]:
         add(
             "info",
             0,
-            f"{r['releases']} release(s) in this window (last: {last}); check whether errors "
-            "started after it (`hkctl releases`).",
+            f"{r['releases']} release(s) and {r['platform_changes']} platform change line(s) in this window "
+            f"(last: {last}); check whether errors started after a change (`hkctl releases`).",
         )
     if r["malformed"]:
         add(

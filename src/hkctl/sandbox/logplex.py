@@ -76,6 +76,10 @@ def append(sb: Sandbox, app_id: str, source: str, dyno: str, message: str, ts: f
 @task("log")
 def on_log(sb: Sandbox, payload: dict[str, Any]) -> None:
     append(sb, payload["app_id"], payload["source"], payload["dyno"], payload["message"], payload["ts"])
+    if payload["source"] == "heroku" and sb.store.get("log-gen", payload["app_id"]):
+        app = sb.store.get("app", payload["app_id"])  # a dyno changed state: the router may stop reaching it
+        if app is not None:
+            note_mode(sb, app)
 
 
 def head(sb: Sandbox, app_id: str) -> int:
@@ -132,13 +136,17 @@ def on_event(sb: Sandbox, event: dict[str, Any]) -> None:
         messages.append(f"Starting process with command `{command}`{by}")
     for message in messages:
         append(sb, app["id"], "heroku", "api", message, ts)
+    record = sb.store.get("app", app["id"])
+    if record is not None and sb.store.get("log-gen", app["id"]):
+        note_mode(sb, record)  # maintenance on/off, scaling
 
 
 # ------------------------------------------------------------------ generated traffic
 def _state(sb: Sandbox, app: dict[str, Any]) -> dict[str, Any]:
     state = sb.store.get("log-gen", app["id"])
     if state is None:
-        state = {"id": app["id"], "until": sb.clock.now(), "story": None}
+        now = sb.clock.now()
+        state = {"id": app["id"], "until": now, "story": None, "modes": [[now, None]]}
         sb.store.put("log-gen", state)
     return state
 
@@ -147,7 +155,8 @@ def seed_story(
     sb: Sandbox, app: dict[str, Any], story: dict[str, Any] | None, *, backfill: float = BACKFILL
 ) -> None:
     """Give an app a traffic profile and `backfill` seconds of history (used by the demo seed)."""
-    sb.store.put("log-gen", {"id": app["id"], "until": sb.clock.now() - backfill, "story": story})
+    since = sb.clock.now() - backfill
+    sb.store.put("log-gen", {"id": app["id"], "until": since, "story": story, "modes": [[since, None]]})
 
 
 def _web_dynos(sb: Sandbox, app: dict[str, Any]) -> list[tuple[str, int]]:
@@ -160,25 +169,115 @@ def _web_dynos(sb: Sandbox, app: dict[str, Any]) -> list[tuple[str, int]]:
 
 
 def catch_up(sb: Sandbox, app: dict[str, Any], now: float | None = None) -> int:
-    """Generate the traffic between the app's last generated moment and now; returns lines added."""
+    """Generate the traffic between the app's last generated moment and now; returns lines added.
+
+    Each line follows the router's mode at its time: dynos serving, or the router answering itself
+    (H80 maintenance, H10 crashed, H14 scaled to 0) from the moment that was noted.
+    """
     now = sb.clock.now() if now is None else now
     state = _state(sb, app)
     since = max(float(state["until"]), now - BACKFILL)
     if now <= since:
         return 0
     dynos = _web_dynos(sb, app)
-    added = 0
-    if dynos:
-        events: list[tuple[float, str, str, str]] = []
-        for bucket in range(int(since // BUCKET), int(now // BUCKET) + 1):
-            events += [e for e in _minute(app, bucket, dynos, state.get("story")) if since < e[0] <= now]
-        events.sort(key=lambda e: e[0])
-        for ts, source, dyno, message in events:
-            append(sb, app["id"], source, dyno, message, ts)
-        added = len(events)
+    note_mode(sb, app, state, dynos)
+    modes: list[list[Any]] = state["modes"]
+    events: list[tuple[float, str, str, str]] = []
+    for bucket in range(int(since // BUCKET), int(now // BUCKET) + 1):
+        lo, hi = bucket * BUCKET, (bucket + 1) * BUCKET
+        active = {_mode_at(modes, lo)} | {code for at, code in modes if lo <= at < hi}
+        minute = _minute(app, bucket, dynos, state.get("story")) if dynos and None in active else []
+        for code in active - {None}:
+            minute += _refused(app, bucket, OUTAGES[code], state.get("story"))
+        events += [e for e in minute if since < e[0] <= now and _mode_at(modes, e[0]) == _code_of(e)]
+    events.sort(key=lambda e: e[0])
+    for ts, source, dyno, message in events:
+        append(sb, app["id"], source, dyno, message, ts)
     state["until"] = now
     sb.store.put("log-gen", state)
-    return added
+    return len(events)
+
+
+OUTAGES = {
+    "H80": ("H80", "Maintenance mode", "info"),
+    "H10": ("H10", "App crashed", "error"),
+    "H14": ("H14", "No web processes running", "error"),
+}
+
+
+def _mode_at(modes: list[list[Any]], ts: float) -> str | None:
+    """The router's mode at `ts`: None (dynos serve) or the code it answers with itself."""
+    current = modes[0][1] if modes else None
+    for at, code in modes:
+        if at > ts:
+            break
+        current = code
+    return current
+
+
+def _code_of(event: tuple[float, str, str, str]) -> str | None:
+    """The outage code of a line `_refused` made; None for everything dynos produce."""
+    message = event[3]
+    if event[2] == "router" and "dyno= connect= service= status=503" in message:
+        return message.split(" code=", 1)[1][:3]
+    return None
+
+
+def note_mode(
+    sb: Sandbox,
+    app: dict[str, Any],
+    state: dict[str, Any] | None = None,
+    up: list[tuple[str, int]] | None = None,
+) -> None:
+    """Record when the router starts or stops answering for the dynos (maintenance, crash, scaled to 0)."""
+    state = state or _state(sb, app)
+    outage = _outage(sb, app, _web_dynos(sb, app) if up is None else up)
+    code = outage[0] if outage else None
+    modes = state.setdefault("modes", [[float(state["until"]), None]])
+    if modes[-1][1] != code:
+        modes.append([sb.clock.now(), code])
+        del modes[:-50]
+        sb.store.put("log-gen", state)
+
+
+def _outage(sb: Sandbox, app: dict[str, Any], up: list[tuple[str, int]]) -> tuple[str, str, str] | None:
+    """What the router answers when no dyno can: (code, desc, at) for maintenance, crashed, scaled to 0."""
+    if app.get("maintenance"):
+        return OUTAGES["H80"]
+    if up:
+        return None
+    web = [d for d in sb.store.all("dyno", parent=app["id"]) if d.get("type") == "web"]
+    if any(d.get("state") == "crashed" for d in web):
+        return OUTAGES["H10"]
+    formation = [f for f in sb.store.all("formation", parent=app["id"]) if f.get("type") == "web"]
+    if formation and all(int(f.get("quantity") or 0) == 0 for f in formation):
+        return OUTAGES["H14"]
+    return None  # booting, or never deployed: no traffic to speak of
+
+
+def _refused(
+    app: dict[str, Any], bucket: int, outage: tuple[str, str, str], story: dict[str, Any] | None
+) -> list[tuple[float, str, str, str]]:
+    """One minute of requests the router answers itself (503, no dyno), the same for the same minute."""
+    rng = random.Random(f"{app['id']}:{bucket}:{outage[0]}")
+    code, desc, at = outage
+    rate = max(1, (story or {}).get("rpm", 20) // 2)
+    out = []
+    for _ in range(rng.randint(rate * 3 // 4, rate * 5 // 4)):
+        method, tpl, _, _ = rng.choices(_PATHS, [p[2] for p in _PATHS])[0]
+        path = tpl.format(n=rng.randint(1, 9999), hex=f"{rng.getrandbits(64):016x}", page=rng.randint(1, 9))
+        rid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        fwd = f"{rng.randint(11, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+        out.append(
+            (
+                bucket * BUCKET + rng.random() * BUCKET,
+                "heroku",
+                "router",
+                f'at={at} code={code} desc="{desc}" method={method} path="{path}" host={app["name"]}.herokuapp.com '
+                f'request_id={rid} fwd="{fwd}" dyno= connect= service= status=503 bytes= protocol=https',
+            )
+        )
+    return out
 
 
 _PATHS = [  # (method, path template, weight, median ms)
