@@ -187,7 +187,7 @@ def catch_up(sb: Sandbox, app: dict[str, Any], now: float | None = None) -> int:
         lo, hi = bucket * BUCKET, (bucket + 1) * BUCKET
         active = {_mode_at(modes, lo)} | {code for at, code in modes if lo <= at < hi}
         minute = _minute(app, bucket, dynos, state.get("story")) if dynos and None in active else []
-        for code in active - {None}:
+        for code in sorted(str(c) for c in active if c):
             minute += _refused(app, bucket, OUTAGES[code], state.get("story"))
         events += [e for e in minute if since < e[0] <= now and _mode_at(modes, e[0]) == _code_of(e)]
     events.sort(key=lambda e: e[0])
