@@ -197,3 +197,21 @@ def test_failure_json_is_the_step_log(hk: Harness, tmp_path: Path) -> None:
     log = json.loads(r.out)
     assert log["status"] == "failed" and "error" in log
     assert {s["name"]: s["status"] for s in log["steps"]}["build"] == "failed"
+
+
+def test_dry_run_shows_the_plan_and_sends_nothing(hk: Harness, tmp_path: Path) -> None:
+    r = _deploy(hk, "demo-staging", _source(tmp_path), "--migrate", "rake db:migrate", "--dry-run")
+    assert r.code == 0
+    assert "/apps/demo-staging/builds" in r.err and "dry run" in r.err
+    assert hk.writes_received() == []
+
+
+def test_staging_running_the_version_but_unhealthy_is_not_enough(hk: Harness, tmp_path: Path) -> None:
+    src = _source(tmp_path, marker="same")
+    assert _deploy(hk, "demo-staging", src).code == 0
+    staging = _app(hk, "demo-staging")
+    staging["maintenance"] = True
+    hk.sandbox.store.put("app", staging)
+    r = _deploy(hk, "demo-production", src)
+    assert r.code == 3
+    assert "unhealthy" in r.err and "maintenance mode is on" in r.err

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hkctl.errors import GuardRefused, HkctlError, UsageError
+from hkctl.errors import GuardRefused, HkctlError, Stopped, UsageError
 from hkctl.workflows import deploy_checks as checks
 from hkctl.workflows.steps import StepLog
 
@@ -146,7 +146,12 @@ def deploy(
     from hkctl.guard.policy import render_plan
 
     title = f"deploy {version} to {st.app_name}"
-    if client.settings.permission != "full" and not (client.settings.dry_run or client.settings.plan_file):
+    if client.settings.dry_run or client.settings.plan_file:
+        # Each write depends on the answer to the one before (upload URL, build id, release), so the
+        # deploy is shown as its plan rather than replayed write by write.
+        (show_plan or say)(render_plan(plan, title))
+        raise Stopped("dry run: the deploy plan above was shown, nothing was sent")
+    if client.settings.permission != "full":
         (show_plan or say)(render_plan(plan, title))  # readonly: show what would happen, then refuse
     with client.batch(plan, title):
         log.get("confirm").status = "done"
