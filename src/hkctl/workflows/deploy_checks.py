@@ -137,12 +137,14 @@ def staging_has(client: HerokuClient, st: DeployState, version: str) -> tuple[bo
                 return True, f"{version} is released (v{rel.get('version')}) and healthy on {name}"
             seen.append(f"{name} runs {version} but is unhealthy: {'; '.join(h.problems)}")
         else:
-            seen.append(f"{name} runs {running or 'an unknown version'} (v{rel.get('version')})")
-    names = ", ".join(s.split(" ", 1)[0] for s in seen)
+            seen.append(f"{name} runs {(running or 'an unknown version')[:12]} (v{rel.get('version')})")
+    first = seen[0].split(" ", 1)[0]
+    pipeline = pipelines.info(client, str(st.pipeline)).name
     return False, (
-        f"refused: {st.app_name} is a production app and {version} has not run healthy on staging "
-        f"({'; '.join(seen)}). Deploy it to staging first (hkctl deploy {names.split(',')[0]} ...), "
-        "then promote the tested slug: hkctl pipelines promote --pipeline <P>; "
+        f"refused: {st.app_name} is the production app of pipeline {pipeline} and {version[:12]} has not "
+        f"run healthy on its staging app ({'; '.join(seen)}). Deploy it to staging first "
+        f"(hkctl deploy {first} --dir ...), then promote the tested slug "
+        f"(hkctl pipelines promote --pipeline {pipeline}); "
         'or override with --skip-staging-check --reason "..." (logged).'
     )
 
