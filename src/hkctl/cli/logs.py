@@ -12,7 +12,7 @@ _FILTER_HELP = {
     "status": "Router status: 5xx, 4xx, 404, 401,403, non-2xx (comma list).",
     "min_service": "Router service time at least MS milliseconds.",
     "min_connect": "Router connect (queue) time at least MS milliseconds.",
-    "path": "Router path starts with PREFIX (e.g. /api/).",
+    "path": "Router path starts with this prefix (e.g. /api/).",
     "method": "Router method(s), e.g. POST,PUT,PATCH,DELETE.",
     "code": "Heroku error code: H12, H*, R*, L*, R14,R15 or any.",
     "grep": "Regular expression on the whole line (case-insensitive).",
@@ -20,11 +20,9 @@ _FILTER_HELP = {
 
 
 def _source_options(fn: Any) -> Any:
+    # Applied bottom-up: the last one applied is listed first in --help.
     fn = click.option(
-        "--file", "file", metavar="PATH", help="Read a saved log (drain dump, paste) instead; - is stdin."
-    )(fn)
-    fn = click.option(
-        "-a", "--app", envvar="HEROKU_APP", metavar="APP", help="App name or id (or set HEROKU_APP)."
+        "-s", "--source", type=click.Choice(["app", "heroku"]), help="Only app output or only platform lines."
     )(fn)
     fn = click.option(
         "-d",
@@ -33,33 +31,30 @@ def _source_options(fn: Any) -> Any:
         help="Only this dyno or process type: web, web.1, worker, router, run.1234.",
     )(fn)
     fn = click.option(
-        "-s", "--source", type=click.Choice(["app", "heroku"]), help="Only app output or only platform lines."
+        "--file", "file", metavar="PATH", help="Read a saved log (drain dump, paste) instead; - is stdin."
+    )(fn)
+    fn = click.option(
+        "-a", "--app", envvar="HEROKU_APP", metavar="APP", help="App name or id (or set HEROKU_APP)."
     )(fn)
     return fn
 
 
+_VIEWS = {
+    "state_changes": "Dyno lifecycle: starting, up, crashed, down, restarting, scaling.",
+    "memory": "Memory samples (sample#memory_*) and R14/R15 per dyno.",
+    "deploys": "heroku[api] releases, deploys, config, rollbacks, builds, add-ons.",
+    "app_errors": "Exceptions, Completed 5xx, Sidekiq failures, Puma backlog, slow SQL.",
+}
+
+
 def _filter_options(fn: Any) -> Any:
+    for name, help_text in reversed(list(_VIEWS.items())):
+        fn = click.option("--" + name.replace("_", "-"), name, is_flag=True, help=help_text)(fn)
     for name, help_text in reversed(list(_FILTER_HELP.items())):
         opt = "--" + name.replace("_", "-")
         kind: Any = click.IntRange(min=0) if name.startswith("min_") else str
         metavar = "MS" if name.startswith("min_") else name.upper()
         fn = click.option(opt, name, type=kind, metavar=metavar, help=help_text)(fn)
-    fn = click.option(
-        "--state-changes",
-        is_flag=True,
-        help="Dyno lifecycle: starting, up, crashed, down, restarting, scaling.",
-    )(fn)
-    fn = click.option(
-        "--memory", is_flag=True, help="Memory samples (sample#memory_*) and R14/R15 per dyno."
-    )(fn)
-    fn = click.option(
-        "--deploys", is_flag=True, help="heroku[api] releases, deploys, config, rollbacks, builds, add-ons."
-    )(fn)
-    fn = click.option(
-        "--app-errors",
-        is_flag=True,
-        help="Exceptions, Completed 5xx, Sidekiq failures, Puma backlog, slow SQL.",
-    )(fn)
     return fn
 
 
