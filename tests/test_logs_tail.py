@@ -108,3 +108,49 @@ def test_dedup_floor_skips_older_backlog() -> None:
     assert [d.fresh(x) for x in lines[2:]] == [True, True, True, True]
     assert not d.fresh(lines[0])  # older than anything printed: part of the replayed backlog
     assert not d.fresh(lines[5])  # seen
+
+
+def test_cli_tail_reconnects_and_prints_each_line_once(live: Harness) -> None:
+    """The real console command, in a subprocess, against the sandbox over loopback."""
+    import os
+    import subprocess
+    import sys
+
+    sb = live.sandbox
+    app = sb.store.first("app", name="demo-staging")
+    assert app is not None
+    for i in range(8):
+        sb.log(app["id"], "app", "web.1", f"old {i}")
+    with httpx.Client() as c:
+        assert c.put(live.url + "/__sandbox__/logplex/drop", json={"after": 6}).status_code == 200
+    env = {**os.environ, **live.env()}
+    cmd = [
+        sys.executable,
+        "-m",
+        "hkctl",
+        "logs",
+        "-a",
+        "demo-staging",
+        "--tail",
+        "--source",
+        "app",
+        "-n",
+        "3",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    got: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            got.append(raw.rstrip("\n").split(": ", 1)[1])
+            if len(got) == 3:  # backlog printed: now log while the stream is dropped and resumed
+                for i in range(10):
+                    sb.log(app["id"], "app", "web.1", f"new {i}")
+                sb.log(app["id"], "app", "web.1", "marker-end")
+            if got[-1] == "marker-end":
+                break
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert got == ["old 5", "old 6", "old 7"] + [f"new {i}" for i in range(10)] + ["marker-end"]
+    assert "reconnecting" in err
