@@ -336,27 +336,27 @@ def recent_log(client: HerokuClient, app: str) -> list[str]:
 
 def verify(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: Callable[[str], None]) -> str:
     """The new release is current, every formation dyno is up on it, and no new H10/H12 appeared."""
-    from hkctl.resources import dynos
     from hkctl.workflows.health import summarize_logs
+    from hkctl.workflows.rollback import watch_dynos
 
     app = st.app_name
     cur = current_release(client, app)
     if st.new_release and cur.get("id") != st.new_release.get("id"):
         raise HkctlError(f"v{cur.get('version')} is current, not the new v{st.new_release.get('version')}")
-    deadline = time.monotonic() + opts.boot_timeout
-    # the formation as it is now: a new slug may add or drop process types
+    # the formation as it is now (a new slug may add or drop process types) must be up
     wanted = sum(int(f.get("quantity") or 0) for f in _formation(client, app))
-    while True:
-        ds = [_json(d) for d in dynos.list_(client, app) if _json(d).get("type") != "run"]
-        crashed = [d["name"] for d in ds if d.get("state") == "crashed"]
-        if crashed:
-            raise HkctlError(f"dynos crashed after the deploy: {', '.join(crashed)}")
-        up = [d for d in ds if d.get("state") == "up"]
-        if len(up) >= wanted:
-            break
-        if time.monotonic() > deadline:
-            raise HkctlError(f"only {len(up)} of {wanted} dynos up after {opts.boot_timeout:.0f}s")
-        time.sleep(opts.interval)
+    ds = watch_dynos(
+        client,
+        app,
+        int(cur.get("version") or 0) or None,
+        say=say,
+        timeout=opts.boot_timeout,
+        interval=opts.interval,
+        what="the deploy",
+    )
+    up = [d for d in ds if d.get("state") == "up"]
+    if len(up) < wanted:
+        raise HkctlError(f"only {len(up)} of {wanted} dynos are running after the deploy")
     if opts.verify_window > 0:
         say(f"  watching the router for {opts.verify_window:.0f}s")
         time.sleep(opts.verify_window)

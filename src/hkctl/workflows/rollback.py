@@ -145,32 +145,38 @@ def execute(
 def watch_dynos(
     client: HerokuClient,
     app: str,
-    version: int,
+    version: int | None,
     *,
     say: Callable[[str], None],
     timeout: float,
-    interval: float,
+    interval: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
+    what: str = "the rollback",
 ) -> list[dict[str, Any]]:
-    """Poll the dynos until every process dyno is up on `version`; raise when one crashes or time runs out."""
-    from hkctl.resources import dynos
+    """Poll (workflows/wait.py) until every process dyno is up (on `version` when given).
 
-    deadline = time.monotonic() + timeout
-    last = ""
-    while True:
+    Raises when a dyno crashes, or WaitTimedOut after `timeout` seconds.
+    """
+    from hkctl.resources import dynos
+    from hkctl.workflows.wait import poll
+
+    shown = {"line": ""}
+
+    def settled() -> list[dict[str, Any]] | None:
         ds = [d.to_json() for d in dynos.list_(client, app)]
         ds = [d for d in ds if d.get("type") != "run"]
-        on_new = [d for d in ds if (d.get("release") or {}).get("version") in (version, None)]
+        on_new = [
+            d for d in ds if version is None or (d.get("release") or {}).get("version") in (version, None)
+        ]
         up = [d for d in on_new if d.get("state") == "up"]
         crashed = [d["name"] for d in ds if d.get("state") == "crashed"]
-        line = f"dynos: {len(up)}/{len(ds)} up on v{version}"
-        if line != last:
+        line = f"dynos: {len(up)}/{len(ds)} up" + (f" on v{version}" if version is not None else "")
+        if line != shown["line"]:
             say(line)
-            last = line
+            shown["line"] = line
         if crashed:
-            raise HkctlError(f"dynos crashed after the rollback: {', '.join(crashed)}")
-        if len(up) == len(ds):
-            return ds
-        if time.monotonic() > deadline:
-            raise HkctlError(f"{len(ds) - len(up)} dynos not up on v{version} after {timeout:.0f}s")
-        sleep(interval)
+            raise HkctlError(f"dynos crashed after {what}: {', '.join(crashed)}")
+        return ds if len(up) == len(ds) else None
+
+    what_up = "the dynos to come up" + (f" on v{version}" if version is not None else "")
+    return poll(settled, timeout=timeout, what=what_up, interval=interval, sleep=sleep)
