@@ -162,3 +162,17 @@ def test_router_parser_never_raises_on_odd_fields(keys: list[str], value: str) -
     body = " ".join(f"{k}={value}" for k in keys)
     rec = parse_line(f"2026-11-28T10:00:00+00:00 heroku[router]: {body}")
     assert rec.router is not None
+
+
+def test_terminal_colours_keep_the_text() -> None:
+    import re
+
+    from hkctl.logs.view import paint
+
+    for line in fixture_lines():
+        if line.startswith("<"):  # syslog drain framing is shown in Logplex form on a terminal
+            continue
+        rec = parse_line(line)
+        assert re.sub(r"\x1b\[[0-9;]*m", "", paint(rec)) == line
+    assert "\x1b[31m" in paint(parse_line(next(x for x in fixture_lines() if "code=H12" in x)))
+    assert "\x1b[33m" in paint(parse_line(next(x for x in fixture_lines() if "status=404" in x)))

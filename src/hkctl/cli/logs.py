@@ -58,6 +58,13 @@ def _filter_options(fn: Any) -> Any:
     return fn
 
 
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def _need_one(app: str | None, file: str | None) -> None:
     from hkctl.errors import UsageError
 
@@ -114,6 +121,7 @@ def _read(
     as_json: bool,
     **flt: Any,
 ) -> None:
+    import os
     import sys
 
     from hkctl.errors import UsageError
@@ -124,6 +132,9 @@ def _read(
     _need_one(app, file)
     filters = Filters(dyno=dyno, source=source, **flt)
     out = sys.stdout
+    color = (
+        not as_json and _is_tty(out) and "NO_COLOR" not in (env.env if env.env is not None else os.environ)
+    )
 
     def write(text: str) -> None:
         out.write(text + "\n")
@@ -135,7 +146,7 @@ def _read(
     if file:
         if tail:
             raise UsageError("--tail reads a live session; it does not apply to --file")
-        stats = show(_file_lines(file), filters, write, as_json=as_json, last=num)
+        stats = show(_file_lines(file), filters, write, as_json=as_json, last=num, color=color)
     else:
         from hkctl.resources import log_sessions
 
@@ -147,13 +158,16 @@ def _read(
         )
         assert app is not None
         if tail:
-            stats = show(_tail_lines(client, app, dyno, source, lines), filters, write, as_json=as_json)
+            stats = show(
+                _tail_lines(client, app, dyno, source, lines), filters, write, as_json=as_json, color=color
+            )
         else:
             stats = show(
                 log_sessions.read(client, app, dyno=dyno, source=source, lines=lines),
                 filters,
                 write,
                 as_json=as_json,
+                color=color,
             )
     if filters.active or stats.malformed:
         say(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hkctl.logs.filters import Filters
-from hkctl.logs.parse import parse_line
+from hkctl.logs.parse import Record, parse_line
 
 
 @dataclass
@@ -26,6 +26,7 @@ def show(
     *,
     as_json: bool = False,
     last: int | None = None,
+    color: bool = False,
 ) -> Shown:
     """Print matching lines as they arrive (or only the `last` N, for a file); never raises on a bad line."""
     stats = Shown()
@@ -37,7 +38,9 @@ def show(
             stats.malformed += 1
         if not filters(rec):
             continue
-        text = json.dumps(rec.to_json(), ensure_ascii=False) if as_json else rec.raw
+        text = (
+            json.dumps(rec.to_json(), ensure_ascii=False) if as_json else (paint(rec) if color else rec.raw)
+        )
         stats.shown += 1
         if keep is not None:
             keep.append(text)
@@ -46,6 +49,22 @@ def show(
     for text in keep or ():
         write(text)
     return stats
+
+
+_RESET = "\x1b[0m"
+
+
+def paint(rec: Record) -> str:
+    """ANSI colours for a terminal: the line's origin dimmed, errors red, warnings yellow."""
+    if rec.timestamp is None:
+        return rec.raw
+    head = f"\x1b[2m{rec.timestamp}\x1b[0m \x1b[{'36' if rec.source == 'heroku' else '35'}m{rec.source}[{rec.dyno}]:{_RESET} "
+    status = (rec.router or {}).get("status") or 0
+    if rec.code and not rec.code.startswith(("H8", "H27", "H28")) or status >= 500:
+        return f"{head}\x1b[31m{rec.message}{_RESET}"
+    if rec.code or status >= 400:
+        return f"{head}\x1b[33m{rec.message}{_RESET}"
+    return head + rec.message
 
 
 def _ms(ms: int) -> str:
