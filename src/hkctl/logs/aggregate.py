@@ -204,7 +204,7 @@ class Aggregate:
             if rid:
                 self.sql[(rid.group(1), shape(sql.group(1)))] += 1
             return
-        if _APP_ERROR.search(msg) or slow:
+        if _APP_ERROR.search(msg):  # a slow query alone is counted in slow_queries, not as an error
             key = shape(msg)
             if key not in self.app_errors and len(self.app_errors) >= SHAPES_CAP:
                 key = "<other>"

@@ -222,6 +222,13 @@ def findings(r: dict[str, Any]) -> list[dict[str, str]]:
             )
     for e in r["app_errors"][:3]:
         add("warning", e["count"], f"App error ×{e['count']}: {e['shape'][:120]}")
+    if r["slow_queries"]:
+        add(
+            "warning",
+            r["slow_queries"],
+            f"{r['slow_queries']} request(s) spent 100 ms or more in ActiveRecord; find them with "
+            "`hkctl logs --app-errors --grep 'ActiveRecord: [0-9]{3,}'` and add indexes or preload.",
+        )
     for s in r["n_plus_one"][:3]:
         add(
             "warning",
