@@ -122,7 +122,8 @@ class Aggregate:
         if not slow:  # the usual case once the heap is full
             return
         # Whole-tuple comparison: the same top N whatever order chunks (and processes) arrive in.
-        for i in [i for i, t in enumerate(tails) if t in slow]:
+        picks = _positions(tails, slow) if len(slow) <= 8 else [i for i, t in enumerate(tails) if t in slow]
+        for i in picks:
             ms, status = tail_value(tails[i])
             item = (ms, paths[i], status, rids[i])
             if len(heap) < self.top:
@@ -240,6 +241,20 @@ class Aggregate:
             self.app_error_example.setdefault(k, v)
         self.slow_queries += other.slow_queries
         return self
+
+
+def _positions(items: list[bytes], wanted: set[bytes]) -> list[int]:
+    """Indices of the wanted values, found with C-level list.index scans (few values, many items)."""
+    out: list[int] = []
+    for value in wanted:
+        i = -1
+        while True:
+            try:
+                i = items.index(value, i + 1)
+            except ValueError:
+                break
+            out.append(i)
+    return sorted(out)
 
 
 def _add(mine: Counter[Any], theirs: Counter[Any]) -> None:
