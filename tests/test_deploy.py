@@ -215,3 +215,25 @@ def test_staging_running_the_version_but_unhealthy_is_not_enough(hk: Harness, tm
     r = _deploy(hk, "demo-production", src)
     assert r.code == 3
     assert "unhealthy" in r.err and "maintenance mode is on" in r.err
+
+
+def test_step_log_lists_a_failed_take_back_as_the_undo() -> None:
+    from hkctl.errors import HkctlError
+    from hkctl.workflows.steps import StepLog
+
+    said: list[str] = []
+    log = StepLog("deploy x", say=said.append)
+    log.plan(("a", "Step A"), ("b", "Step B"), ("c", "Step C"))
+    with log.step("a"):
+        log.compensate(
+            "turn maintenance mode off",
+            lambda: (_ for _ in ()).throw(HkctlError("429")),
+            "hkctl apps maintenance off -a x",
+        )
+    with pytest.raises(HkctlError), log.step("b"):
+        raise HkctlError("boom")
+    failure = log.failed(HkctlError("boom"), undo_hint=["hkctl releases list -a x"])
+    assert failure.undo == ["hkctl apps maintenance off -a x", "hkctl releases list -a x"]
+    assert any("FAILED (429)" in d for d in failure.done)
+    assert failure.not_done == ["Step B (failed: boom)", "Step C"]
+    assert failure.steps["status"] == "failed"  # type: ignore[attr-defined]

@@ -296,14 +296,16 @@ def build(
         st.new_release = current_release(client, app)
 
 
-def restore_previous(client: HerokuClient, st: DeployState) -> None:
+def restore_previous(client: HerokuClient, st: DeployState) -> str:
     """Roll back to the release that ran before the deploy, unless it is still the current one."""
     from hkctl.resources import releases
 
+    prev = st.prev_release.get("version")
     now = current_release(client, st.app_name)
     if now.get("id") == st.prev_release.get("id"):
-        return
-    releases.rollback(client, st.app_name, releases.Release.from_api(st.prev_release))
+        return f"checked: v{prev} is still the current release (no new release was made)"
+    new = releases.rollback(client, st.app_name, releases.Release.from_api(st.prev_release))
+    return f"rolled back from v{now.get('version')} to v{prev}: v{new.version} runs v{prev}'s slug and config"
 
 
 def migrate(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: Callable[[str], None]) -> str:
@@ -376,9 +378,8 @@ def undo_lines(st: DeployState) -> list[str]:
     """What a person can run if anything still differs from before the deploy."""
     if not st.app_name:
         return []
-    lines = [
-        f"hkctl releases list -a {st.app_name}    # check that v{st.prev_release.get('version')} is current"
-    ]
+    v = st.prev_release.get("version")
+    lines = [f"hkctl releases list -a {st.app_name}    # the current release runs v{v}'s slug"]
     if not st.was_maintenance:
         lines.append(f"hkctl apps info -a {st.app_name}         # check that maintenance is off")
     return lines

@@ -117,15 +117,18 @@ class StepLog:
         for comp in reversed(self._comp):
             self.say(f"↺ {comp.title}")
             try:
-                comp.run()
+                outcome = comp.run()
             except Exception as err:  # the take-back failed: the person has to do it
                 done.append(f"tried to {comp.title}: FAILED ({_one_line(err)})")
                 undo.append(comp.undo_command)
                 self.say(f"✗ could not {comp.title}: {_one_line(err)}")
             else:
-                done.append(f"{comp.title} (automatic, because a step failed)")
+                what = outcome if isinstance(outcome, str) and outcome else comp.title
+                done.append(f"{what} (automatic, because a step failed)")
         self._comp = []
         not_done = [_describe(s) for s in self.steps if s.status in (PENDING, RUNNING, FAILED)]
+        if undo_hint and not undo:
+            undo.append("(nothing left: what this run changed was taken back above; to check:)")
         undo += undo_hint or []
         message = f"{self.title} failed: {_one_line(exc)}"
         failure = WorkflowFailed(message, done=done, not_done=not_done, undo=undo)
