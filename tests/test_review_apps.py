@@ -86,6 +86,9 @@ def test_create_makes_a_real_app_coupled_at_review_and_destroy_removes_it(hk):
     assert app["name"] == "demo-feature-new-auth"
     coupling = hk.sandbox.store.first("pipeline-coupling", app__id=app["id"])
     assert coupling["stage"] == "review" and coupling["pipeline"]["id"] == _pipeline(hk)["id"]
+    hk.cli("review-apps", "list", "--pipeline", "demo")  # lets the scheduled build finish
+    [build] = hk.sandbox.store.all("build", parent=app["id"])
+    assert build["source_blob"]["url"] == SOURCE and build["status"] == "succeeded"
 
     rows = json.loads(hk.cli("review-apps", "list", "--pipeline", "demo", "--json").out)
     assert [(x["id"], x["status"]) for x in rows] == [(created["id"], "created")]

@@ -2,7 +2,8 @@
 
 Creating a review app needs review apps enabled on the pipeline (422 otherwise, as on Heroku). It
 creates an app named `<base_name>-pr-<N>` or `<base_name>-<branch>` (cut to a valid app name),
-couples it at stage review, and moves `creating` → `created` after duration("review_app").
+couples it at stage review, builds the source blob into it, and moves `creating` → `created`
+after duration("review_app").
 Deleting a review app destroys its app.
 """
 
@@ -12,6 +13,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Any
 
+from hkctl.sandbox.backend import builds
 from hkctl.sandbox.backend.apps import create_app, destroy_app
 from hkctl.sandbox.backend.pipelines import couple, find_pipeline, ref_id
 from hkctl.sandbox.routing import UUID_RE, ApiFault, Ctx, Reply, invalid, not_found, route, task
@@ -164,6 +166,14 @@ def review_apps_create(ctx: Ctx) -> Any:
     }
     ctx.store.put("review-app", doc, parent=p["id"])
     ctx.publish("app", "create", {"id": app["id"], "name": app["name"]}, app)
+    # The branch is built and deployed into the new app, as Heroku does (the builds family's rules).
+    builds.new_build(
+        sb,
+        app,
+        source_blob={"url": blob["url"], "version": blob.get("version")},
+        buildpacks=None,
+        user=ctx.account,
+    )
     ctx.schedule(sb.config.duration("review_app"), "review_app_created", {"id": doc["id"]})
     return Reply(doc, 201)
 
