@@ -134,7 +134,29 @@ def _seed_runtime(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str
 
 
 def _seed_addons(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:
-    """Add-ons (heroku-postgresql on both apps), domains, collaborators."""
+    """Add-ons (heroku-postgresql on both apps, redis on production), domains, collaborators.
+
+    Attaching makes releases (`Attach DATABASE (@ref:…)`), as on Heroku; every add-on is provisioned.
+    """
+    from hkctl.sandbox.backend.addons import provision
+    from hkctl.sandbox.handlers.collaborators import add_collaborator
+    from hkctl.sandbox.handlers.domains import create_custom
+
+    staging, production = apps["demo-staging"], apps["demo-production"]
+    provision(sb, staging, "heroku-postgresql:essential-0", user=account, state="provisioned")
+    provision(sb, production, "heroku-postgresql:standard-0", user=account, state="provisioned")
+    provision(sb, production, "heroku-redis:mini", user=account, state="provisioned")
+    domain = create_custom(sb, production, "www.demo-shop.example", None)
+    domain["status"] = "succeeded"
+    sb.store.put("domain", domain)
+    now = iso(sb.clock.now())
+    people = (("alice@demo-shop.example", "Alice Developer"), ("bob@demo-shop.example", "Bob Ops"))
+    for email, name in people:  # accounts that can be added as collaborators
+        user = {**account, "id": str(uuid.uuid5(uuid.NAMESPACE_URL, email)), "email": email}
+        user.update(name=name, two_factor_authentication=False, created_at=now, updated_at=now)
+        sb.store.put("account", user)
+    alice = sb.store.first("account", email="alice@demo-shop.example") or {}
+    add_collaborator(sb, production, alice, now)
 
 
 def _seed_delivery(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:
