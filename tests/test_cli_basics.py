@@ -205,3 +205,35 @@ def test_config_set_and_unset_make_one_release_each(hk):
     assert bodies == [{"A": "1", "B": "two=2"}, {"A": None, "B": None}]
     config = hk.sandbox.store.first("app", name="demo-staging")["_config"]
     assert "A" not in config and "B" not in config
+
+
+_TREE = """
+import json, sys, click
+from hkctl.cli.main import root
+
+def tree(cmd):
+    if isinstance(cmd, click.Group):
+        ctx = click.Context(cmd)
+        return {n: tree(cmd.get_command(ctx, n)) for n in sorted(cmd.list_commands(ctx))}
+    return None
+
+ctx = click.Context(root)
+if sys.argv[1] == "--all":
+    print(json.dumps({n: tree(root.get_command(ctx, n)) for n in root.list_commands(ctx)}))
+else:
+    print(json.dumps(tree(root.get_command(ctx, sys.argv[1]))))
+"""
+
+
+def test_running_one_command_finds_the_same_command_as_loading_them_all():
+    import subprocess
+    import sys
+
+    def tree(arg: str):
+        out = subprocess.run([sys.executable, "-c", _TREE, arg], capture_output=True, text=True, check=True)
+        return json.loads(out.stdout)
+
+    everything = tree("--all")
+    assert {"apps", "config", "rate-limit"} <= set(everything)
+    for name, subtree in everything.items():
+        assert tree(name) == subtree, name  # e.g. `config` includes `diff` from config_diff.py

@@ -65,27 +65,49 @@ def extract_global_flags(argv: list[str]) -> tuple[list[str], dict[str, Any]]:
 
 
 class DiscoveringGroup(click.Group):
-    """Finds every command module in hkctl/cli/ on first use."""
+    """Finds the command modules in hkctl/cli/ on first use.
+
+    Running one command imports only its module (`rate-limit` → ratelimit.py, `review-apps` →
+    review_apps.py) and the modules that extend it, named after it (`config_diff.py` adds
+    `config diff`); listing commands imports them all. Each module costs import time at every
+    cold start, so this keeps `hkctl apps list` from paying for thirty modules.
+    """
+
+    def _modules(self) -> list[str]:
+        from hkctl import cli as pkg
+
+        return [
+            i.name
+            for i in pkgutil.iter_modules(pkg.__path__)
+            if not i.name.startswith("_") and i.name != "main"
+        ]
+
+    def _import(self, name: str) -> None:
+        module = importlib.import_module(f"hkctl.cli.{name}")
+        command = getattr(module, "cli", None)
+        if isinstance(command, click.Command) and command.name not in self.commands:
+            self.add_command(command)
 
     def _load(self) -> None:
         if getattr(self, "_loaded", False):
             return
         self._loaded = True
-        from hkctl import cli as pkg
-
-        for info in pkgutil.iter_modules(pkg.__path__):
-            if info.name.startswith("_") or info.name == "main":
-                continue
-            module = importlib.import_module(f"hkctl.cli.{info.name}")
-            command = getattr(module, "cli", None)
-            if isinstance(command, click.Command):
-                self.add_command(command)
+        for name in self._modules():
+            self._import(name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._load()
         return super().list_commands(ctx)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if not getattr(self, "_loaded", False):
+            modules = self._modules()
+            own = [m for m in (cmd_name.replace("-", "_"), cmd_name.replace("-", "")) if m in modules]
+            if own:
+                for name in [own[0], *(m for m in modules if m.startswith(own[0] + "_"))]:
+                    self._import(name)
+                if cmd_name in self.commands:
+                    return self.commands[cmd_name]
         self._load()
         return super().get_command(ctx, cmd_name)
 
