@@ -22,7 +22,13 @@ from hkctl.cli._common import Env, json_option, pass_env
     show_default=True,
     help="Seconds between refreshes with --watch.",
 )
-@click.option("--count", type=click.IntRange(min=1), default=None, hidden=True)
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    default=None,
+    hidden=True,
+    help="With --watch: stop after N refreshes (for scripts and tests).",
+)
 @pass_env
 def cli(
     env: Env,

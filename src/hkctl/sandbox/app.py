@@ -52,6 +52,7 @@ SERVE_DURATIONS = {
     "promotion": 1.0,
     "review_app": 3.0,
     "domain": 2.0,
+    "webhook_retry": 5.0,
 }
 
 

@@ -118,7 +118,10 @@ def _seed_runtime(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str
     }
     for name, app in apps.items():
         # Two deploys of the demo Rails app, so that `releases rollback` has somewhere to go.
-        for version in ("9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "abc1234def5678901234567890abcdef12345678"):
+        for version in (
+            "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
+            "abc1234def5678901234567890abcdef12345678",
+        ):
             url = f"https://github.com/hkctl/{name}/archive/{version}.tar.gz"
             source = {"url": url, "version": version}
             build = builds.new_build(sb, app, source_blob=source, buildpacks=None, user=account)
