@@ -38,9 +38,10 @@ def _hosts(env: Env) -> list[str]:
     from hkctl.config import LEGACY_DATA_API_HOST
 
     s = env.settings
-    return [s.api_url, s.data_api_url, f"https://{LEGACY_DATA_API_HOST}"] + [
-        f"https://*{suffix} (URLs the API hands back)" for suffix in s.allowed_suffixes
-    ]
+    api_hosts = dict.fromkeys(
+        [s.api_url, s.data_api_url, f"https://{LEGACY_DATA_API_HOST}"]
+    )  # ordered, unique
+    return list(api_hosts) + [f"https://*{suffix} (URLs the API hands back)" for suffix in s.allowed_suffixes]
 
 
 @click.command("doctor")

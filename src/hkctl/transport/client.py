@@ -490,6 +490,20 @@ class HerokuClient:
             "URLs handed back by the API are fetched as given"
         )
 
+    def _followed(self, method: str, url: str, action: str, raw: httpx.Response, t0: float) -> None:
+        """Audit a request to a URL the API handed back, and refuse any redirect it answers with."""
+        self.audit.record(
+            method=method,
+            url=url,
+            action=action,
+            status=raw.status_code,
+            ms=(time.monotonic() - t0) * 1000,
+            request_id=raw.headers.get("request-id"),
+            retries=0,
+        )
+        if raw.status_code in _REDIRECTS:
+            self._refuse_redirect(url, raw)
+
     @contextmanager
     def stream_lines(
         self, url: str, *, accept: str = "text/event-stream"
@@ -507,17 +521,7 @@ class HerokuClient:
             with self.http.stream(
                 "GET", url, headers=headers, timeout=httpx.Timeout(self.settings.timeout, read=None)
             ) as raw:
-                self.audit.record(
-                    method="GET",
-                    url=url,
-                    action="follow_stream",
-                    status=raw.status_code,
-                    ms=(time.monotonic() - t0) * 1000,
-                    request_id=raw.headers.get("request-id"),
-                    retries=0,
-                )
-                if raw.status_code in _REDIRECTS:
-                    self._refuse_redirect(url, raw)
+                self._followed("GET", url, "follow_stream", raw, t0)
                 if raw.status_code >= 400:
                     raw.read()
                     raise TransportError(f"GET {redact_url(url)} answered {raw.status_code}")
@@ -536,17 +540,7 @@ class HerokuClient:
             raw = self.http.put(url, content=data, headers={"Content-Type": content_type})
         except httpx.TransportError as exc:
             raise TransportError(f"upload to {redact_url(url)} failed: {type(exc).__name__}") from exc
-        self.audit.record(
-            method="PUT",
-            url=url,
-            action="source_upload",
-            status=raw.status_code,
-            ms=(time.monotonic() - t0) * 1000,
-            request_id=raw.headers.get("request-id"),
-            retries=0,
-        )
-        if raw.status_code in _REDIRECTS:
-            self._refuse_redirect(url, raw)
+        self._followed("PUT", url, "source_upload", raw, t0)
         if raw.status_code >= 300:
             raise TransportError(f"upload to {redact_url(url)} answered {raw.status_code}")
 
@@ -565,10 +559,10 @@ class HerokuClient:
         tmp = dest.with_name(f".{dest.name}.part-{os.getpid()}")
         self.sent.append(("GET", url))
         size = 0
+        t0 = time.monotonic()
         try:
             with self.http.stream("GET", url) as raw:
-                if raw.status_code in _REDIRECTS:
-                    self._refuse_redirect(url, raw)
+                self._followed("GET", url, "download", raw, t0)
                 if raw.status_code >= 300:
                     raise TransportError(f"download {redact_url(url)} answered {raw.status_code}")
                 with tmp.open("wb") as fh:
