@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import emit_json, emit_table, say
+from hkctl.render.output import emit_records, say
 
 
 @click.group("access")
@@ -22,11 +22,11 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     from hkctl.resources import collaborators
 
     rows = sorted(collaborators.list_(env.client(), app), key=lambda c: (c.role != "owner", c.email or ""))
-    if as_json:
-        emit_json([c.to_json() for c in rows])
-        return
-    emit_table(
-        rows, [("email", "email"), ("role", "role"), ("since", "created_at")], empty="no collaborators"
+    emit_records(
+        as_json,
+        rows,
+        [("email", "email"), ("role", "role"), ("since", "created_at")],
+        empty="no collaborators",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import emit_fields, emit_json, emit_table, say
+from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
 
 @click.group("addons")
@@ -22,10 +22,8 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     from hkctl.resources import addons
 
     rows = sorted(addons.list_(env.client(), app), key=lambda a: a.name)
-    if as_json:
-        emit_json([a.to_json() for a in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [
             ("name", "name"),

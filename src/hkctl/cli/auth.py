@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, json_option, pass_env
-from hkctl.render.output import emit_json, emit_table, say
+from hkctl.render.output import emit_json, emit_records, say
 
 
 @click.group("auth")
@@ -42,10 +42,8 @@ def tokens_list(env: Env, as_json: bool) -> None:
     from hkctl.resources import oauth
 
     rows = sorted(oauth.list_(env.client()), key=lambda a: a.created_at or "")
-    if as_json:
-        emit_json([a.to_json() for a in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [
             ("id", "id"),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
-from hkctl.render.output import emit_fields, emit_json, emit_table, say
+from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
 if TYPE_CHECKING:
     from hkctl.resources.builds import Build
@@ -44,10 +44,8 @@ def list_cmd(env: Env, app: str, as_json: bool, limit: int | None) -> None:
     from hkctl.resources import builds
 
     rows = builds.list_(env.client(), app, limit=limit)
-    if as_json:
-        emit_json([b.to_json() for b in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [
             ("id", lambda b: b.id[:8]),

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import emit_json, emit_table, say
+from hkctl.render.output import emit_json, emit_records, say
 
 
 @click.group("certs")
@@ -24,10 +24,8 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     from hkctl.resources import sni_endpoints
 
     rows = list(sni_endpoints.list_(env.client(), app))
-    if as_json:
-        emit_json([c.to_json() for c in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [
             ("name", "name"),

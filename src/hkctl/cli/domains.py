@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import emit_json, emit_table, say
+from hkctl.render.output import emit_json, emit_records, say
 
 
 @click.group("domains")
@@ -22,10 +22,8 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     from hkctl.resources import domains
 
     rows = sorted(domains.list_(env.client(), app), key=lambda d: (d.kind != "heroku", d.hostname))
-    if as_json:
-        emit_json([d.to_json() for d in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [
             ("hostname", "hostname"),

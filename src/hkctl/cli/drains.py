@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import emit_json, emit_table, say
+from hkctl.render.output import emit_json, emit_records, say
 
 
 @click.group("drains")
@@ -22,10 +22,8 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     from hkctl.resources import log_drains
 
     rows = log_drains.list_(env.client(), app)
-    if as_json:
-        emit_json([d.to_json() for d in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [("id", "id"), ("url", "url"), ("token", "token"), ("addon", "addon")],
         empty=f"no drains on {app}",

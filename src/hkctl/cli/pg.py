@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import emit_fields, emit_json, emit_table, say
+from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
 database_option = click.option(
     "--database",
@@ -67,10 +67,8 @@ def backups_list(env: Env, app: str, as_json: bool) -> None:
     from hkctl.resources import postgres
 
     rows = postgres.backups(env.client(), app)
-    if as_json:
-        emit_json([t.to_json() for t in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [
             ("id", "name"),

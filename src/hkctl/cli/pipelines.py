@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, json_option, limit_option, pass_env
-from hkctl.render.output import emit_fields, emit_json, emit_table, say
+from hkctl.render.output import emit_fields, emit_json, emit_records, emit_table, say
 
 STAGE_CHOICE = click.Choice(["test", "review", "development", "staging", "production"])
 
@@ -24,10 +24,9 @@ def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
     from hkctl.resources import pipelines
 
     rows = list(pipelines.list_(env.client(), limit=limit))
-    if as_json:
-        emit_json([p.to_json() for p in rows])
-        return
-    emit_table(rows, [("name", "name"), ("id", "id"), ("owner", "owner_type")], empty="no pipelines")
+    emit_records(
+        as_json, rows, [("name", "name"), ("id", "id"), ("owner", "owner_type")], empty="no pipelines"
+    )
 
 
 @cli.command("info")

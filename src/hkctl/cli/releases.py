@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import emit_fields, emit_json, emit_table, say
+from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
 if TYPE_CHECKING:
     from hkctl.resources.releases import Release
@@ -44,10 +44,8 @@ def list_cmd(env: Env, app: str, as_json: bool, max_items: int) -> None:
     from hkctl.resources import releases
 
     rows = releases.list_(env.client(), app, max_items=max_items)
-    if as_json:
-        emit_json([r.to_json() for r in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [
             ("version", lambda r: r.label + (" *" if r.current else "")),

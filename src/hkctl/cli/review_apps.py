@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, json_option, pass_env
-from hkctl.render.output import emit_fields, emit_json, emit_table, say
+from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
 pipeline_option = click.option("--pipeline", "-p", required=True, help="Pipeline name or id.")
 
@@ -85,10 +85,8 @@ def list_cmd(env: Env, pipeline: str, as_json: bool) -> None:
     p = pipelines.info(client, pipeline)
     rows = review_apps.list_(client, p.id)
     names = pipelines.app_names(client, [r.app_id for r in rows if r.app_id])
-    if as_json:
-        emit_json([r.to_json() for r in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [
             ("id", "id"),

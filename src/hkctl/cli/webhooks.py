@@ -7,7 +7,7 @@ import sys
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
-from hkctl.render.output import emit_json, emit_table, say
+from hkctl.render.output import emit_json, emit_records, say
 
 
 @click.group("webhooks")
@@ -24,10 +24,8 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     from hkctl.resources import webhooks
 
     rows = webhooks.list_(env.client(), app)
-    if as_json:
-        emit_json([w.to_json() for w in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [("id", "id"), ("url", "url"), ("include", lambda w: ",".join(w.include)), ("level", "level")],
         empty=f"no webhooks on {app}",
@@ -105,10 +103,8 @@ def deliveries_cmd(env: Env, app: str, status: str | None, as_json: bool, limit:
     from hkctl.resources import webhooks
 
     rows = list(webhooks.deliveries(env.client(), app, status=status, limit=limit))
-    if as_json:
-        emit_json([d.to_json() for d in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [
             ("id", "id"),
@@ -132,10 +128,8 @@ def events_cmd(env: Env, app: str, as_json: bool) -> None:
     from hkctl.resources import webhooks
 
     rows = webhooks.events(env.client(), app)
-    if as_json:
-        emit_json([e.to_json() for e in rows])
-        return
-    emit_table(
+    emit_records(
+        as_json,
         rows,
         [
             ("id", "id"),

@@ -57,6 +57,14 @@ def emit_table(
         out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
 
 
+def emit_records(as_json: bool, rows: Sequence[Any], columns: Sequence[Column], *, empty: str = "") -> None:
+    """A list read: complete records as JSON with --json, else the table of `columns`."""
+    if as_json:
+        emit_json([r.to_json() if hasattr(r, "to_json") else r for r in rows])
+    else:
+        emit_table(rows, columns, empty=empty)
+
+
 def emit_fields(pairs: Sequence[tuple[str, Any]], *, stream: Any = None) -> None:
     """`key: value` lines (aligned on a TTY, TSV in a pipe)."""
     out = stream or sys.stdout
