@@ -8,7 +8,6 @@ streaming all call `request()`, `paginate()`, `stream_lines()`, `upload()` or `d
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import sys
@@ -16,7 +15,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
@@ -45,6 +43,7 @@ from hkctl.transport.audit import (
     redact_url,
 )
 from hkctl.transport.auth import Token, resolve_token
+from hkctl.transport.follow import REDIRECT_STATUSES, FollowedUrls, httpx_module
 from hkctl.transport.pagination import page_size_for, range_header, with_max
 from hkctl.transport.ratelimit import RateLimitTracker
 from hkctl.transport.routes import DATA, Action, match
@@ -55,14 +54,7 @@ if TYPE_CHECKING:
 ACCEPT = "application/vnd.heroku+json; version=3"
 MAX_REDIRECTS = 5
 LONG_WAIT = 5.0  # seconds: a retry wait this long is announced even without --verbose
-_REDIRECTS = (301, 302, 303, 307, 308)
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-def _httpx() -> Any:
-    from hkctl.transport.http import load
-
-    return load()
 
 
 def _action(action: Action | str | None) -> Action | None:
@@ -91,7 +83,7 @@ class Response:
     raw: bytes = field(default=b"", repr=False)
 
 
-class HerokuClient:
+class HerokuClient(FollowedUrls):
     """A client for the Platform API and the Postgres API, with the guard inside."""
 
     def __init__(
@@ -321,7 +313,7 @@ class HerokuClient:
         *,
         app: str | None = None,
     ) -> Response:
-        httpx = _httpx()
+        httpx = httpx_module()
 
         idempotent = action.idempotent or not action.is_write
         attempt = 0
@@ -399,7 +391,7 @@ class HerokuClient:
         for _ in range(MAX_REDIRECTS + 1):
             self.sent.append((method, url))
             raw = self.http.request(method, url, headers=headers, content=content, params=params)
-            if raw.status_code not in _REDIRECTS or "location" not in raw.headers:
+            if raw.status_code not in REDIRECT_STATUSES or "location" not in raw.headers:
                 return raw
             target = str(raw.url.join(raw.headers["location"]))
             here, there = urlsplit(url), urlsplit(target)
@@ -479,109 +471,6 @@ class HerokuClient:
             "sent; it was not retried because it may already have been processed. "
             f"Check the current state with {check} before trying again."
         )
-
-    # ----------------------------------------------------------------- URLs handed back by the API
-    def _refuse_redirect(self, url: str, raw: httpx.Response) -> None:
-        """A handed-back URL is fetched as given: a redirect is never followed (off-list hosts are named)."""
-        target = str(raw.url.join(raw.headers.get("location", "")))
-        self.allowlist.check(target, follow=True)  # HostNotAllowed naming the host, when it is off the list
-        raise TransportError(
-            f"refused to follow a redirect from {redact_url(url)} to {redact_url(target)}: "
-            "URLs handed back by the API are fetched as given"
-        )
-
-    def _followed(self, method: str, url: str, action: str, raw: httpx.Response, t0: float) -> None:
-        """Audit a request to a URL the API handed back, and refuse any redirect it answers with."""
-        self.audit.record(
-            method=method,
-            url=url,
-            action=action,
-            status=raw.status_code,
-            ms=(time.monotonic() - t0) * 1000,
-            request_id=raw.headers.get("request-id"),
-            retries=0,
-        )
-        if raw.status_code in _REDIRECTS:
-            self._refuse_redirect(url, raw)
-
-    @contextmanager
-    def stream_lines(
-        self, url: str, *, accept: str = "text/event-stream"
-    ) -> Iterator[tuple[str, Iterator[str]]]:
-        """Open a URL the API handed back (log session, build output) and yield (content-type, lines)."""
-        httpx = _httpx()
-
-        self.allowlist.check(url, follow=True)
-        headers = {"Accept": accept, "User-Agent": f"hkctl/{__version__}", "Cache-Control": "no-cache"}
-        if self.allowlist.is_api_host(url):
-            headers["Authorization"] = f"Bearer {self.token.value}"
-        self.sent.append(("GET", url))
-        t0 = time.monotonic()
-        try:
-            with self.http.stream(
-                "GET", url, headers=headers, timeout=httpx.Timeout(self.settings.timeout, read=None)
-            ) as raw:
-                self._followed("GET", url, "follow_stream", raw, t0)
-                if raw.status_code >= 400:
-                    raw.read()
-                    raise TransportError(f"GET {redact_url(url)} answered {raw.status_code}")
-                yield raw.headers.get("content-type", ""), raw.iter_lines()
-        except httpx.TransportError as exc:
-            raise TransportError(f"stream {redact_url(url)} failed: {type(exc).__name__}: {exc}") from exc
-
-    def upload(self, url: str, data: bytes, *, content_type: str = "application/gzip") -> None:
-        """PUT bytes to a URL the API handed back (a source blob's put_url); it gets no token."""
-        httpx = _httpx()
-
-        self.allowlist.check(url, follow=True)
-        self.sent.append(("PUT", url))
-        t0 = time.monotonic()
-        try:
-            raw = self.http.put(url, content=data, headers={"Content-Type": content_type})
-        except httpx.TransportError as exc:
-            raise TransportError(f"upload to {redact_url(url)} failed: {type(exc).__name__}") from exc
-        self._followed("PUT", url, "source_upload", raw, t0)
-        if raw.status_code >= 300:
-            raise TransportError(f"upload to {redact_url(url)} answered {raw.status_code}")
-
-    def download(
-        self,
-        url: str,
-        dest: Path,
-        *,
-        expected_size: int | None = None,
-        progress: Callable[[int], None] | None = None,
-    ) -> int:
-        """GET a URL the API handed back into `dest`; a partial file never stands under the target name."""
-        httpx = _httpx()
-
-        self.allowlist.check(url, follow=True)
-        tmp = dest.with_name(f".{dest.name}.part-{os.getpid()}")
-        self.sent.append(("GET", url))
-        size = 0
-        t0 = time.monotonic()
-        try:
-            with self.http.stream("GET", url) as raw:
-                self._followed("GET", url, "download", raw, t0)
-                if raw.status_code >= 300:
-                    raise TransportError(f"download {redact_url(url)} answered {raw.status_code}")
-                with tmp.open("wb") as fh:
-                    for chunk in raw.iter_bytes():
-                        fh.write(chunk)
-                        size += len(chunk)
-                        if progress:
-                            progress(size)
-            if expected_size is not None and size != expected_size:
-                raise TransportError(
-                    f"download incomplete: got {size} bytes, expected {expected_size}; {dest} was not written"
-                )
-            os.replace(tmp, dest)
-            return size
-        except httpx.TransportError as exc:
-            raise TransportError(f"download {redact_url(url)} interrupted: {type(exc).__name__}") from exc
-        finally:
-            if tmp.exists():
-                tmp.unlink()
 
 
 def parse_json_arg(text: str, what: str = "JSON") -> Any:
