@@ -141,16 +141,42 @@ def follow(
     timeout: float = 1800.0,
     sleep: Callable[[float], None] | None = None,
 ) -> Build:
-    """Stream the output (to `on_line`), then poll until the build is no longer pending."""
+    """Poll until the build is no longer pending, streaming its output to `on_line` meanwhile.
+
+    The output stream stays open until the build ends, so it is read on a helper thread: the
+    status poll owns the deadline, and a stalled stream cannot hold the caller past `timeout`.
+    The output is a courtesy; the build's status decides.
+    """
+    import threading
+
+    from hkctl.errors import HkctlError
     from hkctl.workflows.wait import poll
 
+    reader: threading.Thread | None = None
     if on_line is not None:
-        for line in output(client, build):
-            on_line(line)
+        emit = on_line
+        opened = threading.Event()
+
+        def pump() -> None:
+            try:
+                for line in output(client, build):
+                    opened.set()
+                    emit(line)
+            except HkctlError:
+                pass
+            finally:
+                opened.set()
+
+        reader = threading.Thread(target=pump, name="build-output", daemon=True)
+        reader.start()
+        opened.wait(timeout=min(timeout, 30.0))  # let the stream answer first: its first lines come in order
 
     def done() -> Build | None:
         current = info(client, app, build.id)
         return None if current.status == PENDING else current
 
     kwargs: dict[str, Any] = {"sleep": sleep} if sleep else {}
-    return poll(done, timeout=timeout, what=f"build {build.id[:8]} to finish", **kwargs)
+    final = poll(done, timeout=timeout, what=f"build {build.id[:8]} to finish", **kwargs)
+    if reader is not None:
+        reader.join(timeout=5.0)  # the stream ends with the build: let its last lines arrive
+    return final

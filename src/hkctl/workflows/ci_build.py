@@ -7,7 +7,6 @@ needs one line: `hkctl ci build --dir . -a APP`.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,31 +48,8 @@ def ci_build(
 def follow_build(
     client: HerokuClient, app: str, build: Any, *, say: Callable[[str], None], timeout: float
 ) -> dict[str, Any]:
-    """Stream the build output while polling its status, so the timeout holds even if the stream stalls.
-
-    The output stream stays open until the build ends; reading it on this thread would let a stuck
-    build hold the command past `timeout`. A daemon thread pumps the lines instead, and the status
-    poll (workflows/wait.py via builds.follow) owns the deadline. Polling starts once the stream
-    has answered (its first line), so the two requests are not opened at the same instant.
-    """
-    from hkctl.errors import HkctlError as _Err
+    """Follow a build with its output indented under the step (builds.follow owns the timeout)."""
     from hkctl.resources import builds
 
-    opened = threading.Event()
-
-    def pump() -> None:
-        try:
-            for line in builds.output(client, build):
-                opened.set()
-                say(f"  │ {line}")
-        except _Err:
-            pass  # the output is a courtesy; the status decides
-        finally:
-            opened.set()
-
-    reader = threading.Thread(target=pump, name="build-output", daemon=True)
-    reader.start()
-    opened.wait(timeout=min(timeout, 30.0))
-    final = builds.follow(client, app, build, timeout=timeout)
-    reader.join(timeout=5.0)  # the stream ends with the build: let its last lines arrive
+    final = builds.follow(client, app, build, on_line=lambda line: say(f"  │ {line}"), timeout=timeout)
     return dict(final.to_json())
