@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import threading
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +171,17 @@ class ASGITransport(httpx.BaseTransport):
 
 def inprocess_transport(app: Any) -> Any:
     return ASGITransport(app)
+
+
+class LoopbackServer:
+    """A plain HTTP server on 127.0.0.1 in a daemon thread (a foreign host, a webhook receiver)."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.host = f"127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"http://{self.host}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -5,9 +5,8 @@ A second loopback server plays the foreign host and counts what it receives: it 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from hkctl.config import Settings
 from hkctl.errors import HostNotAllowed
 from hkctl.transport.client import HerokuClient
+from tests.support import LoopbackServer
 
 
 class Foreign:
@@ -34,15 +34,11 @@ class Foreign:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.host = f"127.0.0.1:{self.server.server_address[1]}"
-        self.url = f"http://{self.host}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self._server = LoopbackServer(Handler)
+        self.host, self.url = self._server.host, self._server.url
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._server.close()
 
 
 @pytest.fixture
