@@ -88,7 +88,7 @@ def test_exit_status_rule():
 
 
 def test_poll_backs_off_and_times_out_on_an_injected_clock():
-    from hkctl.workflows.wait import WaitTimedOut, poll
+    from hkctl.polling import WaitTimedOut, poll
 
     now = [0.0]
     slept: list[float] = []

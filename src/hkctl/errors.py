@@ -12,6 +12,7 @@ HkctlError                      exit 1 unless said otherwise
 │   ├── Unauthorized (401)  Forbidden (403)  NotFound (404)  NotAcceptable (406)
 │   ├── InvalidParams (422)  RateLimited (429)  ServerError (5xx)
 ├── WorkflowFailed              exit 1  a multi-step workflow stopped; carries what was done / not done
+├── WaitTimedOut                exit 1  a polled condition did not come true within its timeout
 """
 
 from __future__ import annotations
@@ -172,3 +173,7 @@ class WorkflowFailed(HkctlError):
             lines.append("to undo:")
             lines += [f"  {s}" for s in self.undo]
         return "\n".join(lines)
+
+
+class WaitTimedOut(HkctlError):
+    """The condition did not come true within the timeout (exit 1)."""

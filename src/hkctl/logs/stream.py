@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from hkctl.errors import TransportError
+from hkctl.polling import backoff_delay
 
 
 @dataclass
@@ -130,5 +131,5 @@ def tail(
             raise TransportError(f"log tail gave up after {max_failures} reconnects: {why}")
         say(f"reconnecting ({why})")
         if failures > 1:
-            sleep(min(10.0, 0.5 * 2 ** (failures - 2)))
+            sleep(backoff_delay(failures - 2, base=0.5, cap=10.0))
         reconnect = True

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from hkctl.errors import UsageError
+from hkctl.polling import poll
 from hkctl.resources import sources
 from hkctl.resources._record import Record, check_app, is_uuid, name_of
 from hkctl.transport.client import HerokuClient, seg
@@ -150,7 +151,6 @@ def follow(
     import threading
 
     from hkctl.errors import HkctlError
-    from hkctl.workflows.wait import poll
 
     reader: threading.Thread | None = None
     if on_line is not None:

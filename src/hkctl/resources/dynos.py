@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hkctl.errors import HkctlError, NotFound, UsageError
+from hkctl.polling import poll
 from hkctl.resources._record import Record, check_app
 from hkctl.resources.formation import check_size, check_type
 from hkctl.transport.client import HerokuClient, seg
@@ -168,7 +169,6 @@ def wait_for_exit(
     sleep: Callable[[float], None] | None = None,
 ) -> RunResult:
     """Poll the dyno until it has ended, then read its output and exit status from its log."""
-    from hkctl.workflows.wait import poll
 
     def ended() -> bool | None:
         try:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hkctl.errors import HkctlError, UsageError
+from hkctl.polling import poll
 from hkctl.resources._record import Record, check_app, is_uuid
 from hkctl.transport.client import HerokuClient, seg
 
@@ -245,8 +246,7 @@ def wait_for_promotion(
     monotonic: Callable[[], float] = time.monotonic,
     on_poll: Callable[[list[PromotionTarget]], None] | None = None,
 ) -> list[PromotionTarget]:
-    """Poll the targets until none is pending (workflows.wait.poll: backoff, clock and sleep injected)."""
-    from hkctl.workflows.wait import poll
+    """Poll the targets until none is pending (hkctl.polling.poll: backoff, clock and sleep injected)."""
 
     def check() -> list[PromotionTarget] | None:
         targets = promotion_targets(client, promotion_id)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hkctl.errors import HkctlError, UsageError
+from hkctl.polling import poll
 from hkctl.resources._record import Record, check_app
 from hkctl.transport.client import HerokuClient, seg
 
@@ -203,7 +204,6 @@ def wait_for_transfer(
     on_poll: Callable[[Transfer], None] | None = None,
 ) -> Transfer:
     """Poll a transfer until it finished; raise HkctlError on failure (or WaitTimedOut after `timeout`)."""
-    from hkctl.workflows.wait import poll
 
     def check() -> Transfer | None:
         t = transfer(client, app, num)

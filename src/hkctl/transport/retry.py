@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from hkctl.polling import backoff_delay
+
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 MAX_DELAY = 30.0
 
@@ -36,5 +38,4 @@ def backoff(
             return min(max(float(retry_after), 0.0), MAX_DELAY * 4)
         except ValueError:
             pass
-    ceiling = min(base * (2**attempt), MAX_DELAY)
-    return ceiling / 2 + rng() * ceiling / 2
+    return backoff_delay(attempt, base=base, cap=MAX_DELAY, rng=rng)

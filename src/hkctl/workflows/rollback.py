@@ -153,12 +153,12 @@ def watch_dynos(
     sleep: Callable[[float], None] = time.sleep,
     what: str = "the rollback",
 ) -> list[dict[str, Any]]:
-    """Poll (workflows/wait.py) until every process dyno is up (on `version` when given).
+    """Poll (hkctl.polling) until every process dyno is up (on `version` when given).
 
     Raises when a dyno crashes, or WaitTimedOut after `timeout` seconds.
     """
+    from hkctl.polling import poll
     from hkctl.resources import dynos
-    from hkctl.workflows.wait import poll
 
     shown = {"line": ""}
 
