@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import sys
 
-from hkctl.cli._common import Env
 from hkctl.cli.main import run
 from hkctl.sandbox.seed import SANDBOX_TOKEN
 from hkctl.sandbox.server import build_sandbox, start_in_thread
+from hkctl.session import Env
 
 STEPS: list[list[str]] = [
     ["doctor"],

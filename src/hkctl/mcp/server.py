@@ -76,7 +76,7 @@ def execute(
     spec: ToolSpec, args: Mapping[str, Any], confirmer: ElicitingConfirmer, environ: Mapping[str, str]
 ) -> types.CallToolResult | NeedsInput:
     """Run one tool call to completion in this (worker) thread; every failure becomes a tool error."""
-    from hkctl.cli._common import Env
+    from hkctl.session import Env
 
     try:
         clean = spec.check_args(args)

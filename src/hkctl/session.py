@@ -1,0 +1,62 @@
+"""The run environment that the CLI and the MCP server share: settings, and the client built from them.
+
+`cli/` and `mcp/` both build one `Env` per invocation (a command, a tool call); neither imports the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hkctl.config import Settings
+
+if TYPE_CHECKING:
+    from hkctl.guard.confirm import Confirmer
+    from hkctl.transport.client import HerokuClient
+
+
+@dataclass
+class Env:
+    """Per-invocation context: global flags, and the client built from them on first use.
+
+    Tests pass an Env with `transport` set (an in-process sandbox) and `env` (a clean environment);
+    nothing else differs from a real run.
+    """
+
+    env: dict[str, str] | None = None
+    transport: Any = None  # an httpx transport (tests: the in-process sandbox); only transport/ names httpx
+    confirmer: Confirmer | None = None
+    flags: dict[str, Any] = field(default_factory=dict)
+    _client: HerokuClient | None = None
+    _settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings.from_env(self.env, **self.flags)
+        return self._settings
+
+    def client(self) -> HerokuClient:
+        if self._client is None:
+            from hkctl.render.output import say
+            from hkctl.transport.client import HerokuClient
+
+            settings = self.settings
+            self._client = HerokuClient(
+                settings, confirmer=self.confirmer, transport=self.transport, stderr=say
+            )
+            if settings.status_file:
+                from hkctl.guard.plan import journal
+
+                path = settings.status_file
+
+                def on_done(write, response, error):  # type: ignore[no-untyped-def]
+                    result = f"failed: {error}" if error else f"ok ({response.status})"
+                    journal(path, write, result=result, request_id=response.request_id if response else None)
+
+                self._client.on_write_done = on_done
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
