@@ -12,7 +12,6 @@ from hkctl.resources._record import Record, check_app
 from hkctl.transport.client import HerokuClient, seg
 
 MAX_LINES = 1500
-PROCESS_TYPES_ONLY = ("web", "worker", "release", "clock", "run")
 
 
 @dataclass(frozen=True, kw_only=True)

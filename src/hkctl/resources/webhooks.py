@@ -206,11 +206,6 @@ def deliveries(
                 return
 
 
-def delivery_info(client: HerokuClient, app: str, delivery_id: str) -> Delivery:
-    path = f"/apps/{seg(check_app(app))}/webhook-deliveries/{seg(_check_id(delivery_id, 'delivery'))}"
-    return Delivery.from_api(client.get(path, action="webhook_deliveries_info"))
-
-
 def events(client: HerokuClient, app: str) -> list[Event]:
     items = client.paginate(f"/apps/{seg(check_app(app))}/webhook-events", action="webhook_events_list")
     return [Event.from_api(e) for e in items]
