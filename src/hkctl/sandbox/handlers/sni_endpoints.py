@@ -1,21 +1,20 @@
 """SNI endpoints (SSL certificates): the chain is kept and described; the private key is never stored.
 
-The certificate is decoded with the standard library's test decoder (CPython's `_ssl`), which
-reads subject, issuer, validity and SANs from a PEM file without any extra dependency.
+The certificate is read with `cryptography`'s X.509 parser (subject, issuer, validity, SANs).
 Only a digest of the key is kept, so that a later update with the same key can be recognised.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import re
-import ssl
-import tempfile
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 
 from hkctl.sandbox.backend.apps import app_ref
 from hkctl.sandbox.routing import ApiFault, Ctx, Reply, invalid, route
@@ -27,50 +26,44 @@ _KEY = re.compile(
 _CITIES = ("tokyo", "osaka", "kyoto", "nara", "sapporo", "sendai", "kobe", "akita", "nagano", "fukuoka")
 
 
-def _decode(pem: str) -> dict[str, Any]:
-    """Subject, issuer, dates and SANs of the first certificate in a PEM chain (422 if unreadable)."""
+def _decode(pem: str) -> x509.Certificate:
+    """The first certificate in a PEM chain (422 if there is none or it cannot be parsed)."""
     match = _CERT.search(pem)
     if not match:
         raise invalid("certificate_chain is not a PEM certificate.")
-    fd, path = tempfile.mkstemp(suffix=".pem")
     try:
-        with os.fdopen(fd, "w") as f:
-            f.write(match.group(0) + "\n")
-        decoded: dict[str, Any] = ssl._ssl._test_decode_cert(path)  # type: ignore[attr-defined]
-    except (ssl.SSLError, ValueError, OSError) as exc:
+        return x509.load_pem_x509_certificate(match.group(0).encode())
+    except ValueError as exc:
         raise invalid("certificate_chain could not be parsed.") from exc
-    finally:
-        os.unlink(path)
-    return decoded
 
 
-def _name(rdns: Any) -> str:
-    return (
-        "".join(f"/{k}={v}" for rdn in rdns for k, v in rdn)
-        .replace("commonName", "CN")
-        .replace("organizationName", "O")
-        .replace("countryName", "C")
-    )
+def _name(name: x509.Name) -> str:
+    """OpenSSL's one-line form, as Heroku shows it: /C=US/O=Example/CN=www.example.com."""
+    return "".join(f"/{a.rfc4514_attribute_name}={a.value!s}" for rdn in name.rdns for a in rdn)
 
 
-def _date(text: str) -> str:
-    ts = datetime.strptime(text, "%b %d %H:%M:%S %Y %Z").replace(tzinfo=UTC)
-    return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
+def _date(ts: datetime) -> str:
+    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def ssl_cert(pem: str) -> dict[str, Any]:
-    d = _decode(pem)
-    subject, issuer = _name(d.get("subject", ())), _name(d.get("issuer", ()))
-    domains = [v for k, v in d.get("subjectAltName", ()) if k == "DNS"]
+    """The `ssl_cert` object Heroku returns for a certificate chain (subject, issuer, dates, domains)."""
+    cert = _decode(pem)
+    subject, issuer = _name(cert.subject), _name(cert.issuer)
+    try:
+        sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        domains = [str(d) for d in sans.get_values_for_type(x509.DNSName)]
+    except x509.ExtensionNotFound:
+        domains = []
     if not domains:
-        domains = [v for rdn in d.get("subject", ()) for k, v in rdn if k == "commonName"]
+        domains = [str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
     return {
         "ca_signed?": subject != issuer,
         "cert_domains": domains,
-        "expires_at": _date(d["notAfter"]),
+        "expires_at": _date(cert.not_valid_after_utc),
         "issuer": issuer,
         "self_signed?": subject == issuer,
-        "starts_at": _date(d["notBefore"]),
+        "starts_at": _date(cert.not_valid_before_utc),
         "subject": subject,
         "id": str(uuid.uuid5(uuid.NAMESPACE_OID, pem.strip())),
     }
