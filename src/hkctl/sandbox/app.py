@@ -27,19 +27,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from hkctl.sandbox import scopes as platform_scopes
 from hkctl.sandbox.clock import Clock, iso
 from hkctl.sandbox.faults import Faults
 from hkctl.sandbox.ratelimit import RateLimits
 from hkctl.sandbox.routing import ApiFault, CompiledRoute, Ctx, Handler, Reply, compile_route
 from hkctl.sandbox.store import Store
-from hkctl.transport.routes import match as match_action
 
 log = logging.getLogger("hkctl.sandbox")
 CONTROL_PREFIX = "/__sandbox__/"
 _ACCEPT = re.compile(r"application/vnd\.heroku\+json;\s*version=3(\.[\w-]+)?")
-_PROTECTED_CONFIG = {"/apps/{app}/config-vars", "/apps/{app}/releases/{release}/config-vars"}
-_WRITE_SCOPES = {"global", "write", "write-protected"}
-_READ_PROTECTED = {"global", "read-protected", "write-protected"}
 
 #: Lifecycle durations in seconds. Tests use 0 (a transition happens at the next request);
 #: `hkctl sandbox serve` uses these realistic defaults so that progress output has something to show.
@@ -342,29 +339,10 @@ def _handle(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:
             base,
         )
     entry["template"] = route.template
-    scopes = set(token.get("scope", []))
-    action = match_action(method, path)
-    if route.template in _PROTECTED_CONFIG:
-        need = _READ_PROTECTED if method == "GET" else {"global", "write-protected"}
-        if not scopes & need:
-            entry["status"] = 403
-            return _json_response(
-                403,
-                {
-                    "id": "forbidden",
-                    "message": "This token does not have the read-protected scope needed to see config vars.",
-                },
-                base,
-            )
-    elif action.is_write and not scopes & _WRITE_SCOPES:
+    if not platform_scopes.allows(token.get("scope", []), method, route.template):
         entry["status"] = 403
         return _json_response(
-            403,
-            {
-                "id": "forbidden",
-                "message": "This token only has read access; this request needs the write scope.",
-            },
-            base,
+            403, {"id": "forbidden", "message": _scope_message(method, route.template)}, base
         )
     sb.run_due()
     fault = sb.faults.pick() if sb.faults.active and sb.faults.applies(method, route.template) else None
@@ -380,6 +358,17 @@ def _handle(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:
         entry["fault"] = "after"
         return _fault_response(fault, base)
     return response
+
+
+def _scope_message(method: str, template: str) -> str:
+    need = platform_scopes.needed(method, template)
+    if need == platform_scopes.READ_PROTECTED:
+        return "This token does not have the read-protected scope needed to see config vars."
+    if need == platform_scopes.WRITE_PROTECTED:
+        return "This token does not have the write-protected scope needed to change config vars."
+    if need == platform_scopes.WRITE:
+        return "This token only has read access; this request needs the write scope."
+    return f"This token does not have the {need} scope needed for this request."
 
 
 def _fault_response(status: int, base: dict[str, str]) -> Response:
