@@ -13,7 +13,11 @@ def cli() -> None:
     full, each write is shown to the person and confirmed through the client (elicitation), or
     refused when the client cannot ask, unless HEROKU_NONINTERACTIVE_WRITES=i-accept-the-risk.
     Destructive tools also need confirm=<app name>. Idle, it uses no CPU.
+    Needs the MCP extra: pip install 'hkctl[mcp]'.
     """
+    from hkctl.extras import require
+
+    require("mcp")
     from hkctl.mcp.server import main
 
     main()

@@ -7,7 +7,13 @@ import click
 
 @click.group("sandbox")
 def cli() -> None:
-    """Run the local emulator of the Heroku Platform API, Postgres API and log sessions."""
+    """Run the local emulator of the Heroku Platform API, Postgres API and log sessions.
+
+    Needs the sandbox extra: pip install 'hkctl[sandbox]'.
+    """
+    from hkctl.extras import require
+
+    require("sandbox")
 
 
 @cli.command("serve")

@@ -1,0 +1,134 @@
+"""`pip install hkctl` is the client alone: every client module imports and runs without the extras.
+
+A throwaway environment is built from this venv's own installed distributions: a fresh venv (no
+pip, no system site-packages) with links to the distributions that hkctl's declared dependencies
+need, resolved from their metadata, and nothing else (no starlette, uvicorn, mcp, jsonschema,
+cryptography). So a client module that imports an undeclared or extra-only package fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import venv
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+from hkctl.extras import EXTRAS
+from hkctl.sandbox.seed import SANDBOX_TOKEN
+from hkctl.sandbox.server import build_sandbox, start_in_thread
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+#: modules that belong to an extra: the emulator, the MCP server, and the demo (which runs the emulator)
+EXTRA_ONLY = ("hkctl.sandbox.", "hkctl.mcp.server", "hkctl.demo")
+#: what the extras' modules may fail on here: the packages the extras install
+EXTRA_PACKAGES = {name for _, modules in EXTRAS.values() for name in modules}
+
+
+def _runtime_requirements(dist: str) -> list[Requirement]:
+    reqs = [Requirement(r) for r in metadata.requires(dist) or []]
+    return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
+
+
+def _closure(root: str) -> list[metadata.Distribution]:
+    """The installed distributions that `root`'s dependencies (no extras) pull in, transitively."""
+    seen: dict[str, metadata.Distribution] = {}
+    todo = _runtime_requirements(root)
+    while todo:
+        req = todo.pop()
+        dist = metadata.distribution(req.name)
+        key = dist.metadata["Name"].lower()
+        if key not in seen:
+            seen[key] = dist
+            todo += _runtime_requirements(key)
+    return list(seen.values())
+
+
+@pytest.fixture(scope="module")
+def client_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = tmp_path_factory.mktemp("client-only") / "venv"
+    venv.create(where, with_pip=False, system_site_packages=False)
+    python = where / "bin" / "python"
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    site = Path(purelib)
+    for dist in _closure("hkctl"):
+        for top in {f.parts[0] for f in dist.files or () if f.parts[0] not in ("..", "__pycache__")}:
+            target = site / top
+            if not target.exists():
+                target.symlink_to(Path(str(dist.locate_file(top))))
+    (site / "hkctl-src.pth").write_text(f"{SRC}\n")
+    return python
+
+
+def _run(python: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": os.environ.get("PATH", ""), "HOME": str(python.parent.parent), "PYTHONNOUSERSITE": "1"}
+    return subprocess.run(
+        [str(python), *args], capture_output=True, text=True, timeout=60, env={**base, **(env or {})}
+    )
+
+
+def _modules() -> list[str]:
+    out = []
+    for path in sorted((SRC / "hkctl").rglob("*.py")):
+        parts = list(path.relative_to(SRC).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out.append(".".join(parts))
+    return [m for m in out if m != "hkctl.__main__"]  # running the CLI is checked below
+
+
+_PROBE = """
+import importlib, json, sys
+failed = {}
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        failed[name] = exc.name
+print(json.dumps(failed))
+"""
+
+
+def test_every_client_module_imports_without_the_extras(client_python: Path) -> None:
+    done = _run(client_python, "-c", _PROBE, *_modules())
+    assert done.returncode == 0, done.stderr
+    failed = json.loads(done.stdout)
+    client_failures = {m: why for m, why in failed.items() if not m.startswith(EXTRA_ONLY)}
+    assert client_failures == {}, "client modules need an undeclared or extra-only package"
+    # the extras' modules fail only for want of an extra's package: the environment really lacks them
+    assert failed, "the throwaway environment has the extras installed: the check proves nothing"
+    assert {why.split(".")[0] for why in failed.values()} <= EXTRA_PACKAGES, failed
+    # the plugin module itself loads (pytest imports it through its entry point wherever hkctl is)
+    assert "hkctl.sandbox" not in failed
+
+
+@pytest.mark.parametrize(("argv", "extra"), [(["sandbox", "serve"], "sandbox"), (["mcp"], "mcp")])
+def test_an_extras_command_without_it_says_how_to_install_it(client_python: Path, argv, extra) -> None:
+    done = _run(client_python, "-m", "hkctl", *argv)
+    assert done.returncode == 2, done.stderr
+    assert f"pip install 'hkctl[{extra}]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_client_alone_lists_apps_served_by_a_sandbox_from_another_environment(
+    client_python: Path,
+) -> None:
+    running = start_in_thread(build_sandbox())
+    try:
+        env = {"HEROKU_API_KEY": SANDBOX_TOKEN, "HKCTL_API_URL": running.url}
+        done = _run(client_python, "-m", "hkctl", "apps", "list", "--json", env=env)
+    finally:
+        running.stop()
+    assert done.returncode == 0, done.stderr
+    assert {"demo-staging", "demo-production"} <= {a["name"] for a in json.loads(done.stdout)}
+    assert _run(client_python, "-m", "hkctl", "--help").returncode == 0
