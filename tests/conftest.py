@@ -9,7 +9,7 @@ import pytest
 
 from hkctl.sandbox.app import create_app
 from hkctl.sandbox.server import build_sandbox, start_in_thread
-from tests.support import SOCKET_MODE, Harness, inprocess_transport
+from tests.support import INPROCESS_STORAGE_URL, SOCKET_MODE, Harness, inprocess_transport
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +29,9 @@ def hk(tmp_path: Path, request: pytest.FixtureRequest) -> Harness:
     home.mkdir()
     if SOCKET_MODE:
         return live_harness(request, home)
-    app = create_app(build_sandbox())
+    sb = build_sandbox()
+    sb.storage_url = INPROCESS_STORAGE_URL  # the in-process transport routes both hosts to the app
+    app = create_app(sb)
     harness = Harness(app, "http://sandbox.test", home, inprocess_transport(app))
     request.addfinalizer(harness.assert_conformant)
     return harness
@@ -39,6 +41,7 @@ def live_harness(request: pytest.FixtureRequest, home: Path) -> Harness:
     running = request.getfixturevalue("_server")
     sb = build_sandbox()
     sb.public_url = running.url  # type: ignore[attr-defined]
+    sb.storage_url = running.storage_url  # type: ignore[attr-defined]
     app = running._server.config.loaded_app  # type: ignore[attr-defined]
     # uvicorn wraps the app in middleware; the Starlette app is reachable as .app
     while not hasattr(app, "state") and hasattr(app, "app"):

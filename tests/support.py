@@ -30,6 +30,7 @@ from hkctl.transport.routes import match
 from tests.conformance import SchemaCheck
 
 SOCKET_MODE = os.environ.get("HKCTL_TEST_SANDBOX") == "socket"
+INPROCESS_STORAGE_URL = "http://s3.localhost"  # the simulated object store's origin in process
 
 
 @dataclass
@@ -70,6 +71,8 @@ class Harness:
             "HKCTL_RETRY_BASE": "0.001",
             "PATH": os.environ.get("PATH", ""),
         }
+        if self.sandbox.storage_url:  # the test-only admission of the simulated object store
+            env["HKCTL_SANDBOX_STORAGE_URL"] = self.sandbox.storage_url
         env.update(extra)
         return {k: v for k, v in env.items() if v is not None}
 
@@ -109,7 +112,15 @@ class Harness:
 
     def received(self) -> list[dict[str, Any]]:
         """Every API request the sandbox received (control calls excluded)."""
-        return [r for r in self.sandbox.requests if not r["path"].startswith("/__sandbox__/")]
+        return [
+            r
+            for r in self.sandbox.requests
+            if not r["path"].startswith("/__sandbox__/") and r.get("host") != "storage"
+        ]
+
+    def storage_received(self) -> list[dict[str, Any]]:
+        """Every request the simulated object store received, with the headers it carried."""
+        return [r for r in self.sandbox.requests if r.get("host") == "storage"]
 
     def writes_received(self) -> list[dict[str, Any]]:
         """Received requests that are writes by intent (a log session is a read)."""

@@ -156,7 +156,7 @@ def test_sources_round_trip_through_the_sandbox(hk):
 
     client = hk.client(hk.full_env())
     blob = sources.create(client)
-    assert blob.put_url.startswith(hk.url + "/__sandbox__/sources/")
+    assert blob.put_url.startswith(hk.sandbox.storage_url + "/heroku-sources-production/")
     sources.upload(client, blob, b"\x1f\x8b tarball bytes")
     stored = hk.sandbox.store.all("source-blob")[-1]
     import base64

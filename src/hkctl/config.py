@@ -14,7 +14,7 @@ from pathlib import Path
 PLATFORM_API_URL = "https://api.heroku.com"
 DATA_API_URL = "https://api.data.heroku.com"
 LEGACY_DATA_API_HOST = "postgres-api.heroku.com"
-DEFAULT_ALLOWED_SUFFIXES = (".heroku.com",)
+DEFAULT_ALLOWED_SUFFIXES: tuple[str, ...] = ()  # extra storage-host suffixes (see transport/allowlist.py)
 NONINTERACTIVE_OPT_IN = "i-accept-the-risk"
 PERMISSIONS = ("readonly", "full")
 
@@ -37,6 +37,7 @@ class Settings:
     verbose: bool = False
     allowed_suffixes: tuple[str, ...] = DEFAULT_ALLOWED_SUFFIXES
     extra_allowed_hosts: tuple[str, ...] = ()
+    sandbox_storage_url: str | None = None  # the sandbox's simulated object store (loopback only)
     confirm_app: str | None = None  # --confirm APP: the typed app name for destructive writes
     retry_base: float = 0.5  # seconds; the first backoff step
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -69,6 +70,7 @@ class Settings:
             allowed_suffixes=tuple("." + s.strip().lstrip(".") for s in suffixes.split(",") if s.strip(". "))
             if suffixes
             else DEFAULT_ALLOWED_SUFFIXES,
+            sandbox_storage_url=env.get("HKCTL_SANDBOX_STORAGE_URL") or None,
             env=env,
             home=Path(env["HOME"]) if env.get("HOME") else Path.home(),
         )

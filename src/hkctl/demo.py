@@ -33,6 +33,7 @@ def main() -> int:
         "HEROKU_API_KEY": SANDBOX_TOKEN,
         "HKCTL_API_URL": running.url,
         "HKCTL_DATA_API_URL": running.url,
+        "HKCTL_SANDBOX_STORAGE_URL": running.storage_url or "",
         "HEROKU_PERMISSION": "readonly",
     }
     print(f"# sandbox running on {running.url} (readonly mode; token is the sandbox's own)\n", flush=True)

@@ -61,8 +61,15 @@ class HostNotAllowed(HkctlError):
 
     exit_code = EXIT_BLOCKED
 
-    def __init__(self, url: str, host: str) -> None:
-        super().__init__(f"refused to contact {host!r}: not on the host allowlist (nothing was sent)")
+    def __init__(self, url: str, host: str, *, storage: bool = False) -> None:
+        if storage:  # a URL an API answer handed back (upload, download, stream)
+            super().__init__(
+                f"refused to contact {host!r}: a URL the API handed back must be https on a storage host "
+                "(Amazon S3, *.heroku.com, *.herokuapp.com) or an API host (nothing was sent; "
+                "HKCTL_ALLOWED_SUFFIXES adds host suffixes to the storage list)"
+            )
+        else:
+            super().__init__(f"refused to contact {host!r}: not on the host allowlist (nothing was sent)")
         self.url = url
         self.host = host
 

@@ -41,7 +41,12 @@ def _hosts(env: Env) -> list[str]:
     api_hosts = dict.fromkeys(
         [s.api_url, s.data_api_url, f"https://{LEGACY_DATA_API_HOST}"]
     )  # ordered, unique
-    return list(api_hosts) + [f"https://*{suffix} (URLs the API hands back)" for suffix in s.allowed_suffixes]
+    from hkctl.transport.allowlist import STORAGE_HOSTS
+
+    storage = [*STORAGE_HOSTS, *(f"*{suffix}" for suffix in s.allowed_suffixes)]
+    if s.sandbox_storage_url:
+        storage.append(s.sandbox_storage_url)
+    return list(api_hosts) + [f"https://{h} (URLs the API hands back, no token)" for h in storage]
 
 
 @click.command("doctor")

@@ -18,6 +18,12 @@ def cli() -> None:
 
 @cli.command("serve")
 @click.option("--port", type=int, default=5555, show_default=True, help="Loopback port to listen on.")
+@click.option(
+    "--storage-port",
+    type=int,
+    default=None,
+    help="Loopback port of the simulated object store (S3 stand-in) [default: --port + 1, else any].",
+)
 @click.option("--db", default=None, help="SQLite file that keeps state across restarts (default: memory).")
 @click.option("--latency-ms", type=int, default=0, help="Add this latency to every answer.")
 @click.option("--fault-rate", type=float, default=0.0, help="Fraction of answers that fail (seeded).")
@@ -39,6 +45,7 @@ def cli() -> None:
 @click.option("--scenario", default="demo", show_default=True, help="Seed for a new store: demo or empty.")
 def serve_cmd(
     port: int,
+    storage_port: int | None,
     db: str | None,
     latency_ms: int,
     fault_rate: float,
@@ -55,7 +62,7 @@ def serve_cmd(
 
     from hkctl.sandbox.app import SERVE_DURATIONS, create_app
     from hkctl.sandbox.seed import SANDBOX_TOKEN
-    from hkctl.sandbox.server import build_sandbox
+    from hkctl.sandbox.server import build_sandbox, loopback_socket
 
     sb = build_sandbox(
         db, durations={} if instant else SERVE_DURATIONS, scenario=scenario, manual_clock=manual_clock
@@ -68,15 +75,27 @@ def serve_cmd(
         phase=fault_phase,
         seed=fault_seed,
     )
+    api = loopback_socket(port)
+    try:
+        store = loopback_socket(port + 1 if storage_port is None else storage_port)
+    except OSError:
+        if storage_port is not None:
+            raise
+        store = loopback_socket(0)  # --port + 1 is taken: any free port (printed below)
+    storage_port = store.getsockname()[1]
+    sockets = [api, store]
     sb.public_url = f"http://127.0.0.1:{port}"
+    sb.storage_url = f"http://127.0.0.1:{storage_port}"
     clock = "manual clock" if manual_clock else "real clock"
     click.echo(f"sandbox on http://127.0.0.1:{port}  (db: {db or 'memory'}, {clock})", err=True)
+    click.echo(f"simulated object store (S3 stand-in) on {sb.storage_url}", err=True)
     click.echo(
         f"export HKCTL_API_URL=http://127.0.0.1:{port} HKCTL_DATA_API_URL=http://127.0.0.1:{port} "
-        f"HEROKU_API_KEY={SANDBOX_TOKEN}",
+        f"HKCTL_SANDBOX_STORAGE_URL={sb.storage_url} HEROKU_API_KEY={SANDBOX_TOKEN}",
         err=True,
     )
-    uvicorn.run(create_app(sb), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(sb), host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.Server(config).run(sockets=sockets)
 
 
 @cli.command("coverage")

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -78,6 +79,8 @@ class Sandbox:
         #: Called with every finished API exchange (the test harness validates them against the schema).
         self.observers: list[Callable[[dict[str, Any]], None]] = []
         self.public_url = "http://127.0.0.1"
+        #: The simulated object store's origin (sandbox/storage.py); None: uploads go to the API origin.
+        self.storage_url: str | None = None
         self.routes: list[CompiledRoute] = []
         self.tasks: dict[str, list[Handler]] = {}
         self._collect()
@@ -220,6 +223,8 @@ def create_app(sandbox: Sandbox | None = None) -> Starlette:
         path = request.url.path
         rid = str(uuid.uuid4())
         raw = await request.body()
+        if sb.storage_url and request.url.netloc == urlsplit(sb.storage_url).netloc:
+            return await run_in_threadpool(_storage, sb, request, raw, rid)
         sb.public_url = f"{request.url.scheme}://{request.url.netloc}"
         if sb.faults.latency_ms and not path.startswith(CONTROL_PREFIX):
             route, _, _ = sb.find_route(request.method, path)
@@ -252,6 +257,21 @@ def _observe(sb: Sandbox, request: Request, raw: bytes, response: Response) -> N
     }
     for fn in list(sb.observers):
         fn(exchange)
+
+
+def _storage(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:
+    """A request to the simulated object store: logged with the headers it carried, judged like S3."""
+    from hkctl.sandbox import storage
+
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    query = dict(request.query_params)
+    entry = storage.log_entry(request.method, request.url.path, headers, query)
+    entry.update(request_id=rid, at=iso(sb.clock.now()), seq=next(sb.request_seq))
+    sb.requests.append(entry)
+    response = storage.handle(sb, request.method, request.url.path, query, headers, raw)
+    response.headers.setdefault("x-amz-request-id", rid)
+    entry["status"] = response.status_code
+    return response
 
 
 def _handle(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:

@@ -1,4 +1,7 @@
-"""Run the sandbox: in a background thread on a loopback port (tests, demo) or in the foreground (serve)."""
+"""Run the sandbox: in a background thread on loopback ports (tests, demo) or in the foreground (serve).
+
+It listens twice: the API on one port and the simulated object store (sandbox/storage.py) on another.
+"""
 
 from __future__ import annotations
 
@@ -36,12 +39,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def loopback_socket(port: int = 0) -> socket.socket:
+    """A listening TCP socket on 127.0.0.1 (`port` 0: any free port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
 @dataclass
 class RunningSandbox:
     sandbox: Sandbox
     url: str
     _server: object
     _thread: threading.Thread
+    storage_url: str | None = None
 
     def stop(self) -> None:
         self._server.should_exit = True  # type: ignore[attr-defined]
@@ -52,10 +66,13 @@ def start_in_thread(sb: Sandbox, port: int | None = None) -> RunningSandbox:
     """Serve `sb` with uvicorn on 127.0.0.1 in a daemon thread; returns once it accepts connections."""
     import uvicorn
 
-    port = port or free_port()
+    api, store = loopback_socket(port or 0), loopback_socket(0)  # the API, and the simulated object store
+    port = api.getsockname()[1]
     config = uvicorn.Config(create_app(sb), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True, name=f"sandbox:{port}")
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [api, store]}, daemon=True, name=f"sandbox:{port}"
+    )
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
@@ -63,4 +80,5 @@ def start_in_thread(sb: Sandbox, port: int | None = None) -> RunningSandbox:
             raise RuntimeError("sandbox did not start")
         time.sleep(0.01)
     sb.public_url = f"http://127.0.0.1:{port}"
-    return RunningSandbox(sb, f"http://127.0.0.1:{port}", server, thread)
+    sb.storage_url = f"http://127.0.0.1:{store.getsockname()[1]}"
+    return RunningSandbox(sb, sb.public_url, server, thread, sb.storage_url)

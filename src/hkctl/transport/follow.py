@@ -1,7 +1,8 @@
 """Requests to URLs the API hands back (log streams, build output, uploads, downloads).
 
-They pass the same allowlist (under an allowed suffix too), are audited, never follow a redirect,
-and get the token only when they point at an API host. Mixed into HerokuClient.
+They pass the allowlist's second list (https on a storage host: Amazon S3, Heroku's own hosts, or
+an `HKCTL_ALLOWED_SUFFIXES` suffix; see transport/allowlist.py), are audited, never follow a
+redirect, and get the token only when they point at an API host; a storage host gets no credential. Mixed into HerokuClient.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ class FollowedUrls:
             headers["Authorization"] = f"Bearer {self.token.value}"
         self.sent.append(("GET", url))
         t0 = time.monotonic()
+        if "Authorization" not in headers:
+            self.http.cookies.clear()
         try:
             with self.http.stream(
                 "GET", url, headers=headers, timeout=httpx.Timeout(self.settings.timeout, read=None)
@@ -99,15 +102,20 @@ class FollowedUrls:
         except httpx.TransportError as exc:
             raise TransportError(f"stream {redact_url(url)} failed: {type(exc).__name__}: {exc}") from exc
 
-    def upload(self, url: str, data: bytes, *, content_type: str = "application/gzip") -> None:
-        """PUT bytes to a URL the API handed back (a source blob's put_url); it gets no token."""
+    def upload(self, url: str, data: bytes) -> None:
+        """PUT bytes to a URL the API handed back (a source blob's presigned put_url).
+
+        A presigned S3 PUT signs its headers: it gets no token, no cookie and no Content-Type (the
+        URL was signed for an empty one, as the official CLI and the Dev Center's curl send it).
+        """
         httpx = httpx_module()
 
         self.allowlist.check(url, follow=True)
         self.sent.append(("PUT", url))
         t0 = time.monotonic()
+        self.http.cookies.clear()  # nothing the API set travels to a storage host
         try:
-            raw = self.http.put(url, content=data, headers={"Content-Type": content_type})
+            raw = self.http.put(url, content=data, headers={"User-Agent": f"hkctl/{__version__}"})
         except httpx.TransportError as exc:
             raise TransportError(f"upload to {redact_url(url)} failed: {type(exc).__name__}") from exc
         self._followed("PUT", url, "source_upload", raw, t0)
@@ -130,8 +138,9 @@ class FollowedUrls:
         self.sent.append(("GET", url))
         size = 0
         t0 = time.monotonic()
+        self.http.cookies.clear()
         try:
-            with self.http.stream("GET", url) as raw:
+            with self.http.stream("GET", url, headers={"User-Agent": f"hkctl/{__version__}"}) as raw:
                 self._followed("GET", url, "download", raw, t0)
                 if raw.status_code >= 300:
                     raise TransportError(f"download {redact_url(url)} answered {raw.status_code}")

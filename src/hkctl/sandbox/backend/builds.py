@@ -115,6 +115,10 @@ def _detect(src: Source) -> None:
 def source_for(sb: Sandbox, url: str) -> Source:
     """Read a sandbox source blob straight from the store; other URLs are the demo app."""
     parts = urlsplit(url)
+    from hkctl.sandbox import storage
+
+    if storage.is_storage_url(sb, url):
+        return _stored_source(sb, url)
     m = _SOURCE_PATH.match(parts.path)
     if not m:
         return demo_source(url)
@@ -123,6 +127,23 @@ def source_for(sb: Sandbox, url: str) -> Source:
     if blob is None or blob.get("_sig") != sig:
         return Source(error="Failed to download the source: 403 Forbidden (unknown or expired source URL)")
     if blob.get("_data") is None:
+        return Source(error="Failed to download the source: 404 Not Found (nothing was uploaded to put_url)")
+    return read_tarball(base64.b64decode(blob["_data"]))
+
+
+def _stored_source(sb: Sandbox, url: str) -> Source:
+    """Fetch a source blob from the simulated object store, judged as S3 judges the build service's GET."""
+    from hkctl.sandbox import storage
+
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    denied = storage.verify(sb, "GET", parts.path, query, {"host": parts.netloc})
+    if denied is not None:
+        reason = "expired" if b"expired" in bytes(denied.body) else "signature mismatch"
+        return Source(error=f"Failed to download the source: {denied.status_code} Forbidden ({reason})")
+    source_id = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    blob = sb.store.get("source-blob", source_id)
+    if blob is None or blob.get("_data") is None:
         return Source(error="Failed to download the source: 404 Not Found (nothing was uploaded to put_url)")
     return read_tarball(base64.b64decode(blob["_data"]))
 

@@ -92,6 +92,11 @@ def pg_public_url(ctx: Ctx, app: str, transfer: str) -> Any:
         raise ApiFault(
             422, "unprocessable_entity", "This backup has not finished successfully; it has no file."
         )
+    if ctx.sandbox.storage_url:  # a presigned URL on the simulated object store, as Heroku's S3 one
+        from hkctl.sandbox import storage
+
+        url, expires = storage.presign_backup(ctx.sandbox, doc["uuid"])
+        return {"url": url, "expires_at": pg.pg_time(expires)}
     token = doc.get("_token") or secrets.token_urlsafe(24)
     doc["_token"] = token
     ctx.store.put("pg-transfer", doc)

@@ -1,7 +1,8 @@
-"""Sources: POST /sources hands out a put_url and a get_url, both served by the sandbox itself.
+"""Sources: POST /sources hands out a put_url and a get_url, presigned on the simulated object store.
 
-The URLs carry a signature (like S3's presigned URLs) instead of the API token: the client sends
-no token to them. PUT stores the bytes, GET returns them; builds read them straight from the store.
+The URLs carry a signature (S3's presigned form, sandbox/storage.py) instead of the API token: the
+client sends no token to them. A sandbox without a storage origin serves them itself, under
+/__sandbox__/sources. PUT stores the bytes, GET returns them; builds read them straight from the store.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ def _blob(ctx: Ctx, source: str) -> dict[str, Any]:
 def sources_create(ctx: Ctx) -> Any:
     source_id, sig = str(uuid.uuid4()), secrets.token_hex(16)
     ctx.store.put("source-blob", {"id": source_id, "_sig": sig, "_data": None, "_created": ctx.now_iso()})
+    if ctx.sandbox.storage_url:  # presigned URLs on the simulated object store, as Heroku's S3 ones
+        from hkctl.sandbox import storage
+
+        get_url = storage.presign_source(ctx.sandbox, source_id, "GET")
+        put_url = storage.presign_source(ctx.sandbox, source_id, "PUT")
+        return Reply({"source_blob": {"get_url": get_url, "put_url": put_url}}, 201)
     url = f"{ctx.base_url}/__sandbox__/sources/{source_id}?sig={sig}"
     return Reply({"source_blob": {"get_url": url, "put_url": url}}, 201)
 
