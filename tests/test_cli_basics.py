@@ -43,8 +43,8 @@ def test_bad_input_exits_2_with_one_line_and_sends_nothing(hk, argv, says):
 
 
 def test_click_usage_errors_also_exit_2_and_send_nothing(hk):
-    res = hk.cli("apps", "info")  # missing -a
-    assert res.code == 2 and "Missing option '-a'" in res.err
+    res = hk.cli("apps", "info")  # no app named, none to infer (HEROKU_APP unset, no heroku remote here)
+    assert res.code == 2 and "which app? Name it with -a APP" in res.err
     res = hk.cli("apps", "list", "--limit", "0")
     assert res.code == 2
     res = hk.cli("apps", "list", "--audit-log")  # a global flag without its value

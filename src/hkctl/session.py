@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hkctl.config import Settings
@@ -27,6 +28,9 @@ class Env:
     transport: Any = None  # an httpx transport (tests: the in-process sandbox); only transport/ names httpx
     confirmer: Confirmer | None = None
     flags: dict[str, Any] = field(default_factory=dict)
+    cwd: Path | None = None  # where the app's git remotes are looked for (None: the working directory)
+    group_app: tuple[str | None, str | None] = (None, None)  # -a / -r given on a group (`config -a X get`)
+    app_origins: dict[str, str] = field(default_factory=dict)  # inferred app -> "git remote heroku"
     _client: HerokuClient | None = None
     _settings: Settings | None = None
 
@@ -45,6 +49,7 @@ class Env:
             self._client = HerokuClient(
                 settings, confirmer=self.confirmer, transport=self.transport, stderr=say
             )
+            self._client.guard.app_origins = self.app_origins  # the same dict: later inferences count too
             if settings.status_file:
                 from hkctl.guard.plan import journal
 

@@ -16,15 +16,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 pass_env = click.make_pass_decorator(Env, ensure=True)
 
 
-def app_option(fn: F) -> F:
-    return click.option(
-        "-a",
-        "--app",
-        required=True,
-        envvar="HEROKU_APP",
-        metavar="APP",
-        help="App name or id (or set HEROKU_APP).",
-    )(fn)
+def app_option(fn: F | None = None, **kw: Any) -> Any:
+    """`-a/--app` and `-r/--remote`, resolved as the official CLI does (see cli/_app.py)."""
+    from hkctl.cli._app import app_option as resolved
+
+    return resolved(fn, **kw)
 
 
 def json_option(fn: F) -> F:
@@ -42,3 +38,11 @@ def limit_option(fn: F) -> F:
 
 def out() -> Any:
     return sys.stdout
+
+
+def release_done(env: Env, app: str) -> str:
+    """`: done, v12`, the release a write just made (as the official CLI ends such a write)."""
+    from hkctl.resources import releases
+
+    newest = releases.current(env.client(), app)
+    return f": done, {newest.label}" if newest else ": done"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
+from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_records, say
 
 
-@click.group("access")
+@app_group("access", default="list")
 def cli() -> None:
     """Who can work on an app: list, add and remove collaborators."""
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
+from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
 
-@click.group("apps")
+@app_group("apps", default="list", app=False)
 def cli() -> None:
     """Create, inspect, rename and destroy apps."""
 
@@ -37,7 +38,7 @@ def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
 
 
 @cli.command("info")
-@app_option
+@app_option(positional=True)
 @json_option
 @pass_env
 def info_cmd(env: Env, app: str, as_json: bool) -> None:
@@ -96,7 +97,7 @@ def rename_cmd(env: Env, new_name: str, app: str) -> None:
 
 
 @cli.command("destroy")
-@app_option
+@app_option(positional=True)
 @pass_env
 def destroy_cmd(env: Env, app: str) -> None:
     """Destroy an app with its add-ons, config and releases (type the name to confirm)."""
@@ -106,9 +107,19 @@ def destroy_cmd(env: Env, app: str) -> None:
     say(f"destroyed {app}")
 
 
-@cli.group("maintenance")
+@app_group("maintenance", default="show", parent=cli)
 def maintenance() -> None:
     """Turn maintenance mode on or off."""
+
+
+@maintenance.command("show")
+@app_option
+@pass_env
+def maintenance_show(env: Env, app: str) -> None:
+    """Print `on` or `off` (what `hkctl apps maintenance -a APP` prints)."""
+    from hkctl.resources import apps
+
+    click.echo("on" if apps.info(env.client(), app).maintenance else "off")
 
 
 @maintenance.command("on")

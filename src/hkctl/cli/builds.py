@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
@@ -29,7 +30,7 @@ def _fields(b: Build) -> list[tuple[str, object]]:
     ]
 
 
-@click.group("builds")
+@app_group("builds", default="list")
 def cli() -> None:
     """List builds, show one, stream its output, or build and release source code."""
 

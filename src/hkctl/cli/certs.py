@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_json, emit_records, say
 
 
-@click.group("certs")
+@app_group("certs", default="list")
 def cli() -> None:
     """Manage SSL certificates; the private key is sent once and never printed or logged."""
 

@@ -1,32 +1,59 @@
-"""hkctl config: show, get, set, unset (values masked unless --reveal)."""
+"""hkctl config: show (the default), get, set, unset; values masked unless --reveal."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.cli._app import app_group
+from hkctl.cli._common import Env, app_option, json_option, pass_env, release_done
 from hkctl.render.output import emit_json, emit_table, say
 
+#: the top-level note of `config show --json` without --reveal ("//" cannot be a config var name)
+JSON_NOTE_KEY = "//"
+MASKED_NOTE = "values are masked (hkctl hides secrets by default): pass --reveal to print them"
 
-@click.group("config")
+
+@app_group("config", default="show")
 def cli() -> None:
-    """Show and change config vars (values are masked unless you ask)."""
+    """Show and change config vars (values are masked unless you ask).
+
+    `hkctl config -a APP` lists them, as `heroku config` does. Unlike the official CLI, values are
+    printed only with --reveal: they are the app's secrets.
+    """
 
 
 @cli.command("show")
 @app_option
 @json_option
 @click.option("--reveal", is_flag=True, help="Show the values (they are secrets).")
+@click.option("--shell", is_flag=True, help="KEY=value lines quoted for a POSIX shell (needs --reveal).")
 @pass_env
-def show_cmd(env: Env, app: str, as_json: bool, reveal: bool) -> None:
-    """List config vars; values masked unless --reveal."""
+def show_cmd(env: Env, app: str, as_json: bool, reveal: bool, shell: bool) -> None:
+    """List config vars: columns KEY and VALUE (masked unless --reveal).
+
+    --json prints {KEY: value}; without --reveal every value is null and the key "//" holds a note.
+    """
+    from hkctl.errors import UsageError
     from hkctl.resources import config_vars
 
+    if shell and not reveal:
+        raise UsageError("config --shell prints values: pass --reveal with it")
     config = config_vars.show(env.client(), app)
-    shown = config if reveal else config_vars.masked(config)
-    if as_json:
-        emit_json(shown)
+    if shell:
+        import shlex
+
+        for key, value in sorted(config.items()):
+            click.echo(f"{key}={shlex.quote(value)}")
         return
+    if as_json:
+        if reveal:
+            emit_json(config)
+        else:
+            emit_json({**dict.fromkeys(config), JSON_NOTE_KEY: MASKED_NOTE})
+        return
+    shown = config if reveal else config_vars.masked(config)
     emit_table(
         sorted(shown.items()),
         [("key", lambda kv: kv[0]), ("value", lambda kv: kv[1])],
@@ -40,14 +67,24 @@ def show_cmd(env: Env, app: str, as_json: bool, reveal: bool) -> None:
 @click.option("--reveal", is_flag=True, help="Print the value (it is a secret).")
 @pass_env
 def get_cmd(env: Env, key: str, app: str, reveal: bool) -> None:
-    """Print one config var (masked unless --reveal); exit 1 when it is not set."""
+    """Print one config var's value with --reveal; exit 1 when it is not set.
+
+    Without --reveal a terminal sees the mask, and a pipe gets exit 1 and "KEY is masked" (so a
+    script never takes the mask for the value).
+    """
     from hkctl.errors import HkctlError
     from hkctl.resources import config_vars
 
     config = config_vars.show(env.client(), app)
     if key not in config:
         raise HkctlError(f"{key} is not set on {app}")
-    click.echo(config[key] if reveal else config_vars.MASK)
+    if reveal:
+        click.echo(config[key])
+        return
+    if not sys.stdout.isatty():
+        raise HkctlError(f"{key} is masked: pass --reveal to print it")
+    click.echo(config_vars.MASK)
+    say(f"{key} is masked: pass --reveal to print it")
 
 
 @cli.command("set")
@@ -60,7 +97,7 @@ def set_cmd(env: Env, assignments: tuple[str, ...], app: str) -> None:
 
     changes = config_vars.parse_assignments(assignments)
     config_vars.update(env.client(), app, changes)
-    say(f"set {', '.join(changes)} on {app}")
+    say(f"set {', '.join(changes)} on {app}{release_done(env, app)}")
 
 
 @cli.command("unset")
@@ -73,4 +110,4 @@ def unset_cmd(env: Env, keys: tuple[str, ...], app: str) -> None:
 
     changes: dict[str, str | None] = {config_vars.check_key(k): None for k in keys}
     config_vars.update(env.client(), app, changes)
-    say(f"unset {', '.join(keys)} on {app}")
+    say(f"unset {', '.join(keys)} on {app}{release_done(env, app)}")

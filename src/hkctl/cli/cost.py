@@ -4,28 +4,30 @@ from __future__ import annotations
 
 import click
 
-from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.cli._common import Env, app_option, json_option, pass_env
 
 
 @click.command("cost")
-@click.argument("app_arg", metavar="[APP]", required=False)
-@click.option("-a", "--app", default=None, envvar="HEROKU_APP", metavar="APP", help="App name or id.")
+@app_option(positional=True, raw=True)
 @click.option("--pipeline", "-p", default=None, metavar="P", help="Every app of pipeline P, and the total.")
 @json_option
 @pass_env
-def cli(env: Env, app_arg: str | None, app: str | None, pipeline: str | None, as_json: bool) -> None:
+def cli(
+    env: Env, app_arg: str | None, app: str | None, remote: str | None, pipeline: str | None, as_json: bool
+) -> None:
     """Estimate the monthly cost: formation (quantity × dyno size list price) plus add-on plan prices.
 
     Dyno prices are the list prices of facts.md §11 (the table's date is shown); add-on prices come
     from the API. Sizes or plans without a known price are listed, never guessed.
     """
+    from hkctl.cli._app import require
     from hkctl.errors import UsageError
     from hkctl.render.output import emit_json, emit_table, say
     from hkctl.workflows import cost
 
-    target = app_arg or app
-    if bool(target) == bool(pipeline):
-        raise UsageError("name an app (APP or -a APP) or a pipeline (--pipeline P), not both")
+    if pipeline and (app_arg or app or remote):
+        raise UsageError("name an app or a pipeline (--pipeline P), not both")
+    target = None if pipeline else require(env, app=app, remote=remote, positional=app_arg)
     client = env.client()
     if pipeline:
         name, reports = cost.for_pipeline(client, pipeline)

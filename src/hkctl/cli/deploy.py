@@ -6,12 +6,11 @@ from pathlib import Path
 
 import click
 
-from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.cli._common import Env, app_option, json_option, pass_env
 
 
 @click.command("deploy")
-@click.argument("app_arg", metavar="[APP]", required=False)
-@click.option("-a", "--app", default=None, envvar="HEROKU_APP", metavar="APP", help="App name or id.")
+@app_option(positional=True, raw=True)
 @click.option(
     "--dir",
     "source_dir",
@@ -59,6 +58,7 @@ def cli(
     env: Env,
     app_arg: str | None,
     app: str | None,
+    remote: str | None,
     source_dir: Path | None,
     source_url: str | None,
     version: str | None,
@@ -78,13 +78,12 @@ def cli(
     back if a new one was made, and prints what was done, what was not, and how to undo. Progress
     goes to stderr; --json prints the step log on stdout.
     """
-    from hkctl.errors import UsageError, WorkflowFailed
+    from hkctl.cli._app import require
+    from hkctl.errors import WorkflowFailed
     from hkctl.render.output import emit_json, say
     from hkctl.workflows.deploy import DeployOptions, deploy
 
-    target = app_arg or app
-    if not target:
-        raise UsageError("name the app: hkctl deploy APP (or -a APP)")
+    target = require(env, app=app, remote=remote, positional=app_arg)
     opts = DeployOptions(
         app=target,
         source_dir=source_dir,

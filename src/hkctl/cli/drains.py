@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
+from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_json, emit_records, say
 
 
-@click.group("drains")
+@app_group("drains", default="list")
 def cli() -> None:
     """Log drains: forward an app's logs to syslog or HTTPS endpoints."""
 

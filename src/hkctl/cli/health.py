@@ -6,12 +6,11 @@ import sys
 
 import click
 
-from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.cli._common import Env, app_option, json_option, pass_env
 
 
 @click.command("health")
-@click.argument("app_arg", metavar="[APP]", required=False)
-@click.option("-a", "--app", default=None, envvar="HEROKU_APP", metavar="APP", help="App name or id.")
+@app_option(positional=True, raw=True)
 @click.option("--pipeline", "-p", default=None, metavar="P", help="Every stage of pipeline P, side by side.")
 @json_option
 @click.option("--watch", is_flag=True, help="Refresh until interrupted (Ctrl-C).")
@@ -34,6 +33,7 @@ def cli(
     env: Env,
     app_arg: str | None,
     app: str | None,
+    remote: str | None,
     pipeline: str | None,
     as_json: bool,
     watch: bool,
@@ -46,13 +46,14 @@ def cli(
     Exit status 0 when healthy, 1 when a check fails (crashed dynos, failed latest release, add-on
     not provisioned, H10/H12/R14/R15 in the recent log, maintenance on); the reasons are listed.
     """
+    from hkctl.cli._app import require
     from hkctl.errors import UsageError
     from hkctl.render.output import emit_json, say
     from hkctl.workflows import health
 
-    target = app_arg or app
-    if bool(target) == bool(pipeline):
-        raise UsageError("name an app (APP or -a APP) or a pipeline (--pipeline P), not both")
+    if pipeline and (app_arg or app or remote):
+        raise UsageError("name an app or a pipeline (--pipeline P), not both")
+    target = None if pipeline else require(env, app=app, remote=remote, positional=app_arg)
     client = env.client()
     title: dict[str, str] = {}
 

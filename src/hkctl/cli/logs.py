@@ -65,11 +65,22 @@ def _is_tty(stream: Any) -> bool:
         return False
 
 
-def _need_one(app: str | None, file: str | None) -> None:
+def _need_one(env: Env, app: str | None, file: str | None) -> str | None:
+    """The app to read (None with --file): -a, else HEROKU_APP or the git remote (cli/_app.py)."""
     from hkctl.errors import UsageError
 
-    if bool(app) == bool(file):
+    if app and file:
         raise UsageError("give either -a APP (a log session) or --file PATH (a saved log; - for stdin)")
+    if file:
+        return None
+    if app:
+        return app
+    from hkctl.cli._app import WAYS, resolve
+
+    ref = resolve(env)
+    if ref is None:
+        raise UsageError(f"which app? Name it with {WAYS}; or read a saved log with --file PATH")
+    return ref.name
 
 
 def _file_lines(path: str) -> Any:
@@ -129,7 +140,7 @@ def _read(
     from hkctl.logs.view import show
     from hkctl.render.output import say
 
-    _need_one(app, file)
+    app = _need_one(env, app, file)
     filters = Filters(dyno=dyno, source=source, **flt)
     out = sys.stdout
     color = (
@@ -151,11 +162,11 @@ def _read(
         from hkctl.resources import log_sessions
 
         client = env.client()
-        lines = (
+        if num is not None:
             log_sessions.check_lines(num)
-            if num is not None
-            else (log_sessions.MAX_LINES if filters.active else 100)
-        )
+        # with a filter, -n N means the last N *matching* lines: read the whole session, keep N
+        lines = log_sessions.MAX_LINES if filters.active else (num or 100)
+        last = num if filters.active else None
         assert app is not None
         if tail:
             stats = show(
@@ -167,8 +178,11 @@ def _read(
                 filters,
                 write,
                 as_json=as_json,
+                last=last,
                 color=color,
             )
+            if last and stats.shown < last:
+                say(f"only {stats.shown} matching line(s) in the last {stats.seen} (asked for {last})")
     if filters.active or stats.malformed:
         say(
             f"{stats.shown} of {stats.seen} line(s) matched"
@@ -217,7 +231,7 @@ def triage_cmd(env: Env, app: str | None, file: str | None, top: int, as_json: b
     from hkctl.logs.triage import report
     from hkctl.render.output import emit_json
 
-    _need_one(app, file)
+    app = _need_one(env, app, file)
     if file == "-":
         binary = getattr(sys.stdin, "buffer", None)
         agg = fast.triage_stream(binary, top=top) if binary else fast.triage_lines(sys.stdin, top=top)

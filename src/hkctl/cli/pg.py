@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
@@ -29,7 +30,7 @@ def _size(n: int | None) -> str:
     return str(n)
 
 
-@click.group("pg")
+@app_group("pg", default="info")
 def cli() -> None:
     """Heroku Postgres: database info and backups."""
 
@@ -53,7 +54,7 @@ def info_cmd(env: Env, app: str, database: str | None, as_json: bool) -> None:
     emit_fields(list(i.info) or [("plan", i.plan), ("status", i.status)])
 
 
-@cli.group("backups")
+@app_group("backups", default="list", parent=cli)
 def backups() -> None:
     """List, capture and download backups."""
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
+from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, json_option, limit_option, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, emit_table, say
 
 STAGE_CHOICE = click.Choice(["test", "review", "development", "staging", "production"])
 
 
-@click.group("pipelines")
+@app_group("pipelines", default="list", app=False)
 def cli() -> None:
     """Pipelines: apps by stage, and promotion of a slug downstream."""
 

@@ -36,21 +36,26 @@ def _order(name: str) -> tuple[bool, str, int]:
 
 
 @click.group("ps", invoke_without_command=True)
-@click.option("-a", "--app", envvar="HEROKU_APP", metavar="APP", help="App name or id (or set HEROKU_APP).")
+@click.option(
+    "-a", "--app", metavar="APP", help="App name or id (default: HEROKU_APP, then the `heroku` git remote)."
+)
+@click.option("-r", "--remote", metavar="REMOTE", help="Git remote of the app.")
 @json_option
 @click.pass_context
-def cli(ctx: click.Context, app: str | None, as_json: bool) -> None:
+def cli(ctx: click.Context, app: str | None, remote: str | None, as_json: bool) -> None:
     """Show the formation (type, quantity, size, command) and the dynos (name, state, age, command).
 
     Subcommands scale, stop and restart change them.
     """
+    env = ctx.ensure_object(Env)
     if ctx.invoked_subcommand is not None:
+        if app or remote:
+            env.group_app = (app, remote)
         return
-    if not app:
-        raise click.UsageError("Missing option '-a' / '--app' (or set HEROKU_APP).")
+    from hkctl.cli._app import require
     from hkctl.resources import dynos, formation
 
-    env = ctx.ensure_object(Env)
+    app = require(env, app=app, remote=remote)
     client = env.client()
     shape = sorted(formation.list_(client, app), key=lambda f: (f.type != "web", f.type))
     running = sorted(dynos.list_(client, app), key=lambda d: _order(d.name))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
@@ -27,7 +28,7 @@ def _fields(r: Release) -> list[tuple[str, object]]:
     ]
 
 
-@click.group("releases")
+@app_group("releases", default="list")
 def cli() -> None:
     """List releases, show one, roll back to one."""
 

@@ -6,35 +6,40 @@ import sys
 
 import click
 
-from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.cli._common import Env, app_option, json_option, pass_env
 
 
 @click.command("rollback")
-@click.argument("app_arg", metavar="[APP]", required=False)
+@app_option(positional=True, raw=True)
 @click.argument("release", metavar="[vN]", required=False)
-@click.option("-a", "--app", default=None, envvar="HEROKU_APP", metavar="APP", help="App name or id.")
 @click.option(
     "--boot-timeout", type=float, default=300.0, show_default=True, help="Seconds to wait for the dynos."
 )
 @json_option
 @pass_env
 def cli(
-    env: Env, app_arg: str | None, release: str | None, app: str | None, boot_timeout: float, as_json: bool
+    env: Env,
+    app_arg: str | None,
+    release: str | None,
+    app: str | None,
+    remote: str | None,
+    boot_timeout: float,
+    as_json: bool,
 ) -> None:
     """Roll APP back to release vN (default: the previous eligible release) and watch the dynos come up.
 
     Shows the recent releases and the target first, and warns that add-ons and database migrations
     are not rolled back. Rolling back a production app needs its name typed (or --confirm APP).
     """
-    from hkctl.errors import UsageError
+    import re
+
+    from hkctl.cli._app import require
     from hkctl.render.output import emit_json, emit_table, say
     from hkctl.workflows import rollback
 
-    if app and app_arg and not release:  # `hkctl rollback -a APP v41`
-        app_arg, release = None, app_arg
-    target_app = app or app_arg
-    if not target_app:
-        raise UsageError("name the app: hkctl rollback APP [vN]")
+    if app_arg and not release and (app or remote or re.fullmatch(r"v\d+", app_arg)):
+        app_arg, release = None, app_arg  # `hkctl rollback -a APP v41`, `hkctl rollback v41`
+    target_app = require(env, app=app, remote=remote, positional=app_arg)
     client = env.client()
     plan = rollback.plan(client, target_app, release)
     if not as_json:

@@ -6,11 +6,12 @@ import sys
 
 import click
 
+from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
 from hkctl.render.output import emit_json, emit_records, say
 
 
-@click.group("webhooks")
+@app_group("webhooks", default="list")
 def cli() -> None:
     """App webhooks: HTTP notifications of releases, builds, dynos, add-ons and more."""
 

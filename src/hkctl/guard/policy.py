@@ -8,7 +8,7 @@ that the person sees the whole plan and is asked once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -43,10 +43,11 @@ class PlannedWrite:
     def destructive(self) -> bool:
         return self.action.kind == DESTRUCTIVE
 
-    def render(self) -> str:
+    def render(self, origin: str | None = None) -> str:
+        """The block shown for this write; `origin` says where an inferred app came from."""
         payload = "" if self.payload is None else json.dumps(self.payload, ensure_ascii=False)
         lines = [
-            f"  App: {self.app or '-'}",
+            f"  App: {self.app or '-'}" + (f" (from {origin})" if origin else ""),
             f"  Action: [{self.method}] {self.description}",
             f"  Endpoint: {self.endpoint}",
         ]
@@ -55,14 +56,18 @@ class PlannedWrite:
         return "\n".join(lines)
 
 
-def render_plan(writes: Sequence[PlannedWrite], title: str | None = None) -> str:
-    """The confirmation text of the spec, one block per write, numbered when there are several."""
+def render_plan(
+    writes: Sequence[PlannedWrite], title: str | None = None, origins: Mapping[str, str] | None = None
+) -> str:
+    """The confirmation text, one block per write, numbered when there are several; `origins` maps
+    an app that was inferred (not named on the command line) to where it came from."""
+    origins = origins or {}
     head = "🔔 Confirm operation:" if len(writes) == 1 else f"🔔 Confirm {len(writes)} operations:"
     if title:
         head += f" {title}"
     if len(writes) == 1:
-        return f"\n{head}\n{writes[0].render()}\n"
-    blocks = [f"  #{i}\n{w.render()}" for i, w in enumerate(writes, 1)]
+        return f"\n{head}\n{writes[0].render(origins.get(writes[0].app or ''))}\n"
+    blocks = [f"  #{i}\n{w.render(origins.get(w.app or ''))}" for i, w in enumerate(writes, 1)]
     return f"\n{head}\n" + "\n".join(blocks) + "\n"
 
 
@@ -78,6 +83,9 @@ class Guard:
         self._confirm = confirmer or tty_confirmer()
         self._warn = warn or (lambda msg: None)
         self._approved_depth = 0
+        # apps the command line did not name but inferred (HEROKU_APP, a git remote) -> where from;
+        # the plan shows it, and no write to such an app goes without a person to confirm it
+        self.app_origins: dict[str, str] = {}
         if settings.permission_unknown:
             self._warn(
                 f"warning: HEROKU_PERMISSION={settings.permission_raw!r} is not readonly or full; "
@@ -94,7 +102,7 @@ class Guard:
             return
         if self.settings.permission != "full":
             raise GuardRefused(READONLY_MESSAGE, rule="readonly")
-        plan = render_plan(writes, title)
+        plan = render_plan(writes, title, self.app_origins)
         destructive_apps = sorted({w.app or "" for w in writes if w.destructive})
         if self.settings.confirm_app and destructive_apps == [self.settings.confirm_app]:
             destructive_apps = []  # --confirm APP typed the name in advance
@@ -106,6 +114,14 @@ class Guard:
             question = "→ Proceed? (yes/no): "
         answer = self._confirm(plan, question)
         if answer is None:
+            inferred = [w.app for w in writes if w.app and w.app in self.app_origins]
+            if inferred:
+                app = inferred[0]
+                raise GuardRefused(
+                    f"⛔ {app} was inferred from {self.app_origins[app]}; without a terminal a write "
+                    f"needs the app named: pass -a {app}",
+                    rule="inferred-app",
+                )
             if not self.settings.noninteractive_writes:
                 raise GuardRefused(NONINTERACTIVE_MESSAGE, rule="non-interactive")
             self._warn(
