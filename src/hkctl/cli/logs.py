@@ -165,8 +165,8 @@ def _read(
         if num is not None:
             log_sessions.check_lines(num)
         # with a filter, -n N means the last N *matching* lines: read the whole session, keep N
-        lines = log_sessions.MAX_LINES if filters.active else (num or 100)
-        last = num if filters.active else None
+        last = num if filters.active and not tail else None
+        lines = log_sessions.MAX_LINES if filters.active and (last or num is None) else (num or 100)
         assert app is not None
         if tail:
             stats = show(
