@@ -42,7 +42,12 @@ def cli() -> None:
     is_flag=True,
     help="Sandbox time moves only via POST /__sandbox__/clock/advance (lifecycles and rate-limit refill).",
 )
-@click.option("--scenario", default="demo", show_default=True, help="Seed for a new store: demo or empty.")
+@click.option(
+    "--scenario",
+    default="demo",
+    show_default=True,
+    help="Seed for a new store: demo, empty, or a scenario file (.json/.toml; see docs/testing-with-the-sandbox.md).",
+)
 def serve_cmd(
     port: int,
     storage_port: int | None,
@@ -60,13 +65,25 @@ def serve_cmd(
     """Serve the sandbox on 127.0.0.1 (token printed on start)."""
     import uvicorn
 
+    from hkctl.errors import UsageError
     from hkctl.sandbox.app import SERVE_DURATIONS, create_app
+    from hkctl.sandbox.control import reset_state
+    from hkctl.sandbox.scenario import ScenarioError, load
     from hkctl.sandbox.seed import SANDBOX_TOKEN
     from hkctl.sandbox.server import build_sandbox, loopback_socket
 
+    document = scenario.endswith((".json", ".toml"))
     sb = build_sandbox(
-        db, durations={} if instant else SERVE_DURATIONS, scenario=scenario, manual_clock=manual_clock
+        db,
+        durations={} if instant else SERVE_DURATIONS,
+        scenario=None if document else scenario,
+        manual_clock=manual_clock,
     )
+    if document and sb.store.count("app") == 0:
+        try:
+            reset_state(sb, load(scenario))
+        except (ScenarioError, OSError) as exc:
+            raise UsageError(str(exc)) from exc
     sb.faults.configure(
         latency_ms=latency_ms,
         rate=fault_rate,

@@ -2,26 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from hkctl.sandbox.clock import iso
 from hkctl.sandbox.routing import ApiFault, Ctx, route
+
+if TYPE_CHECKING:
+    from hkctl.sandbox.app import Sandbox
 
 
 def _body(ctx: Ctx) -> dict[str, Any]:
     return ctx.body if isinstance(ctx.body, dict) else {}
 
 
-@route("POST", "/__sandbox__/reset")
-def reset(ctx: Ctx) -> Any:
+def reset_state(sb: Sandbox, scenario: str | Mapping[str, Any] | None = "demo") -> dict[str, Any]:
+    """Empty the store, rate limits, faults and request log, then seed `scenario` (a name or a document)."""
+    from hkctl.sandbox import scenario as data
     from hkctl.sandbox.seed import seed
 
-    scenario = _body(ctx).get("seed", "demo")
-    ctx.sandbox.store.reset()
-    ctx.sandbox.ratelimits.reset()
-    ctx.sandbox.faults.configure(rate=0.0, every=0, latency_ms=0, routes=())
-    ctx.sandbox.requests.clear()
-    return seed(ctx.sandbox, scenario)
+    doc = data.load(scenario) if isinstance(scenario, Mapping) else None
+    with sb.store.tx():  # a scenario Heroku would refuse leaves the old state as it was
+        sb.store.reset()
+        if doc is None:
+            seeded = seed(sb, scenario if isinstance(scenario, str) else None)
+        else:
+            seeded = {**seed(sb, doc.get("base", "empty")), **data.apply(sb, doc)}
+    sb.ratelimits.reset()
+    sb.faults.configure(rate=0.0, every=0, latency_ms=0, routes=())
+    sb.requests.clear()
+    return seeded
+
+
+@route("POST", "/__sandbox__/reset")
+def reset(ctx: Ctx) -> Any:
+    """Body: {"seed": "demo"} (a named scenario) or {"scenario": {...}} (a document, see scenario.py)."""
+    from hkctl.sandbox.scenario import ScenarioError
+
+    body = _body(ctx)
+    try:
+        return reset_state(ctx.sandbox, body["scenario"] if "scenario" in body else body.get("seed", "demo"))
+    except ScenarioError as exc:
+        raise ApiFault(422, "invalid_params", str(exc)) from exc
+
+
+@route("POST", "/__sandbox__/scenario")
+def scenario_apply(ctx: Ctx) -> Any:
+    """Seed a scenario document (apps, pipelines, ...) on top of the current state; 422 names what is wrong."""
+    from hkctl.sandbox import scenario as data
+
+    try:
+        return data.apply(ctx.sandbox, data.load(_body(ctx)))
+    except data.ScenarioError as exc:
+        raise ApiFault(422, "invalid_params", str(exc)) from exc
 
 
 @route("POST", "/__sandbox__/seed/{scenario}")
@@ -84,6 +117,22 @@ def clock_info(ctx: Ctx) -> Any:
     return _clock_info(ctx)
 
 
+def advance_clock(sb: Sandbox, seconds: float) -> int:
+    """Move sandbox time forward and run every lifecycle step that became due, in due order; the count."""
+    ran = 0
+    # Step through due times so that a task scheduled by another task in the window also runs.
+    target = sb.clock.now() + seconds
+    while True:
+        due = sb.store.next_due()
+        if due is None or due > target:
+            break
+        if due > sb.clock.now():
+            sb.clock.advance(due - sb.clock.now())
+        ran += sb.run_due()
+    sb.clock.advance(max(0.0, target - sb.clock.now()))
+    return ran + sb.run_due()
+
+
 @route("POST", "/__sandbox__/clock/advance")
 def clock_advance(ctx: Ctx) -> Any:
     """Move sandbox time forward and run every lifecycle step that became due (in due order)."""
@@ -93,18 +142,7 @@ def clock_advance(ctx: Ctx) -> Any:
         raise ApiFault(422, "invalid_params", "seconds must be a number") from exc
     if seconds < 0:
         raise ApiFault(422, "invalid_params", "the clock only moves forward")
-    ran = 0
-    # Step through due times so that a task scheduled by another task in the window also runs.
-    target = ctx.sandbox.clock.now() + seconds
-    while True:
-        due = ctx.sandbox.store.next_due()
-        if due is None or due > target:
-            break
-        if due > ctx.sandbox.clock.now():
-            ctx.sandbox.clock.advance(due - ctx.sandbox.clock.now())
-        ran += ctx.sandbox.run_due()
-    ctx.sandbox.clock.advance(max(0.0, target - ctx.sandbox.clock.now()))
-    ran += ctx.sandbox.run_due()
+    ran = advance_clock(ctx.sandbox, seconds)
     return {**_clock_info(ctx), "ran": ran}
 
 
