@@ -35,10 +35,10 @@ def _runtime_requirements(dist: str) -> list[Requirement]:
     return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
 
 
-def _closure(root: str) -> list[metadata.Distribution]:
-    """The installed distributions that `root`'s dependencies (no extras) pull in, transitively."""
+def _closure(*roots: str) -> list[metadata.Distribution]:
+    """The installed distributions that the roots' dependencies (no extras) pull in, transitively."""
     seen: dict[str, metadata.Distribution] = {}
-    todo = _runtime_requirements(root)
+    todo = [req for root in roots for req in _runtime_requirements(root)]
     while todo:
         req = todo.pop()
         dist = metadata.distribution(req.name)
@@ -61,7 +61,8 @@ def client_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
     ).stdout.strip()
     site = Path(purelib)
-    for dist in _closure("hkctl"):
+    # pytest too (with its own dependencies), to load the plugin where the sandbox is not installed
+    for dist in [*_closure("hkctl", "pytest"), metadata.distribution("pytest")]:
         for top in {f.parts[0] for f in dist.files or () if f.parts[0] not in ("..", "__pycache__")}:
             target = site / top
             if not target.exists():
@@ -109,7 +110,7 @@ def test_every_client_module_imports_without_the_extras(client_python: Path) -> 
     assert failed, "the throwaway environment has the extras installed: the check proves nothing"
     assert {why.split(".")[0] for why in failed.values()} <= EXTRA_PACKAGES, failed
     # the plugin module itself loads (pytest imports it through its entry point wherever hkctl is)
-    assert "hkctl.sandbox" not in failed
+    assert "hkctl.sandbox" not in failed and "hkctl.sandbox.pytest_plugin" not in failed
 
 
 @pytest.mark.parametrize(("argv", "extra"), [(["sandbox", "serve"], "sandbox"), (["mcp"], "mcp")])
@@ -118,6 +119,19 @@ def test_an_extras_command_without_it_says_how_to_install_it(client_python: Path
     assert done.returncode == 2, done.stderr
     assert f"pip install 'hkctl[{extra}]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_pytest_plugin_without_the_sandbox_extra_says_how_to_install_it(
+    client_python: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "test_user.py").write_text("def test_it(heroku_sandbox):\n    pass\n")
+    done = _run(
+        client_python,
+        *("-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "hkctl.sandbox.pytest_plugin", str(tmp_path)),
+        env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "pip install 'hkctl[sandbox]'" in done.stdout and "1 error" in done.stdout
 
 
 def test_the_client_alone_lists_apps_served_by_a_sandbox_from_another_environment(
