@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from hkctl.logs import postgres
+
 # `2010-09-16T15:13:46.677020+00:00 heroku[router]: message`
 _LINE = re.compile(
     r"^(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) "
@@ -45,6 +47,7 @@ class Record:
     router: dict[str, Any] | None = None
     code: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    postgres: dict[str, Any] | None = None
 
     @property
     def is_router(self) -> bool:
@@ -63,23 +66,51 @@ class Record:
         if self.code:
             out["code"] = self.code
         if self.router is not None:
-            out["router"] = self.router
+            out["router"] = self.router  # every logfmt key, typed: the router line's `fields`
         elif self.fields:
             out["fields"] = self.fields
+        if self.postgres is not None:
+            out["postgres"] = self.postgres
         if self.malformed:
             out["malformed"] = True
         return out
 
 
+# go-logfmt's (and JSON's) escapes inside a quoted value; an unknown escape is kept as written.
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?|.)", re.S)
+_SIMPLE = {'"': '"', "\\": "\\", "/": "/", "'": "'", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _unescape(m: re.Match[str]) -> str:
+    esc = m.group(1)
+    if esc[0] == "u" and len(esc) > 1:
+        units = [int(esc[1:5], 16)] + ([int(esc[7:11], 16)] if len(esc) > 5 else [])
+        data = b"".join(u.to_bytes(2, "big") for u in units)
+        return data.decode("utf-16-be", "replace")
+    return _SIMPLE.get(esc, m.group(0))
+
+
 def unquote(value: str) -> str:
+    """A logfmt value as written → its text: quotes removed, `\\\\` → `\\`, `\\"` → `"`, `\\n`, `\\u00e9`."""
     if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
-        return value[1:-1].replace('\\"', '"')
+        inner = value[1:-1]
+        return _ESCAPE.sub(_unescape, inner) if "\\" in inner else inner
     return value
 
 
 def logfmt(text: str) -> dict[str, str]:
     """`a=1 b="x y" c=` → {"a": "1", "b": "x y", "c": ""}; words without `=` are skipped."""
     return {k: unquote(v) for k, v in _LOGFMT.findall(text)}
+
+
+def is_logfmt(message: str) -> bool:
+    """A message written in logfmt: it starts with `key=`, or carries two `key=value` pairs or more."""
+    if "=" not in message:
+        return False
+    m = _LOGFMT.search(message)
+    if m is None:
+        return False
+    return m.start() == len(message) - len(message.lstrip()) or _LOGFMT.search(message, m.end()) is not None
 
 
 def _ms(value: str | None) -> int | None:
@@ -137,7 +168,15 @@ def parse_line(line: str) -> Record:
             cm = _CODE_FIELD.search(msg)
             if cm:
                 rec.code = cm.group(1)
-        if "=" in msg and ("sample#" in msg or msg.startswith(("source=", "at="))):
+        if is_logfmt(msg):
+            rec.fields = logfmt(msg)
+        return rec
+    if rec.source == "app":
+        if msg[:1] == "[":
+            rec.postgres = postgres.parse(msg)
+            if rec.postgres is not None:
+                return rec
+        if is_logfmt(msg):
             rec.fields = logfmt(msg)
     return rec
 
