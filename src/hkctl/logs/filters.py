@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hkctl.errors import UsageError
-from hkctl.logs import codes
+from hkctl.logs import apperrors, codes
 from hkctl.logs.parse import Record
 
 Predicate = Callable[[Record], bool]
@@ -27,12 +27,8 @@ DEPLOY_RE = re.compile(
     r"Deploy|Release v\d+|Set .* config var|Unset .* config var|Rollback|Build|Slug|Attach|Detach|add-?on",
     re.I,
 )
-# §9d: app output worth a look (exceptions, DB, Rails 5xx, Sidekiq trouble, Puma backlog, slow AR)
-APP_ERROR_RE = re.compile(
-    r"Exception|Error|error|FATAL|fatal|ActiveRecord::|PG::|Mysql2::|connection pool|ConnectionTimeoutError|"
-    r"could not obtain|RoutingError|ActionController::|\bWARN\b|\bfail|\bretry|\bdead\b|Completed 5\d\d|"
-    r"backlog|ActiveRecord: \d{3,}\."
-)
+# §9d: app output worth a look besides the error shapes of `apperrors` (warnings, slow ActiveRecord)
+WORTH_A_LOOK_RE = re.compile(r"\bWARN(?:ING)?\b|\berror\b|ActiveRecord: \d{3,}\.|ActionController::")
 MEMORY_RE = re.compile(r"sample#memory|Error R1[45] ")
 
 
@@ -50,6 +46,18 @@ def parse_status(spec: str) -> Callable[[int], bool]:
         else:
             raise UsageError(f"bad --status {spec!r}: use 5xx, 404, 401,403 or non-2xx")
     return lambda s: any(t(s) for t in tests)
+
+
+def is_app_error(rec: Record) -> bool:
+    """An app line that is (or starts) an error: a Postgres error, an error shape, or worth a look."""
+    if rec.source != "app":
+        return False
+    if rec.postgres is not None:
+        return bool(rec.postgres["error"])
+    msg = rec.message
+    return apperrors.is_error_line(msg) or (
+        WORTH_A_LOOK_RE.search(msg) is not None and not apperrors.CONTINUATION.match(msg)
+    )
 
 
 def dyno_matches(wanted: str, dyno: str | None) -> bool:
@@ -121,7 +129,7 @@ class Filters:
         if self.deploys:
             v.append(lambda r: r.source == "heroku" and r.dyno == "api" and bool(DEPLOY_RE.search(r.message)))
         if self.app_errors:
-            v.append(lambda r: r.source == "app" and bool(APP_ERROR_RE.search(r.message)))
+            v.append(is_app_error)
 
     @property
     def active(self) -> bool:
