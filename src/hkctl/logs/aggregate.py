@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from hkctl.logs import apperrors, postgres
 from hkctl.logs.parse import Record
 
 # Path normalisation, applied to one path or to many joined by "\n" (re.M makes `$` a line end).
@@ -29,21 +30,32 @@ _RELEASE = re.compile(
     r"^(Release v\d+|Deploy |Rollback |Set .* config var|Unset .* config var|Attach |Detach |"
     r"Build |Scale |Scaled |Promote )"
 )
-_APP_ERROR = re.compile(
-    r"Exception|Error|FATAL|\bfatal\b|Completed 5\d\d|\bfail(?:ed|ure)?\b|\bretry\b|\bdead\b"
-    r"|backlog|could not obtain|connection pool|PG::|Mysql2::"
-)
 _SLOW_AR = re.compile(r"ActiveRecord: (\d{3,})\.\d+ms")
 _SQL = re.compile(r"\b(SELECT\b.*?\bFROM\b.*)", re.I)
 _REQ_TAG = re.compile(r"(?:\[|request_id=)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 _SHAPE_SUBS = [
     (re.compile(r"^[A-Z], \[[^\]]*\]\s+"), ""),  # Ruby logger prefix `E, [2026-... #4]`
+    (re.compile(r"^\[\d{4}-[^\]]*\]\s*(?:\[\d+\]\s*)?"), ""),  # gunicorn `[2024-... +0000] [4]`
+    (re.compile(r"^\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\s+"), ""),  # a leading timestamp
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<id>"),
     (re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""), "<str>"),
     (re.compile(r"\b0x[0-9a-f]+\b|\b[0-9a-f]{12,}\b"), "<hex>"),
     (re.compile(r"\$\d+|(?<!Completed )\b\d+(?:\.\d+)?(?=\b|ms\b)"), "<n>"),
 ]
+# SQL: double-quoted (and backquoted) names are identifiers and stay; literals and binds become `?`.
+_SQL_SUBS = [
+    (re.compile(r"\s+\[\[.*$"), ""),  # Rails' bind list after the statement: `  [["id", 1]]`
+    (re.compile(r"'(?:[^'\\]|\\.|'')*'"), "?"),
+    (re.compile(r"\$\d+|(?<![\w\".])-?\b\d+(?:\.\d+)?\b(?![\w\"])"), "?"),
+    (re.compile(r"\s+"), " "),
+]
 SHAPES_CAP = 500  # distinct app-error shapes kept (the rest are counted under "other")
+CULPRITS_CAP = 5000  # worker timeouts / OOMs kept for correlation
+SYMPTOMS_CAP = 20000  # H12/H13/R14/R15 occurrences kept for correlation
+SYMPTOM_CODES = frozenset({"H12", "H13", "R14", "R15"})
+LATENCY_EXCLUDED_CODES = frozenset({"H27", "H28"})  # the client's doing: no service-time sample
+# A Postgres message's later parts (same N) that repeat the SQLSTATE of the error they belong to.
+_PG_ATTACHED = frozenset({"DETAIL", "HINT", "STATEMENT", "CONTEXT", "QUERY", "LOCATION"})
 
 
 def normalise(path: bytes) -> bytes:
@@ -61,6 +73,15 @@ def normalise_many(paths: list[bytes]) -> list[bytes]:
     return out if len(out) == len(paths) else [normalise(p) for p in paths]
 
 
+def sql_shape(statement: str) -> str:
+    """`SELECT "users".* FROM "users" WHERE "users"."id" = $1 LIMIT $2  [["id", 7]]` →
+    `SELECT "users".* FROM "users" WHERE "users"."id" = ? LIMIT ?` (identifiers kept)."""
+    statement = statement[:400]
+    for rx, repl in _SQL_SUBS:
+        statement = rx.sub(repl, statement)
+    return statement.strip()[:200]
+
+
 def shape(message: str) -> str:
     """A message with its variable parts (ids, numbers, strings) replaced, to group alike errors."""
     message = message[:400]  # the shape of a 10,000-byte line is in its head
@@ -75,12 +96,14 @@ class CodeSeen:
     first: str | None = None
     last: str | None = None
     dynos: set[str] = field(default_factory=set)
+    paths: Counter[bytes] = field(default_factory=Counter)  # router codes: normalised path → count
 
     def merge(self, other: CodeSeen) -> None:
         self.count += other.count
         self.first = min(x for x in (self.first, other.first) if x) if (self.first or other.first) else None
         self.last = max(x for x in (self.last, other.last) if x) if (self.last or other.last) else None
         self.dynos |= other.dynos
+        _add(self.paths, other.paths)
 
 
 @dataclass
@@ -105,8 +128,17 @@ class Aggregate:
     releases: list[tuple[str, str]] = field(default_factory=list)
     app_errors: Counter[str] = field(default_factory=Counter)
     app_error_example: dict[str, str] = field(default_factory=dict)
+    app_error_kind_of: dict[str, str] = field(default_factory=dict)  # shape → kind
     sql: Counter[tuple[str, str]] = field(default_factory=Counter)
     slow_queries: int = 0
+    app_error_kinds: Counter[str] = field(default_factory=Counter)
+    latency_excluded: Counter[str] = field(default_factory=Counter)  # reason → router lines
+    pg_messages: int = 0
+    pg_errors: Counter[str] = field(default_factory=Counter)  # SQLSTATE (or severity) → count
+    pg_example: dict[str, str] = field(default_factory=dict)
+    culprits: list[tuple[str, str, str, str]] = field(default_factory=list)  # (ts, dyno, kind, line)
+    symptoms: list[tuple[str, str, str]] = field(default_factory=list)  # (ts, code, dyno)
+    joiner: apperrors.Joiner = field(default_factory=apperrors.Joiner, repr=False, compare=False)
 
     # ------------------------------------------------------------ router lines, in bulk
     def add_router_bulk(
@@ -118,13 +150,15 @@ class Aggregate:
         self.connect.update(connects)  # raw bytes: converted once per distinct value, at report time
         heap = self.slowest
         floor = heap[0][0] if len(heap) >= self.top else -1
-        slow = {t for t in set(tails) if tail_value(t)[0] >= floor}  # distinct tails: a few thousand
+        slow = {t for t in set(tails) if (tail_value(t)[0] or -1) >= floor}  # a few thousand distinct
         if not slow:  # the usual case once the heap is full
             return
         # Whole-tuple comparison: the same top N whatever order chunks (and processes) arrive in.
         picks = _positions(tails, slow) if len(slow) <= 8 else [i for i, t in enumerate(tails) if t in slow]
         for i in picks:
             ms, status = tail_value(tails[i])
+            if ms is None or status == b"101" or is_streaming(npaths[i]):
+                continue  # streaming and websocket requests are not slow, they are long
             item = (ms, paths[i], status, rids[i])
             if len(heap) < self.top:
                 heapq.heappush(heap, item)
@@ -143,28 +177,46 @@ class Aggregate:
                 self.first_ts = ts
             if self.last_ts is None or ts > self.last_ts:
                 self.last_ts = ts
-        if rec.code:
-            self.add_code(rec.code, ts, rec.router.get("dyno") if rec.router is not None else rec.dyno)
         if rec.router is not None:
-            if router_stats and rec.router.get("status") is not None:
-                r = rec.router
-                self.add_router_bulk(
-                    [str(r.get("path", "")).encode()],
-                    [str(r.get("request_id") or "").encode()],
-                    [str(r.get("connect_ms") or 0).encode()],
-                    [f"{r.get('service_ms') or 0}ms status={r['status']}".encode()],
-                )
+            r = rec.router
+            path = str(r.get("path", "")).encode()
+            if rec.code:
+                self.add_code(rec.code, ts, r.get("dyno") or None, normalise(path))
+            if router_stats and r.get("status") is not None:
+                self._router_record(r, rec.code, path)
             return
+        if rec.code:
+            self.add_code(rec.code, ts, rec.dyno)
         if rec.source == "heroku":
             self._heroku(rec)
         elif rec.source == "app":
             self._app(rec)
 
-    def add_code(self, code: str, ts: str | None, dyno: str | None) -> None:
+    def _router_record(self, r: dict[str, Any], code: str | None, path: bytes) -> None:
+        """One router line parsed in full: an empty field is absent (no sample), never zero."""
+        service, connect = r.get("service_ms"), r.get("connect_ms")
+        if code in LATENCY_EXCLUDED_CODES:
+            self.latency_excluded[code] += 1
+            service = None
+        elif service is None:
+            self.latency_excluded["router_answered"] += 1  # H10, H14, H80, H81, ...: no dyno involved
+        tail = f"{service}ms status={r['status']}" if service is not None else f"status={r['status']}"
+        self.add_router_bulk(
+            [path],
+            [str(r.get("request_id") or "").encode()],
+            [str(connect).encode()] if connect is not None and service is not None else [],
+            [tail.encode()],
+        )
+
+    def add_code(self, code: str, ts: str | None, dyno: str | None, path: bytes | None = None) -> None:
         seen = self.codes.get(code)
         if seen is None:
             seen = self.codes[code] = CodeSeen()
         seen.count += 1
+        if path is not None:
+            seen.paths[path] += 1
+        if code in SYMPTOM_CODES and ts and dyno and len(self.symptoms) < SYMPTOMS_CAP:
+            self.symptoms.append((ts, code, dyno))
         if ts:
             seen.first = ts if seen.first is None or ts < seen.first else seen.first
             seen.last = ts if seen.last is None or ts > seen.last else seen.last
@@ -196,6 +248,9 @@ class Aggregate:
 
     def _app(self, rec: Record) -> None:
         msg = rec.message
+        if rec.postgres is not None:
+            self._postgres(rec.postgres)
+            return
         slow = _SLOW_AR.search(msg)
         if slow:
             self.slow_queries += 1
@@ -203,17 +258,43 @@ class Aggregate:
         if sql:
             rid = _REQ_TAG.search(msg)
             if rid:
-                self.sql[(rid.group(1), shape(sql.group(1)))] += 1
+                self.sql[(rid.group(1), sql_shape(sql.group(1)))] += 1
             return
-        if _APP_ERROR.search(msg):  # a slow query alone is counted in slow_queries, not as an error
-            key = shape(msg)
-            if key not in self.app_errors and len(self.app_errors) >= SHAPES_CAP:
-                key = "<other>"
-            self.app_errors[key] += 1
-            self.app_error_example.setdefault(key, f"{rec.dyno}: {msg[:300]}")
+        # a slow query alone is counted in slow_queries, not as an error
+        for kind, text, ts, dyno in self.joiner.feed(rec.dyno or "?", msg, rec.timestamp or ""):
+            self.add_app_error(kind, text, ts, dyno)
+
+    def add_app_error(self, kind: str, message: str, ts: str, dyno: str) -> None:
+        key = shape(message)
+        if key not in self.app_errors and len(self.app_errors) >= SHAPES_CAP:
+            key = "<other>"
+        self.app_errors[key] += 1
+        self.app_error_kinds[kind] += 1
+        self.app_error_example.setdefault(key, f"{dyno}: {message[:300]}")
+        self.app_error_kind_of.setdefault(key, kind)
+        if apperrors.CAUSES.get(kind) and ts and len(self.culprits) < CULPRITS_CAP:
+            self.culprits.append((ts, dyno, kind, message[:200]))
+
+    def _postgres(self, pg: dict[str, Any]) -> None:
+        if pg["part"] == 1:
+            self.pg_messages += 1
+        if not pg["error"] or pg["severity"] in _PG_ATTACHED:
+            return  # DETAIL, STATEMENT, ... belong to the error they follow
+        if pg["part"] != 1 and pg["severity"] not in postgres.ERROR_SEVERITIES:
+            return  # a later part of a message whose first part was counted
+        key = pg["sql_error_code"] or pg["severity"]
+        self.pg_errors[key] += 1
+        self.pg_example.setdefault(key, f"{pg['severity'] or ''}:  {pg['text'][:300]}".strip())
+
+    def finish(self) -> Aggregate:
+        """Close multi-line errors still open at the end of the input (call once, before the report)."""
+        for kind, text, ts, dyno in self.joiner.flush():
+            self.add_app_error(kind, text, ts, dyno)
+        return self
 
     # ------------------------------------------------------------ combining partials
     def merge(self, other: Aggregate) -> Aggregate:
+        other.finish()
         self.lines += other.lines
         self.malformed += other.malformed
         for ts in (other.first_ts,):
@@ -240,6 +321,15 @@ class Aggregate:
         for k, v in other.app_error_example.items():
             self.app_error_example.setdefault(k, v)
         self.slow_queries += other.slow_queries
+        for name in ("app_error_kinds", "latency_excluded", "pg_errors"):
+            _add(getattr(self, name), getattr(other, name))
+        for k, kind in other.app_error_kind_of.items():
+            self.app_error_kind_of.setdefault(k, kind)
+        for k, v in other.pg_example.items():
+            self.pg_example.setdefault(k, v)
+        self.pg_messages += other.pg_messages
+        self.culprits = (self.culprits + other.culprits)[:CULPRITS_CAP]
+        self.symptoms = (self.symptoms + other.symptoms)[:SYMPTOMS_CAP]
         return self
 
 
@@ -264,16 +354,27 @@ def _add(mine: Counter[Any], theirs: Counter[Any]) -> None:
         mine[k] = get(k, 0) + v
 
 
-_TAIL = re.compile(rb"(\d*)(?:ms)? status=(\d+)")
+_TAIL = re.compile(rb"(?:(\d+)(?:ms)? )?status=(\d+)")
+_STREAMING = re.compile(
+    rb"(?:^|/)(?:cable|websockets?|ws|socket\.io|sockjs|sse|stream|event-?stream|eventsource|faye|"
+    rb"long-?poll|subscriptions|_next/webpack-hmr)(?:/|$)",
+    re.I,
+)
 
 
 @lru_cache(maxsize=65536)
-def tail_value(tail: bytes) -> tuple[int, bytes]:
-    """(service ms, status) of a `b"123ms status=200"` tail (an empty service counts as 0)."""
+def tail_value(tail: bytes) -> tuple[int | None, bytes]:
+    """(service ms or None when absent, status) of a `b"123ms status=200"` or `b"status=503"` tail."""
     m = _TAIL.match(tail.strip())
     if m is None:
-        return 0, b"000"
-    return int(m.group(1) or 0), m.group(2)
+        return None, b"000"
+    return (int(m.group(1)) if m.group(1) else None), m.group(2)
+
+
+@lru_cache(maxsize=4096)
+def is_streaming(path: bytes) -> bool:
+    """A websocket or streaming endpoint (ActionCable, socket.io, SSE): long by design, not slow."""
+    return _STREAMING.search(path) is not None
 
 
 def _mb(value: str | None) -> float | None:

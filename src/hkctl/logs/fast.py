@@ -1,11 +1,12 @@
 """The fast path: triage bytes in large chunks, router lines in bulk, on both cores for files.
 
-Per chunk, one `findall` (its pattern starts with the literal ` path=`, so the regex engine skips
-ahead with a fast search) pulls the five fields triage needs from every router line; the results
+Per chunk, one `findall` (its pattern starts with a literal, so the regex engine skips ahead with a
+fast search) pulls the fields triage needs from every complete `at=info` router line; the results
 are counted with C-level `Counter.update(zip(...))`. Every other line (memory samples, state
-changes, app output) and every router line carrying an error code is parsed in full. If a chunk's
-counts do not add up (a router line the pattern misses, a non-router line it matches, syslog drain
-framing), that chunk is re-read line by line, so nothing is lost, only slower.
+changes, app output) and every router line carrying an error code (whose fields may be empty) is
+parsed in full by `parse_line`, the parser `logs`, `health` and MCP use. If a chunk's counts do not
+add up (a router line neither pattern takes, a non-router line it matches, syslog drain framing),
+that chunk is re-read line by line, so nothing is lost, only slower.
 """
 
 from __future__ import annotations
@@ -19,18 +20,20 @@ from typing import Any
 from hkctl.logs.aggregate import Aggregate
 from hkctl.logs.parse import parse_line
 
-# Today's router line (quoted path, request_id present): the common case, matched fastest.
+# Today's complete router line (quoted path, request_id, every number present): matched fastest.
 _ROUTER = re.compile(
-    rb' path="([^"\n]*)" host=\S* request_id=(\S*) fwd=\S* dyno=\S* connect=(\d*)ms service=(\d+ms status=\d+)'
+    rb' heroku\[router\]: at=info method=\S+ path="([^"\n]*)" host=\S* request_id=(\S*) fwd=\S* dyno=\S* '
+    rb"connect=(\d+)ms service=(\d+ms status=\d+) "
 )
-# Any documented form (unquoted path, no request_id, empty connect/service on early errors).
+# Older complete forms (unquoted path, no request_id, no `ms`). Lines with a code are never bulk.
 _ROUTER_ANY = re.compile(
-    rb' path="?([^" \n]*)"? host=\S* (?:request_id=(\S*) )?fwd=\S* dyno=\S* connect=(\d*)(?:ms)? '
-    rb"service=(\d*(?:ms)? status=\d+)"
+    rb' heroku\[router\]: at=info method=\S+ path="?([^" \n]*)"? host=\S* (?:request_id=(\S*) )?fwd=\S* '
+    rb"dyno=\S* connect=(\d+)(?:ms)? service=(\d+(?:ms)? status=\d+)\b"
 )
 _MARK = b" heroku[router]: "
 _OTHER = re.compile(rb"\n(?!\S+ heroku\[router\]: )([^\n]+)")
 _CODE = re.compile(rb" code=[HRL]\d\d")
+_CODED = re.compile(rb"\n\S+ heroku\[router\]: [^\n]*? code=[HRL]\d\d[^\n]*")
 BLOCK = 8 << 20  # bytes per read: big enough to amortise, small enough to keep RSS low
 PARALLEL_MIN = 32 << 20  # below this a second process costs more than it saves
 
@@ -40,10 +43,11 @@ def process_chunk(buf: bytes | bytearray, start: int, end: int, agg: Aggregate) 
     matches = _ROUTER.findall(buf, start, end)
     others = _OTHER.findall(buf, start - 1, end)
     router_lines = buf.count(_MARK, start, end) - sum(1 for line in others if _MARK in line)
-    if len(matches) != router_lines:
+    coded = _CODED.findall(buf, start - 1, end) if _CODE.search(buf, start, end) else []
+    if len(matches) + len(coded) != router_lines:
         matches = _ROUTER_ANY.findall(buf, start, end)
-    stray = any(b" path=" in line and _ROUTER_ANY.search(line) for line in others)
-    if stray or len(matches) != router_lines:
+    stray = any(_MARK in line and _ROUTER_ANY.search(line) for line in others)
+    if stray or len(matches) + len(coded) != router_lines:
         _slow_chunk(bytes(buf[start:end]), agg)
         return
     if matches:
@@ -51,16 +55,8 @@ def process_chunk(buf: bytes | bytearray, start: int, end: int, agg: Aggregate) 
         agg.add_router_bulk(*cols)
         agg.lines += len(matches)
         _edge_timestamps(buf, start, end, agg)
-    for m in _CODE.finditer(buf, start, end):  # rare: parse the whole line for code, time, dyno
-        lo = buf.rfind(b"\n", start - 1, m.start()) + 1
-        if buf.find(_MARK, lo, m.start()) < 0:
-            continue  # `code=` inside a non-router line: counted with the others below
-        hi = buf.find(b"\n", m.end(), end)
-        rec = parse_line(bytes(buf[lo : hi if hi >= 0 else end]).decode("utf-8", "replace"))
-        if rec.code:
-            agg.add_code(
-                rec.code, rec.timestamp, rec.router.get("dyno") if rec.router is not None else rec.dyno
-            )
+    for line in coded:  # rare, and their fields may be empty: the one parser reads them in full
+        agg.add_record(parse_line(line[1:].decode("utf-8", "replace")))
     for line in others:
         rec = parse_line(line.decode("utf-8", "replace"))
         agg.add_record(rec)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from hkctl.logs.aggregate import Aggregate, tail_value
+from hkctl.logs.aggregate import Aggregate, is_streaming, tail_value
 from hkctl.logs.codes import lookup
+from hkctl.logs.correlate import likely_causes
+from hkctl.logs.postgres import ERROR_SEVERITIES, sqlstate_name
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 N_PLUS_ONE_MIN = 10  # the same SQL shape this many times under one request id
@@ -38,46 +40,70 @@ def _classes(statuses: Counter[bytes]) -> dict[str, int]:
     return out
 
 
-def _unpack(agg: Aggregate) -> tuple[Counter[int], Counter[bytes], list[dict[str, Any]]]:
-    """Overall service histogram, status counts and per-path rows, from the (path, tail) counts."""
+def _unpack(
+    agg: Aggregate,
+) -> tuple[Counter[int], Counter[bytes], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Overall service histogram, status counts, per-path rows and streaming rows, from the (path, tail)
+    counts. Requests without a service time (router-answered, H27/H28) count for status, not latency;
+    websocket upgrades (101) and streaming paths are reported apart from the percentiles."""
     service: Counter[int] = Counter()
     statuses: Counter[bytes] = Counter()
     hists: dict[bytes, Counter[int]] = defaultdict(Counter)
+    requests: Counter[bytes] = Counter()
     errors: Counter[bytes] = Counter()
     client: Counter[bytes] = Counter()
+    streams: dict[bytes, Counter[int]] = defaultdict(Counter)
     for (path, tail), count in agg.path_tail.items():
         ms, status = tail_value(tail)
-        service[ms] += count
         statuses[status] += count
-        hists[path][ms] += count
         if status[:1] == b"5":
             errors[path] += count
         elif status[:1] == b"4":
             client[path] += count
+        if ms is not None and (status == b"101" or is_streaming(path)):
+            streams[path][ms] += count
+            continue
+        requests[path] += count
+        if ms is not None:
+            service[ms] += count
+            hists[path][ms] += count
     rows = []
-    for path, hist in hists.items():
-        p50, p95, top = nearest_rank(hist, (0.5, 0.95, 1.0))
+    for path, n in requests.items():
+        p50, p95, top = nearest_rank(hists[path], (0.5, 0.95, 1.0)) if path in hists else (0, 0, 0)
         rows.append(
             {
                 "path": path.decode("utf-8", "replace"),
-                "requests": sum(hist.values()),
+                "requests": n,
                 "errors": errors[path],
                 "p95_ms": p95,
                 "p50_ms": p50,
                 "max_ms": top,
                 "client_errors": client[path],
+                "timed": sum(hists[path].values()) if path in hists else 0,
             }
         )
-    return service, statuses, rows
+    stream_rows: list[dict[str, Any]] = [
+        {
+            "path": path.decode("utf-8", "replace"),
+            "requests": sum(hist.values()),
+            "max_ms": max(hist),
+            "errors": errors[path],
+        }
+        for path, hist in streams.items()
+    ]
+    stream_rows.sort(key=lambda r: (-r["requests"], r["path"]))
+    return service, statuses, rows, stream_rows
 
 
 def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
     """The triage report; names follow issue 5's contract, extra fields are additions."""
-    service, statuses, rows = _unpack(agg)
+    agg.finish()
+    service, statuses, rows, stream_rows = _unpack(agg)
     p50, p95, p99, pmax = nearest_rank(service, (0.5, 0.95, 0.99, 1.0))
     connect: Counter[int] = Counter()
     for raw, n in agg.connect.items():
-        connect[int(raw) if raw.isdigit() else 0] += n
+        if raw.isdigit():  # an empty connect= is absent, not 0
+            connect[int(raw)] += n
     (c95,) = nearest_rank(connect, (0.95,))
     by_p95 = sorted(rows, key=lambda r: (-r["p95_ms"], -r["requests"], r["path"]))[:top]
     by_errors = sorted((r for r in rows if r["errors"]), key=lambda r: (-r["errors"], r["path"]))[:top]
@@ -95,6 +121,11 @@ def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
             "last_seen": seen.last,
             "dynos": sorted(seen.dynos),
         }
+        if seen.paths:
+            codes[code]["paths"] = {
+                p.decode("utf-8", "replace"): n
+                for p, n in sorted(seen.paths.items(), key=lambda x: (-x[1], x[0]))[:top]
+            }
     memory = {
         dyno: {"max_total_mb": round(total, 2), "quota_mb": quota, "percent": round(100 * total / quota, 1)}
         for dyno, (total, quota) in sorted(agg.memory.items())
@@ -116,6 +147,11 @@ def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
             "connect_ms": {"p95": c95},
             "paths": by_p95,
             "paths_by_errors": by_errors,
+            "latency_excluded": {
+                **dict(sorted(agg.latency_excluded.items())),
+                "streaming": sum(r["requests"] for r in stream_rows),
+            },
+            "streaming": stream_rows[:top],
             "slowest": [
                 {
                     "path": path.decode("utf-8", "replace"),
@@ -141,9 +177,29 @@ def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
         "platform_changes": len(agg.releases),
         "deploy_events": [{"timestamp": ts, "message": m} for ts, m in agg.releases[-top:]],
         "app_errors": [
-            {"shape": s, "count": n, "example": agg.app_error_example.get(s, "")}
+            {
+                "shape": s,
+                "count": n,
+                "example": agg.app_error_example.get(s, ""),
+                "kind": agg.app_error_kind_of.get(s, "other"),
+            }
             for s, n in agg.app_errors.most_common(top)
         ],
+        "app_error_kinds": dict(sorted(agg.app_error_kinds.items(), key=lambda x: (-x[1], x[0]))),
+        "postgres": {
+            "messages": agg.pg_messages,
+            "errors": sum(agg.pg_errors.values()),
+            "by_sqlstate": [
+                {
+                    "sqlstate": k,
+                    "name": k.lower() if k in ERROR_SEVERITIES else sqlstate_name(k),
+                    "count": n,
+                    "example": agg.pg_example.get(k, ""),
+                }
+                for k, n in sorted(agg.pg_errors.items(), key=lambda x: (-x[1], x[0]))[:top]
+            ],
+        },
+        "likely_causes": likely_causes(agg.culprits, agg.symptoms)[:top],
         "slow_queries": agg.slow_queries,
         "n_plus_one": n_plus_one,
     }
@@ -164,15 +220,26 @@ def findings(r: dict[str, Any]) -> list[dict[str, str]]:
 
     router = r["router"]
     requests = router["requests"]
-    worst_path = router["paths"][0] if router["paths"] else None
+    causes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for cause in r.get("likely_causes", []):
+        causes[cause["code"]].append(cause)
     for code, c in r["codes"].items():
         where = f" on {', '.join(c['dynos'][:4])}" if c["dynos"] else ""
         extra = ""
-        if code == "H12" and worst_path:
-            extra = f" The slowest path is {worst_path['path']} (p95 {_secs(worst_path['p95_ms'])})."
+        if code in ("H12", "H13", "H15", "H18") and c.get("paths"):
+            # the paths that timed out or were cut, from the code's own lines (not the slowest overall)
+            top = ", ".join(f"{p} ×{n}" for p, n in list(c["paths"].items())[:3])
+            extra = f" On {top}."
+        for cause in causes.get(code, [])[:2]:
+            when = cause["seconds_apart"]
+            rel = f"{abs(when):.1f} s {'before' if when >= 0 else 'after'}"
+            extra += (
+                f" Likely cause on {cause['dyno']}: {cause['cause']} {rel} "
+                f"(×{cause['count']}: `{cause['example'][:100]}`)."
+            )
         add(
             c["severity"],
-            c["count"],
+            c["count"] * 10,  # a named cause outranks the 5xx rate it explains (router-answered 5xx count)
             f"{code} {c['title']} ×{c['count']}{where}: {c['meaning']}{extra} Do: {c['action']}",
         )
     if r["dynos"]["crashes"]:
@@ -221,7 +288,17 @@ def findings(r: dict[str, Any]) -> list[dict[str, str]]:
                 f"({pct:.0f}%); lower WEB_CONCURRENCY/threads or move to a larger dyno size.",
             )
     for e in r["app_errors"][:3]:
-        add("warning", e["count"], f"App error ×{e['count']}: {e['shape'][:120]}")
+        add("warning", e["count"], f"App error ({e['kind']}) ×{e['count']}: {e['shape'][:120]}")
+    pg = r["postgres"]
+    if pg["errors"]:
+        parts = ", ".join(f"{s['sqlstate']} {s['name']} ×{s['count']}" for s in pg["by_sqlstate"][:4])
+        first = pg["by_sqlstate"][0]
+        add(
+            "warning",
+            pg["errors"],
+            f"Postgres errors ×{pg['errors']}: {parts} (e.g. `{first['example'][:100]}`); "
+            "`hkctl logs --source app --dyno postgres --app-errors` shows them.",
+        )
     if r["slow_queries"]:
         add(
             "warning",
