@@ -78,7 +78,7 @@ def tokens_create(env: Env, scope: str, description: str, expires_in: int | None
 
     scopes = oauth.parse_scopes(scope)
     if "global" in scopes:
-        say("warning: a global token grants full account access; the spec advises never to use one")
+        say("warning: a global token grants full account access; use a read- or write-scoped token instead")
     auth, token = oauth.create(env.client(), scopes, description, expires_in=expires_in)
     say(
         f"created authorization {auth.id} ({','.join(auth.scope)}; expires {auth.expires_at or 'never'}). "

@@ -37,7 +37,7 @@ def cli() -> None:
     type=float,
     default=600.0,
     show_default=True,
-    help="Seconds to wait for the build (the spec's 60 × 10 s).",
+    help="Seconds to wait for the build (10 minutes: 60 polls of 10 s).",
 )
 @json_option
 @pass_env

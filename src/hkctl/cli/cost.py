@@ -17,7 +17,7 @@ def cli(
 ) -> None:
     """Estimate the monthly cost: formation (quantity × dyno size list price) plus add-on plan prices.
 
-    Dyno prices are the list prices of facts.md §11 (the table's date is shown); add-on prices come
+    Dyno prices are Heroku's published list prices (the table's date is shown); add-on prices come
     from the API. Sizes or plans without a known price are listed, never guessed.
     """
     from hkctl.cli._app import require

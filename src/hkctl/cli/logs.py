@@ -113,7 +113,7 @@ def _file_lines(path: str) -> Any:
 @json_option
 @click.pass_context
 def cli(ctx: click.Context, **opts: Any) -> None:
-    """Read an app's logs (or a saved log) with every filter of the spec; `logs triage` sums them up."""
+    """Read an app's logs (or a saved log) filtered by status, timing, path, method, code or text; `logs triage` sums them up."""
     if ctx.invoked_subcommand is not None:
         return
     env = ctx.find_object(Env) or Env()

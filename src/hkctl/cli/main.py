@@ -8,6 +8,7 @@ Command modules are found in hkctl/cli/ (each exposes `cli`); they import heavy 
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 import sys
 from typing import Any
@@ -82,10 +83,16 @@ class DiscoveringGroup(click.Group):
             if not i.name.startswith("_") and i.name != "main"
         ]
 
+    def names(self) -> set[str]:
+        """The root command names, from the module names (nothing imported)."""
+        modules = self._modules()
+        return set(modules) | {m.replace("_", "-") for m in modules}
+
     def _import(self, name: str) -> None:
         module = importlib.import_module(f"hkctl.cli.{name}")
         command = getattr(module, "cli", None)
         if isinstance(command, click.Command) and command.name not in self.commands:
+            _whole_summaries(command)
             self.add_command(command)
 
     def _load(self) -> None:
@@ -112,6 +119,16 @@ class DiscoveringGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
+def _whole_summaries(command: click.Command) -> None:
+    """Help lists show each command's whole first sentence, not click's 45 characters and "..."."""
+    if command.help and not command.short_help:
+        first = inspect.cleandoc(command.help).split("\n\n")[0]
+        command.short_help = " ".join(first.split())
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _whole_summaries(sub)
+
+
 @click.group(cls=DiscoveringGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hkctl")
 def root() -> None:
@@ -135,6 +152,9 @@ def run(argv: list[str], env: Env) -> int:
         return 2
     env.flags.update(flags)
     try:
+        from hkctl.cli._aliases import expand
+
+        args = expand(args, root.names())
         result = root.main(args=args, prog_name="hkctl", obj=env, standalone_mode=False)
         return result if isinstance(result, int) else 0
     except Stopped as exc:

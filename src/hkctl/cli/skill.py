@@ -7,7 +7,7 @@ import click
 
 @click.command("skill")
 def cli() -> None:
-    """Print SKILL.md: what the skill needs (front matter) and the spec's recipes as hkctl commands.
+    """Print SKILL.md: what the skill needs (front matter) and the everyday Heroku recipes as hkctl commands.
 
     Save it where your agent runtime loads skills, e.g. `hkctl skill > skills/heroku/SKILL.md`.
     """

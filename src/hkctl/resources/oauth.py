@@ -19,7 +19,7 @@ from hkctl.transport.client import HerokuClient, seg
 SCOPES = ("global", "identity", "read", "write", "read-protected", "write-protected")
 #: The spec's advice, shown by `hkctl doctor` when the token is global.
 GLOBAL_WARNING = (
-    "the token has the global scope (full account access): the spec advises never to use one; create a "
+    "the token has the global scope (full account access): an agent or a script should never hold one; create a "
     "read-scoped token with `hkctl auth tokens create --scope read --description ...` (add write only "
     "for HEROKU_PERMISSION=full)"
 )
