@@ -91,8 +91,26 @@ def tokens_create(env: Env, scope: str, description: str, expires_in: int | None
 @click.argument("authorization_id", metavar="ID")
 @pass_env
 def tokens_revoke(env: Env, authorization_id: str) -> None:
-    """Revoke authorization ID; its token stops working (type the ID to confirm, or --confirm ID)."""
+    """Revoke authorization ID (or a unique start of it); its token stops working at once.
+
+    Shows the token first (description, scopes, created, expiry) and warns when it is the token
+    hkctl is using. Type the full ID to confirm, or pass --confirm ID.
+    """
     from hkctl.resources import oauth
 
-    auth = oauth.revoke(env.client(), authorization_id)
+    client = env.client()
+    auth, in_use = oauth.find(client, authorization_id)
+    say(
+        f"token {auth.id}: {auth.description or 'no description'}; scopes {','.join(auth.scope)}; "
+        f"created {auth.created_at or '?'}; expires {auth.expires_at or 'never'}"
+    )
+    if in_use:
+        say(
+            "⚠️  this is the token hkctl is using now: after revoking it, every command fails until you set a new one"
+        )
+    oauth.revoke(client, auth.id)
     say(f"revoked {auth.id} ({auth.description or 'no description'}; {','.join(auth.scope)})")
+    if in_use:
+        say(
+            "the token in HEROKU_API_KEY (or ~/.netrc) no longer works: create or set a new one for the next command"
+        )

@@ -49,7 +49,7 @@ def list_cmd(env: Env, app: str, as_json: bool, limit: int | None) -> None:
         as_json,
         rows,
         [
-            ("id", lambda b: b.id[:8]),
+            ("id", "id"),
             ("status", "status"),
             ("version", lambda b: (b.version or "")[:7]),
             ("user", "user"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,3 +43,24 @@ def check_app(app: str) -> str:
             "(or the app's id)"
         )
     return app
+
+
+_ID_PREFIX = re.compile(r"^[0-9a-fA-F][0-9a-fA-F-]{3,35}$")
+
+
+def is_id_prefix(value: str) -> bool:
+    """At least 4 characters of a UUID (`3f1c0e6b`): an abbreviated id, as git takes an abbreviated hash."""
+    return bool(_ID_PREFIX.match(value))
+
+
+def unique_id(ref: str, ids: Iterable[str], what: str) -> str:
+    """The one id in `ids` that starts with `ref`; UsageError (exit 2) when none or several do."""
+    ref = ref.lower()
+    found = sorted({i for i in ids if i.lower().startswith(ref)})
+    if not found:
+        raise UsageError(f"no {what} with an id starting {ref!r}")
+    if len(found) > 1:
+        raise UsageError(
+            f"{ref!r} matches {len(found)} {what}s ({', '.join(f[:12] for f in found)}): give more of the id"
+        )
+    return found[0]

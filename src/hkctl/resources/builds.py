@@ -10,7 +10,7 @@ from typing import Any
 from hkctl.errors import UsageError
 from hkctl.polling import poll
 from hkctl.resources import sources
-from hkctl.resources._record import Record, check_app, is_uuid, name_of
+from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, name_of, unique_id
 from hkctl.transport.client import HerokuClient, seg
 from hkctl.transport.routes import by_name
 
@@ -71,6 +71,9 @@ def list_(client: HerokuClient, app: str, *, limit: int | None = None) -> list[B
 
 
 def info(client: HerokuClient, app: str, build_id: str) -> Build:
+    """`GET /apps/{app}/builds/{id}`; an abbreviated id (8+ hex characters) is found in the list first."""
+    if not is_uuid(build_id) and is_id_prefix(build_id):
+        build_id = unique_id(build_id, (b.id for b in list_(client, app)), "build")
     path = f"/apps/{seg(check_app(app))}/builds/{seg(check_build_id(build_id))}"
     return Build.from_api(client.get(path, action="builds_info"))
 

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hkctl.errors import HkctlError, UsageError
-from hkctl.resources._record import Record, check_app, is_uuid
+from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, unique_id
 from hkctl.transport.client import HerokuClient, seg
 
 SCHEMES = ("syslog", "syslog+tls", "https", "http")
@@ -59,7 +59,7 @@ def add(client: HerokuClient, app: str, url: str) -> LogDrain:
 
 
 def remove(client: HerokuClient, app: str, drain: str) -> LogDrain:
-    """Remove a drain named by its id, URL or token.
+    """Remove a drain named by its id (or a unique start of it), URL or token.
 
     A URL cannot travel as one path segment (servers decode %2F before routing), so a URL or
     token is first resolved to the drain's id through the list.
@@ -67,10 +67,14 @@ def remove(client: HerokuClient, app: str, drain: str) -> LogDrain:
     if not drain:
         raise UsageError("name the drain by its id, URL or token")
     if not is_uuid(drain):
-        match = next((d for d in list_(client, app) if drain in (d.url, d.token)), None)
-        if match is None:
+        drains = list_(client, app)
+        match = next((d for d in drains if drain in (d.url, d.token)), None)
+        if match is None and is_id_prefix(drain):
+            drain = unique_id(drain, (d.id for d in drains), "drain")
+        elif match is None:
             raise HkctlError(f"no drain {drain!r} on {app}")
-        drain = match.id
+        else:
+            drain = match.id
     return LogDrain.from_api(
         client.json(
             "DELETE",

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hkctl.errors import UsageError
-from hkctl.resources._record import Record, is_uuid
+from hkctl.resources._record import Record, is_id_prefix, is_uuid, unique_id
 from hkctl.transport.client import HerokuClient, seg
 
 SCOPES = ("global", "identity", "read", "write", "read-protected", "write-protected")
@@ -138,6 +138,20 @@ def create(
     token = str((item.get("access_token") or {}).get("token") or "")
     client.redact.add(token)
     return Authorization.from_api(item), token
+
+
+def find(client: HerokuClient, ref: str) -> tuple[Authorization, bool]:
+    """The authorization whose id is `ref` or starts with it (`GET /oauth/authorizations`), and
+    whether its token is the one this client is using. UsageError (exit 2) when none or several match."""
+    items = list(client.paginate("/oauth/authorizations", action="tokens_list"))
+    for item in items:
+        client.redact.add((item.get("access_token") or {}).get("token"))
+    if not is_uuid(ref) and not is_id_prefix(ref):
+        raise UsageError(f"invalid authorization id {ref!r}: see `hkctl auth tokens list`")
+    full = unique_id(ref, (str(i["id"]) for i in items), "authorization")
+    item = next(i for i in items if i["id"] == full)
+    in_use = (item.get("access_token") or {}).get("token") == client.token.value
+    return Authorization.from_api(item), in_use
 
 
 def revoke(client: HerokuClient, ident: str) -> Authorization:

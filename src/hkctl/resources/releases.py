@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hkctl.errors import UsageError
-from hkctl.resources._record import Record, check_app, is_uuid, name_of
+from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, name_of, unique_id
 from hkctl.transport.client import HerokuClient, seg
 from hkctl.transport.routes import DESTRUCTIVE, by_name
 
@@ -75,6 +75,10 @@ def current(client: HerokuClient, app: str) -> Release | None:
 
 
 def info(client: HerokuClient, app: str, ref: str) -> Release:
+    """`GET /apps/{app}/releases/{version or id}`; an abbreviated id is found in the list first."""
+    ref = ref.strip()
+    if not _VERSION.match(ref) and not is_uuid(ref) and is_id_prefix(ref):
+        ref = unique_id(ref, (r.id for r in list_(client, app)), "release")
     path = f"/apps/{seg(check_app(app))}/releases/{seg(release_ref(ref))}"
     return Release.from_api(client.get(path, action="releases_info"))
 

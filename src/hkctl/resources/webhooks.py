@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hkctl.errors import UsageError
-from hkctl.resources._record import Record, check_app, is_uuid
+from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, unique_id
 from hkctl.transport.client import HerokuClient, seg
 
 INCLUDES = (
@@ -142,7 +142,15 @@ def list_(client: HerokuClient, app: str) -> list[Webhook]:
     return [Webhook.from_api(w) for w in items]
 
 
+def _full_id(client: HerokuClient, app: str, webhook_id: str) -> str:
+    if not is_uuid(webhook_id) and is_id_prefix(webhook_id):
+        return unique_id(webhook_id, (w.id for w in list_(client, app)), "webhook")
+    return webhook_id
+
+
 def info(client: HerokuClient, app: str, webhook_id: str) -> Webhook:
+    """`GET /apps/{app}/webhooks/{id}` (an abbreviated id is found in the list first)."""
+    webhook_id = _full_id(client, app, webhook_id)
     path = f"/apps/{seg(check_app(app))}/webhooks/{seg(_check_id(webhook_id, 'webhook'))}"
     return Webhook.from_api(client.get(path, action="webhooks_info"))
 
@@ -180,6 +188,7 @@ def create(
 
 
 def destroy(client: HerokuClient, app: str, webhook_id: str) -> Webhook:
+    webhook_id = _full_id(client, app, webhook_id)
     path = f"/apps/{seg(check_app(app))}/webhooks/{seg(_check_id(webhook_id, 'webhook'))}"
     return Webhook.from_api(
         client.json(
