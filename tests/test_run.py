@@ -15,7 +15,7 @@ def _one_offs(hk):
 
 
 def test_run_wait_migration_exits_0_with_its_output(hk):
-    result = hk.cli("run", "rake db:migrate", "--wait", "-a", APP, env=hk.full_env())
+    result = hk.cli("run", "-a", APP, "--wait", "rake db:migrate", env=hk.full_env())
     assert result.code == 0, result.err
     assert "AddIndexToOrders: migrated" in result.out
     assert "exited with status 0" in result.err
@@ -26,13 +26,13 @@ def test_run_wait_migration_exits_0_with_its_output(hk):
 
 
 def test_run_wait_exits_with_the_commands_status(hk):
-    result = hk.cli("run", "exit 3", "--wait", "-a", APP, env=hk.full_env())
+    result = hk.cli("run", "-a", APP, "--wait", "exit 3", env=hk.full_env())
     assert result.code == 3, result.err
     assert "exited with status 3" in result.err
 
 
 def test_a_failing_command_exits_1_and_prints_its_error(hk):
-    result = hk.cli("run", "bin/fail-on-purpose", "--wait", "-a", APP, env=hk.full_env())
+    result = hk.cli("run", "-a", APP, "--wait", "bin/fail-on-purpose", env=hk.full_env())
     assert result.code == 1
     assert "failed" in result.out
 
@@ -40,8 +40,6 @@ def test_a_failing_command_exits_1_and_prints_its_error(hk):
 def test_run_passes_size_ttl_and_env(hk):
     result = hk.cli(
         "run",
-        "echo",
-        "$GREETING",
         "--size",
         "standard-2x",
         "--ttl",
@@ -51,6 +49,8 @@ def test_run_passes_size_ttl_and_env(hk):
         "--wait",
         "-a",
         APP,
+        "echo",
+        "$GREETING",
         env=hk.full_env(),
     )
     assert result.code == 0, result.err
@@ -62,7 +62,7 @@ def test_run_passes_size_ttl_and_env(hk):
 
 
 def test_run_detached_prints_the_dyno_name(hk):
-    result = hk.cli("run", "rake db:migrate", "-a", APP, env=hk.full_env())
+    result = hk.cli("run", "-a", APP, "rake db:migrate", env=hk.full_env())
     assert result.code == 0, result.err
     name = result.out.strip()
     assert name.startswith("run.") and name[4:].isdigit()
@@ -73,7 +73,7 @@ def test_run_detached_prints_the_dyno_name(hk):
 
 @pytest.mark.parametrize("args", [["--size", "tiny"], ["--ttl", "0"], ["--env", "NOEQUALS"]])
 def test_run_rejects_bad_input_before_sending(hk, args):
-    result = hk.cli("run", "true", *args, "-a", APP, env=hk.full_env())
+    result = hk.cli("run", *args, "-a", APP, "true", env=hk.full_env())
     assert result.code == 2
     assert hk.writes_received() == []
 

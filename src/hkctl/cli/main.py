@@ -1,7 +1,9 @@
 """The root command: global flags, command discovery, and the one place errors become exit codes.
 
 Global flags (--dry-run, --plan, --confirm, --verbose, --audit-log, --api-url, --data-api-url,
---status-file) are accepted anywhere on the line, as people type them after the command.
+--status-file) are accepted anywhere on the line, as people type them after the command, up to the
+command's own words: nothing after `--`, and nothing in a command line handed on (`hkctl run`'s
+COMMAND...), is read as an hkctl flag.
 Command modules are found in hkctl/cli/ (each exposes `cli`); they import heavy modules lazily.
 """
 
@@ -34,17 +36,20 @@ _PATHS = {"plan_file", "audit_log", "status_file"}
 
 
 def extract_global_flags(argv: list[str]) -> tuple[list[str], dict[str, Any]]:
-    """Pull global flags out of argv wherever they stand (before a `--`)."""
+    """Pull global flags out of argv wherever they stand, before the command's own words.
+
+    The command's own words are everything from a `--` on, and everything from the first argument
+    of a command that hands its arguments on untouched (`hkctl run -a APP ./bin/task --dry-run`
+    runs `./bin/task --dry-run` on the dyno; it is not an hkctl dry run).
+    """
     from pathlib import Path
 
+    stop = _own_words_start(argv)
     rest: list[str] = []
     flags: dict[str, Any] = {}
     i = 0
-    while i < len(argv):
+    while i < stop:
         word = argv[i]
-        if word == "--":
-            rest += argv[i:]
-            break
         name, eq, inline = word.partition("=")
         if name in GLOBAL_FLAGS:
             field, takes_value = GLOBAL_FLAGS[name]
@@ -53,7 +58,7 @@ def extract_global_flags(argv: list[str]) -> tuple[list[str], dict[str, Any]]:
             else:
                 if eq:
                     value = inline
-                elif i + 1 < len(argv):
+                elif i + 1 < stop:
                     i += 1
                     value = argv[i]
                 else:
@@ -62,7 +67,47 @@ def extract_global_flags(argv: list[str]) -> tuple[list[str], dict[str, Any]]:
         else:
             rest.append(word)
         i += 1
-    return rest, flags
+    return rest + argv[stop:], flags
+
+
+def _own_words_start(argv: list[str]) -> int:
+    """Index where the command's own words begin (a `--`, or a passthrough command's first argument).
+
+    Walks the command path as click will (`config set ...`), skipping option values, so that an
+    option's value is never mistaken for the first argument. A command hands its words on when it
+    sets `allow_interspersed_args=False` (see cli/run.py).
+    """
+    command: click.Command = root
+    ctx = click.Context(root)
+    takes_value = {name for name, (_, v) in GLOBAL_FLAGS.items() if v}
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            return i
+        if word.startswith("-") and word != "-":
+            if "=" not in word and word in takes_value:
+                i += 1  # the next word is this option's value
+        elif isinstance(command, click.Group):
+            found = command.get_command(ctx, word)
+            if found is None:
+                return len(argv)  # click will say the command is unknown
+            command = found
+            takes_value |= _value_options(found)
+        elif (command.context_settings or {}).get("allow_interspersed_args") is False:
+            return i
+        i += 1
+    return len(argv)
+
+
+def _value_options(command: click.Command) -> set[str]:
+    """The option spellings of `command` that take a value (`-a APP`, `--size S`)."""
+    return {
+        opt
+        for p in command.params
+        if isinstance(p, click.Option) and not p.is_flag and not p.count
+        for opt in (*p.opts, *p.secondary_opts)
+    }
 
 
 class DiscoveringGroup(click.Group):

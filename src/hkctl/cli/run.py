@@ -10,7 +10,10 @@ from hkctl.cli._common import Env, app_option, pass_env
 from hkctl.render.output import say
 
 
-@click.command("run")
+# Everything from COMMAND on is the dyno's command line, never an hkctl option or global flag
+# (cli/main.py reads this setting): `hkctl run -a APP ./bin/migrate --dry-run` runs a dry run of
+# the migration on the dyno; it is not an hkctl dry run.
+@click.command("run", context_settings={"allow_interspersed_args": False})
 @click.argument("command", nargs=-1, required=True)
 @app_option
 @click.option("--size", default=None, help="Dyno size, e.g. standard-2x (any case).")
@@ -33,10 +36,11 @@ def cli(
     wait: bool,
     timeout: float,
 ) -> None:
-    """Run COMMAND in a one-off dyno (`hkctl run "rake db:migrate" --wait`).
+    """Run COMMAND in a one-off dyno (`hkctl run -a APP --wait rake db:migrate`).
 
-    Without --wait the dyno runs detached and its name is printed. Put `--` before a command that
-    has options of its own: `hkctl run -a APP -- python manage.py migrate --noinput`.
+    Options go before COMMAND: from COMMAND on, every word is the dyno's command line, options
+    included (`hkctl run -a APP python manage.py migrate --noinput`), and none is read by hkctl.
+    Without --wait the dyno runs detached and its name is printed.
     """
     from hkctl.resources import dynos
 
