@@ -32,7 +32,7 @@ def hk(tmp_path: Path, request: pytest.FixtureRequest) -> Harness:
     sb = build_sandbox()
     sb.storage_url = INPROCESS_STORAGE_URL  # the in-process transport routes both hosts to the app
     app = create_app(sb)
-    harness = Harness(app, "http://sandbox.test", home, inprocess_transport(app))
+    harness = Harness(app, "http://localhost", home, inprocess_transport(app))
     request.addfinalizer(harness.assert_conformant)
     return harness
 

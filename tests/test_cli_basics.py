@@ -29,7 +29,7 @@ def _one_line_exit_2(hk, res) -> str:
         (("apps", "create", "UPPER-case"), "invalid app name 'UPPER-case'"),
         (("apps", "rename", "no", "-a", "demo-staging"), "invalid app name 'no'"),
         (("config", "show", "-a", "../account"), "invalid app name '../account'"),
-        (("config", "set", "FOO", "-a", "demo-staging"), "expected KEY=VALUE, got 'FOO' (no '=')"),
+        (("config", "set", "FOO", "-a", "demo-staging"), "expected KEY=VALUE: argument 1 has no '='"),
         (("config", "set", "BAD-KEY=1", "-a", "demo-staging"), "invalid config var name 'BAD-KEY'"),
         (("config", "unset", "BAD KEY", "-a", "demo-staging"), "invalid config var name 'BAD KEY'"),
         (("api", "PATCH", "/apps/demo-staging", "-d", "{maintenance: true"), "invalid JSON for -d"),
@@ -142,7 +142,7 @@ def test_doctor_without_a_token_says_so_and_exits_1(hk):
     assert hk.received() == []
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan"])
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf", "-inf", "1e400", "86400"])
 def test_a_bad_timeout_setting_is_bad_input(hk, value):
     line = _one_line_exit_2(hk, hk.cli("apps", "list", env=hk.env(HKCTL_TIMEOUT=value)))
     assert "HKCTL_TIMEOUT must be a positive number of seconds" in line

@@ -165,7 +165,7 @@ def test_dynos_boot_from_starting_to_up_on_the_sandbox_clock(tmp_path):
     from tests.support import Harness, inprocess_transport, make_app
 
     app = make_app(build_sandbox(manual_clock=True, durations={"dyno_boot": 5}))
-    hk = Harness(app, "http://sandbox.test", tmp_path, inprocess_transport(app))
+    hk = Harness(app, "http://localhost", tmp_path, inprocess_transport(app))
     assert hk.cli("ps", "scale", "web=2", "-a", APP, env=hk.full_env()).code == 0
     states = {d["name"]: d["state"] for d in json.loads(hk.cli("ps", "-a", APP, "--json").out)["dynos"]}
     assert states["web.2"] == "starting" and states["web.1"] == "up"

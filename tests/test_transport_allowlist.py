@@ -126,15 +126,17 @@ def test_the_api_host_is_reached_and_the_foreign_one_is_not_via_library(live, fo
 
 def test_a_configured_api_url_override_is_allowed_because_it_is_configured(hk):
     # --api-url is how the sandbox stands in; the host it names joins the allowlist, and only it.
-    res = hk.cli("apps", "info", "-a", "demo-staging", "--json", "--api-url", "http://evil.example")
+    res = hk.cli("apps", "info", "-a", "demo-staging", "--json", "--api-url", "https://evil.example")
     assert res.code == 0, res.err  # (the in-process transport answers for any host)
-    client = HerokuClient(Settings.from_env(hk.env(), api_url="http://evil.example"), transport=hk.transport)
-    client.allowlist.check("http://evil.example/apps")
+    client = HerokuClient(Settings.from_env(hk.env(), api_url="https://evil.example"), transport=hk.transport)
+    client.allowlist.check("https://evil.example/apps")
     with pytest.raises(HostNotAllowed):
-        client.allowlist.check("http://evil.example:8080/apps")
+        client.allowlist.check("https://evil.example:8080/apps")
+    with pytest.raises(HostNotAllowed):
+        client.allowlist.check("http://evil.example/apps")  # same host, not the same scheme
     without = HerokuClient(Settings.from_env(hk.env()), transport=hk.transport)
     with pytest.raises(HostNotAllowed):
-        without.request("GET", "http://evil.example/apps")
+        without.request("GET", "https://evil.example/apps")
 
 
 def test_allowlist_rules():
