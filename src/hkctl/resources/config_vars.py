@@ -9,17 +9,22 @@ from hkctl.errors import UsageError
 from hkctl.resources._record import check_app
 from hkctl.transport.client import HerokuClient, seg
 
-KEY = re.compile(r"^\w+$")
+KEY = re.compile(r"[A-Za-z0-9_]+")  # ASCII only, matched whole (`$` would let "KEY\n" through)
 MASK = "••••••••"
 
 
 def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
-    """`K=V` words into a dict; a word without `=` or a bad key is bad input (exit 2)."""
+    """`K=V` words into a dict; a word without `=` or a bad key is bad input (exit 2).
+
+    A word without `=` is never echoed: it may be a value typed without its key (a secret).
+    """
     result: dict[str, str] = {}
-    for pair in pairs:
+    for n, pair in enumerate(pairs, 1):
         key, sep, value = pair.partition("=")
         if not sep:
-            raise UsageError(f"expected KEY=VALUE, got {pair.split('=')[0]!r} (no '=')")
+            raise UsageError(
+                f"expected KEY=VALUE: argument {n} has no '=' (not shown: it may be a secret value)"
+            )
         check_key(key)
         result[key] = value
     if not result:
@@ -28,9 +33,16 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
 
 
 def check_key(key: str) -> str:
-    if not KEY.match(key):
-        raise UsageError(f"invalid config var name {key!r}: use letters, digits and underscores")
+    """A config var name: ASCII letters, digits and underscores only, else UsageError (exit 2)."""
+    if not KEY.fullmatch(key):
+        raise UsageError(f"invalid config var name {_shown(key)}: use letters, digits and underscores")
     return key
+
+
+def _shown(key: str) -> str:
+    """A key as an error quotes it: on one line (repr escapes a newline) and not too long."""
+    text = repr(key)
+    return text if len(text) <= 60 else text[:57] + "...'"
 
 
 def show(client: HerokuClient, app: str) -> dict[str, str]:

@@ -117,11 +117,16 @@ def stop(client: HerokuClient, app: str, target: str) -> None:
 
 
 def parse_env(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """`--env K=V` words into a dict; the value is a secret, so no error ever quotes it (exit 2)."""
     env: dict[str, str] = {}
-    for pair in pairs:
+    for n, pair in enumerate(pairs, 1):
         key, sep, value = pair.partition("=")
-        if not sep or not re.match(r"^\w+$", key):
-            raise UsageError(f"expected --env KEY=VALUE with KEY of letters, digits and '_', got {pair!r}")
+        if not sep:
+            raise UsageError(
+                f"expected --env KEY=VALUE: --env number {n} has no '=' (not shown: it may be a secret value)"
+            )
+        if not re.fullmatch(r"[A-Za-z0-9_]+", key):
+            raise UsageError(f"invalid --env name {key[:40]!r}: use letters, digits and '_' (KEY=VALUE)")
         env[key] = value
     return env
 

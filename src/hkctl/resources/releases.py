@@ -12,7 +12,8 @@ from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, na
 from hkctl.transport.client import HerokuClient, seg
 from hkctl.transport.routes import DESTRUCTIVE, by_name
 
-_VERSION = re.compile(r"^[vV]?(\d+)$")
+_VERSION = re.compile(r"[vV]?([0-9]{1,10})")  # ASCII digits, matched whole
+MAX_VERSION = 2**31 - 1  # the API's versions are 32-bit integers; anything above is a typo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,14 +48,29 @@ class Release(Record):
         return f"v{self.version}"
 
 
+def parse_version(text: str) -> int:
+    """`v42` or `42` → 42: ASCII digits from 1 to 2**31-1, else UsageError (exit 2, nothing sent)."""
+    m = _VERSION.fullmatch(text)
+    version = int(m.group(1)) if m else 0
+    if not 1 <= version <= MAX_VERSION:
+        raise UsageError(
+            f"invalid release {_shown(text)}: use a version like v42 (a whole number from 1 to {MAX_VERSION})"
+        )
+    return version
+
+
 def release_ref(ref: str) -> str:
     """`v42`, `42` or a release id → what goes in the path (`42`, as the official CLI sends it)."""
-    m = _VERSION.match(ref.strip())
-    if m:
-        return m.group(1)
-    if is_uuid(ref.strip()):
-        return ref.strip()
-    raise UsageError(f"invalid release {ref!r}: use a version like v42 (or 42, or the release id)")
+    if is_uuid(ref):
+        return ref
+    if _VERSION.fullmatch(ref) or not ref.strip():
+        return str(parse_version(ref))
+    raise UsageError(f"invalid release {_shown(ref)}: use a version like v42 (or 42, or the release id)")
+
+
+def _shown(text: str) -> str:
+    """The input as an error quotes it: one line, at most 40 characters."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def list_(client: HerokuClient, app: str, *, max_items: int | None = None) -> list[Release]:

@@ -9,7 +9,6 @@ command returns once the dynos run the new release (or says which did not come u
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +27,6 @@ WARNING = (
     "⚠️  A rollback restores the slug and config vars of the target release only: add-ons are not "
     "changed and database migrations are not rolled back."
 )
-_VERSION = re.compile(r"^v?(\d+)$")
 
 
 @dataclass
@@ -70,16 +68,17 @@ def _current(recent: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def parse_version(text: str) -> int:
-    m = _VERSION.match(text.strip())
-    if not m:
-        raise UsageError(f"invalid release {text!r}: use vN or N (e.g. v41)")
-    return int(m.group(1))
+    """`v41` or `41` → 41 (see resources/releases.py:parse_version); UsageError otherwise."""
+    from hkctl.resources.releases import parse_version as parse
+
+    return parse(text)
 
 
 def plan(client: HerokuClient, app: str, target: str | None = None) -> RollbackPlan:
     """Read the recent releases and pick the target (default: the newest eligible one below current)."""
     from hkctl.resources import apps, pipelines, releases
 
+    version = None if target is None else parse_version(target)  # bad input before anything is sent
     a = apps.info(client, app)
     recent = releases_desc(client, a.name, RECENT)
     current = _current(recent)
@@ -91,7 +90,6 @@ def plan(client: HerokuClient, app: str, target: str | None = None) -> RollbackP
             raise HkctlError(f"{a.name} has no earlier release eligible for rollback")
         chosen = below[0]
     else:
-        version = parse_version(target)
         found = [r for r in recent if int(r["version"]) == version]
         chosen = found[0] if found else releases.info(client, a.name, str(version)).to_json()
         if not is_eligible(chosen, current):
