@@ -206,10 +206,10 @@ def run(argv: list[str], env: Env) -> int:
         say(exc.message)
         return exc.exit_code
     except WorkflowFailed as exc:
-        say(_redact(env, exc.report()))
+        say(_redact(env, exc.report(), composed=True))
         return exc.exit_code
     except HkctlError as exc:
-        say(_redact(env, f"error: {exc.message}"))
+        say(_redact(env, f"error: {exc.message}", composed=True))
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
@@ -239,9 +239,18 @@ def run(argv: list[str], env: Env) -> int:
         env.close()
 
 
-def _redact(env: Env, text: str) -> str:
+def _redact(env: Env, text: str, *, composed: bool = False) -> str:
+    """Scrub secrets from a message about to be printed.
+
+    hkctl's own errors are composed from names (apps, keys, commands typed) and from API text that
+    was scrubbed where it came in (transport/redaction.py): only a credential is looked for, so a
+    config value such as `production` never corrupts `demo-production`. Anything else (an
+    unexpected exception, a traceback) is outside text: every known secret is scrubbed.
+    """
     client = env._client
-    return client.redact(text) if client is not None else text
+    if client is None:
+        return text
+    return client.redact.token_only(text) if composed else client.redact(text)
 
 
 def main() -> None:

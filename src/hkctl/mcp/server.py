@@ -94,9 +94,10 @@ def execute(
     except GuardRefused as exc:
         return _text(_refusal(exc), error=True)
     except WorkflowFailed as exc:
-        return _text(client.redact(exc.report()) if client else exc.report(), error=True)
+        # hkctl's own words, API text already scrubbed where it came in: only a credential is looked for
+        return _text(client.redact.token_only(exc.report()) if client else exc.report(), error=True)
     except HkctlError as exc:
-        return _text(client.redact(exc.message) if client else exc.message, error=True)
+        return _text(client.redact.token_only(exc.message) if client else exc.message, error=True)
     except Exception as exc:  # a bug must not take the server down; the details go to stderr only
         log.exception("tool %s failed", spec.name)
         return _text(f"internal error in {spec.name}: {type(exc).__name__}", error=True)

@@ -101,7 +101,7 @@ def current_scopes(client: HerokuClient) -> list[str] | None:
     for item in client.paginate("/oauth/authorizations", action="tokens_list"):
         token = (item.get("access_token") or {}).get("token")
         if token:
-            client.redact.add(token)
+            client.redact.add_token(token)
         if token == mine:
             return list(item.get("scope") or [])
     return None
@@ -109,13 +109,13 @@ def current_scopes(client: HerokuClient) -> list[str] | None:
 
 def list_(client: HerokuClient) -> Iterator[Authorization]:
     for item in client.paginate("/oauth/authorizations", action="tokens_list"):
-        client.redact.add((item.get("access_token") or {}).get("token"))
+        client.redact.add_token((item.get("access_token") or {}).get("token"))
         yield Authorization.from_api(item)
 
 
 def info(client: HerokuClient, ident: str) -> Authorization:
     item = client.get(f"/oauth/authorizations/{seg(check_id(ident))}", action="tokens_info")
-    client.redact.add((item.get("access_token") or {}).get("token"))
+    client.redact.add_token((item.get("access_token") or {}).get("token"))
     return Authorization.from_api(item)
 
 
@@ -136,7 +136,7 @@ def create(
         description=f"create a token with scope {','.join(scopes)} ({description})",
     )
     token = str((item.get("access_token") or {}).get("token") or "")
-    client.redact.add(token)
+    client.redact.add_token(token)
     return Authorization.from_api(item), token
 
 

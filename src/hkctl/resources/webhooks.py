@@ -170,10 +170,10 @@ def create(
         raise UsageError(f"invalid level {level!r}: use notify or sync")
     body: dict[str, Any] = {"include": check_includes(include), "level": level, "url": check_url(url)}
     if secret:
-        client.redact.add(secret)
+        client.redact.add_token(secret)
         body["secret"] = secret
     if authorization:
-        client.redact.add(authorization)
+        client.redact.add_token(authorization)
         body["authorization"] = authorization
     resp = client.request(
         "POST",

@@ -46,6 +46,7 @@ from hkctl.transport.auth import Token, resolve_token
 from hkctl.transport.follow import REDIRECT_STATUSES, FollowedUrls, httpx_module
 from hkctl.transport.pagination import page_size_for, range_header, with_max
 from hkctl.transport.ratelimit import RateLimitTracker
+from hkctl.transport.redaction import secret_values
 from hkctl.transport.routes import DATA, Action, match
 
 if TYPE_CHECKING:
@@ -101,6 +102,7 @@ class HerokuClient(FollowedUrls):
         self.settings = settings
         self._say = stderr or (lambda msg: print(msg, file=sys.stderr))
         self.redact = Redactor()
+        self.redact.add_token(settings.env.get("HEROKU_API_KEY"))  # before anything can echo it
         self.guard = guard or Guard(settings, confirmer=confirmer, warn=self._say_redacted)
         self.allowlist = Allowlist(settings)
         self.ratelimit = RateLimitTracker(self._say_redacted)
@@ -115,13 +117,13 @@ class HerokuClient(FollowedUrls):
 
     # ----------------------------------------------------------------- plumbing
     def _say_redacted(self, msg: str) -> None:
-        self._say(self.redact(msg))
+        self._say(self.redact.token_only(msg))  # hkctl's own words: names stay intact (redaction.py)
 
     @property
     def token(self) -> Token:
         if self._token is None:
             self._token = resolve_token(self.settings)
-            self.redact.add(self._token.value)
+            self.redact.add_token(self._token.value)
         return self._token
 
     @property
@@ -222,10 +224,7 @@ class HerokuClient(FollowedUrls):
         url = self.url_for(path, api)
         self.allowlist.check(url)
         accept = accept or action.accept
-        if action.secret_body and isinstance(body, dict):
-            self.redact.add_many(
-                str(v) for v in body.values() if v is not None
-            )  # whoever called, never shown
+        self.redact.add_many(secret_values(action, body))  # whoever called, never shown
         planned: PlannedWrite | None = None
         if action.is_write:
             planned = self.planned(method, path, body=body, action=action, app=app, description=description)
@@ -345,7 +344,8 @@ class HerokuClient(FollowedUrls):
                         self._unknown_outcome(method, url, action, type(exc).__name__, app=app)
                     ) from exc
                 raise TransportError(
-                    f"{method} {redact_url(url)} failed after {attempt + 1} attempt(s): {type(exc).__name__}: {exc}"
+                    f"{method} {redact_url(url)} failed after {attempt + 1} attempt(s): "
+                    f"{type(exc).__name__}: {self.redact(str(exc))}"
                 ) from exc
             resp = self._to_response(raw, attempt + 1)
             self.ratelimit.observe(raw.headers.get("ratelimit-remaining"))

@@ -1,0 +1,233 @@
+"""Redaction: which parts of a request are secret, and scrubbing secrets from text hkctl did not write.
+
+Two mechanisms, each where it is exact:
+
+- **Structured, by field.** A request body is shown (prompt, plan, `--dry-run`) only after its
+  secret fields are replaced: every value of a config-var PATCH, the `env` of a one-off dyno, the
+  `environment` of a review app, keys that name a secret (`password`, `token`, ...). No text search.
+- **Text from outside**, by value. An API error message, an exception's text or a traceback may
+  echo what it was sent, so it is scrubbed of every secret seen (`Redactor.__call__`): the token in
+  any letter case, URL-encoded and inside base64 (HTTP Basic auth), and config/env values as whole
+  words. Text hkctl composes itself from names (apps, keys, commands typed) is only checked for the
+  token (`Redactor.token_only`): a value such as `production` never turns `demo-production` into
+  `demo-[REDACTED]`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from hkctl.transport.routes import Action
+
+REDACTED = "[REDACTED]"
+_SECRET_KEYS = ("private_key", "secret", "password", "token", "authorization", "api_key")
+#: action name → body fields that hold a map of secret values (environment handed to a process)
+SECRET_MAPS: Mapping[str, tuple[str, ...]] = {
+    "dynos_create": ("env",),
+    "review_apps_create": ("environment",),
+}
+MIN_VALUE = 4  # shorter values (`1`, `on`) would scrub ordinary words, and reveal next to nothing
+_WORD = r"A-Za-z0-9_\-"  # a value counts only as a whole word: not inside `demo-production`
+
+
+# ------------------------------------------------------------------------- structured, by field
+def _is_secret_key(key: str) -> bool:
+    return any(s in key.lower() for s in _SECRET_KEYS)
+
+
+def _map(body: dict[str, Any], action: Action, secret: Any) -> dict[str, Any]:
+    """The body with every secret value replaced by `secret(key, value)` (None stays None)."""
+    if action.secret_body:
+        if action.name == "config_update":
+            return {k: (None if v is None else secret(k, v)) for k, v in body.items()}
+        return {k: secret(k, v) for k, v in body.items()}
+    maps = SECRET_MAPS.get(action.name, ())
+    out: dict[str, Any] = {}
+    for k, v in body.items():
+        if k in maps and isinstance(v, dict):
+            out[k] = {ek: (None if ev is None else secret(ek, ev)) for ek, ev in v.items()}
+        else:
+            out[k] = _by_key(v, secret) if not (_is_secret_key(k) and v is not None) else secret(k, v)
+    return out
+
+
+def _by_key(value: Any, secret: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (secret(k, v) if _is_secret_key(k) and v is not None else _by_key(v, secret))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_by_key(v, secret) for v in value]
+    return value
+
+
+def redact_body(action: Action, body: Any) -> Any:
+    """The body as it may be shown (prompt, plan): every secret value becomes `[REDACTED]`."""
+    if body is None:
+        return None
+    if isinstance(body, dict):
+        return _map(body, action, lambda k, v: REDACTED)
+    return _by_key(body, lambda k, v: REDACTED)
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A secret value in a curl line, written as a shell variable the person sets before running it."""
+
+    name: str
+
+
+def _var(key: str) -> str:
+    name = re.sub(r"\W", "_", key, flags=re.ASCII).upper() or "SECRET"
+    return f"_{name}" if name[0].isdigit() else name
+
+
+def placeholders(action: Action, body: Any) -> Any:
+    """The body for a --dry-run curl line: every secret value becomes a shell variable reference."""
+    if body is None:
+        return None
+    if isinstance(body, dict):
+        return _map(body, action, lambda k, v: Placeholder(_var(k)))
+    return _by_key(body, lambda k, v: Placeholder(_var(k)))
+
+
+def placeholder_names(body: Any) -> list[str]:
+    if isinstance(body, Placeholder):
+        return [body.name]
+    if isinstance(body, dict):
+        return [n for v in body.values() for n in placeholder_names(v)]
+    if isinstance(body, list):
+        return [n for v in body for n in placeholder_names(v)]
+    return []
+
+
+def secret_values(action: Action, body: Any) -> list[str]:
+    """The secret values a body carries (for the redactor): what `redact_body` hides, as strings."""
+    found: list[str] = []
+
+    def keep(_k: str, v: Any) -> str:
+        if isinstance(v, (dict, list)):
+            found.extend(str(x) for x in _leaves(v))
+        else:
+            found.append(str(v))
+        return REDACTED
+
+    if body is not None:  # the same rules as redact_body, collecting instead of replacing
+        if isinstance(body, dict):
+            _map(body, action, keep)
+        else:
+            _by_key(body, keep)
+    return found
+
+
+def _leaves(value: Any) -> Iterable[Any]:
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+    elif value is not None:
+        yield value
+
+
+def redact_url(url: str) -> str:
+    """The URL with its query string (log-session signatures) replaced by `…`."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "…", ""))
+
+
+# ------------------------------------------------------------------- text from outside, by value
+def _base64_fragments(secret: str) -> set[str]:
+    """What base64 of `...secret...` always contains, whatever stands before it (`user:` in Basic auth).
+
+    Each of the three alignments of the secret in the encoded bytes gives a fixed run of base64
+    characters; the ones touched by the unknown bytes around it are dropped.
+    """
+    raw = secret.encode()
+    found = set()
+    for pad in range(3):
+        start = -(-(8 * pad) // 6)  # the first character made only of the secret's bits
+        end = (8 * (pad + len(raw))) // 6
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            fragment = encode(b"\0" * pad + raw + b"\0\0").decode()[start:end]
+            if len(fragment) >= 8:
+                found.add(fragment)
+    return found
+
+
+def _any_case_or_escape(secret: str) -> str:
+    """A pattern for `secret` in any letter case, each character as itself or percent-encoded."""
+    parts = []
+    for ch in secret:
+        encoded = "".join(f"%{b:02x}" for b in ch.encode())
+        plus = "|\\+" if ch == " " else ""
+        parts.append(f"(?:{re.escape(ch)}|{encoded}{plus})")
+    return "(?i:" + "".join(parts) + ")"
+
+
+class Redactor:
+    """Removes known secrets (the token, config and env values seen) from text hkctl did not compose."""
+
+    def __init__(self) -> None:
+        self._anycase: set[str] = set()  # credentials: matched anywhere, any case, percent-encoded or not
+        self._exact: set[str] = set()  # base64 fragments: case matters in base64
+        self._words: set[str] = set()  # values: matched as whole words
+        self._token_re: re.Pattern[str] | None = None
+        self._words_re: re.Pattern[str] | None = None
+
+    def add_token(self, *tokens: str | None) -> None:
+        """Register a credential: scrubbed everywhere, in any case and encoding, even from names."""
+        for token in tokens:
+            token = (token or "").strip()
+            if len(token) < 8:
+                self.add(token)  # too short to match anywhere without eating ordinary words
+                continue
+            self._anycase.add(token)
+            self._exact |= _base64_fragments(token)
+            self._token_re = None
+
+    def add(self, *secrets: str | None) -> None:
+        """Register secret values (config values, --env values): scrubbed from outside text as whole words."""
+        for s in secrets:
+            if not s or len(s) < MIN_VALUE:
+                continue
+            forms = {s, json.dumps(s)[1:-1], json.dumps(s, ensure_ascii=False)[1:-1], quote(s, safe="")}
+            self._words |= {f for f in forms if len(f) >= MIN_VALUE}
+            self._words_re = None
+
+    def add_many(self, secrets: Iterable[str | None]) -> None:
+        self.add(*secrets)
+
+    def _token_pattern(self) -> re.Pattern[str] | None:
+        if self._token_re is None and (self._anycase or self._exact):
+            alternatives = [_any_case_or_escape(s) for s in sorted(self._anycase, key=len, reverse=True)]
+            alternatives += [re.escape(s) for s in sorted(self._exact, key=len, reverse=True)]
+            self._token_re = re.compile("|".join(alternatives))
+        return self._token_re
+
+    def _words_pattern(self) -> re.Pattern[str] | None:
+        if self._words_re is None and self._words:
+            body = "|".join(re.escape(s) for s in sorted(self._words, key=len, reverse=True))
+            self._words_re = re.compile(f"(?<![{_WORD}])(?:{body})(?![{_WORD}])")
+        return self._words_re
+
+    def token_only(self, text: str) -> str:
+        """Text hkctl composed from names: only credentials are scrubbed (names stay intact)."""
+        pattern = self._token_pattern()
+        return pattern.sub(REDACTED, text) if pattern else text
+
+    def __call__(self, text: str) -> str:
+        """Text from outside (API messages, exceptions, tracebacks): every known secret is scrubbed."""
+        text = self.token_only(text)
+        pattern = self._words_pattern()
+        return pattern.sub(REDACTED, text) if pattern else text
