@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
 ACCEPT = "application/vnd.heroku+json; version=3"
 MAX_REDIRECTS = 5
+_FOLLOWS = ("GET", "HEAD")  # only these follow a redirect (same host); a write never does
 LONG_WAIT = 5.0  # seconds: a retry wait this long is announced even without --verbose
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -363,6 +364,8 @@ class HerokuClient(FollowedUrls):
                     f"→ {method} {redact_url(url)} {resp.status} {(time.monotonic() - t0) * 1000:.0f}ms"
                     + (f" [Request-Id: {resp.request_id}]" if resp.request_id else "")
                 )
+            if resp.status in REDIRECT_STATUSES:
+                raise self._not_followed(method, url, raw)
             if resp.status < 400:
                 return resp
             if retry.should_retry_status(
@@ -387,11 +390,18 @@ class HerokuClient(FollowedUrls):
         content: bytes | None,
         params: dict[str, str] | None,
     ) -> httpx.Response:
-        """Send, following a redirect only to the same allowed host; any other host is refused."""
+        """Send; a read follows a redirect only to the same allowed host, a write never follows one.
+
+        A write answered with a redirect is returned as it is (the caller says where it pointed):
+        re-sending its body and token to an endpoint nobody confirmed is never right, even on the
+        API host. Any other host is refused, for reads too.
+        """
         for _ in range(MAX_REDIRECTS + 1):
             self.sent.append((method, url))
             raw = self.http.request(method, url, headers=headers, content=content, params=params)
             if raw.status_code not in REDIRECT_STATUSES or "location" not in raw.headers:
+                return raw
+            if method not in _FOLLOWS:
                 return raw
             target = str(raw.url.join(raw.headers["location"]))
             here, there = urlsplit(url), urlsplit(target)
@@ -405,6 +415,20 @@ class HerokuClient(FollowedUrls):
             url = target
             params = None
         return raw
+
+    def _not_followed(self, method: str, url: str, raw: httpx.Response) -> TransportError:
+        """The error for a redirect left unfollowed: a write's, or a read's past MAX_REDIRECTS."""
+        location = raw.headers.get("location")
+        target = redact_url(str(raw.url.join(location))) if location else "no Location"
+        if method in _FOLLOWS:
+            return TransportError(
+                f"{method} {redact_url(url)} answered {raw.status_code} to {target} after {MAX_REDIRECTS} "
+                "redirects; not followed further"
+            )
+        return TransportError(
+            f"{method} {redact_url(url)} answered {raw.status_code}, pointing to {target}; a write is never "
+            "re-sent on a redirect, so it was not sent there. Check the current state before trying again."
+        )
 
     def _to_response(self, raw: httpx.Response, attempts: int) -> Response:
         body: Any = None
