@@ -199,7 +199,7 @@ def test_a_key_with_a_newline_or_other_invalid_characters_is_refused(hk, argv):
 
 
 @pytest.mark.parametrize(
-    "version", ["0", "v0", "٣", "v٣", "1\n", " 3", "99999999999", "v2147483648", "9" * 5000]
+    "version", ["0", "v0", "٣", "v٣", "1x", "v 3", "99999999999", "v2147483648", "9" * 5000]
 )
 @pytest.mark.parametrize("command", [("releases", "info"), ("releases", "rollback"), ("rollback",)])
 def test_a_release_version_that_is_not_ascii_digits_or_out_of_range_is_refused(hk, version, command):

@@ -49,8 +49,11 @@ class Release(Record):
 
 
 def parse_version(text: str) -> int:
-    """`v42` or `42` → 42: ASCII digits from 1 to 2**31-1, else UsageError (exit 2, nothing sent)."""
-    m = _VERSION.fullmatch(text)
+    """`v42` or `42` → 42: ASCII digits from 1 to 2**31-1, else UsageError (exit 2, nothing sent).
+
+    Surrounding whitespace is ignored (as `info` does); anything else, a Unicode digit included, is not.
+    """
+    m = _VERSION.fullmatch(text.strip())
     version = int(m.group(1)) if m else 0
     if not 1 <= version <= MAX_VERSION:
         raise UsageError(
