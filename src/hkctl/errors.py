@@ -5,6 +5,7 @@ HkctlError                      exit 1 unless said otherwise
 │   └── NoToken                 exit 2  no HEROKU_API_KEY and no ~/.netrc entry
 ├── GuardRefused                exit 3  the permission guard said no (readonly, declined, no TTY)
 ├── HostNotAllowed              exit 3  a URL's host is off the allowlist; nothing was sent
+├── BudgetRefused               exit 3  a fleet run's request plan was over budget (declined, no TTY)
 ├── Stopped                     exit 0  --dry-run / --plan: the write was shown or recorded, not sent
 ├── TransportError              exit 1  connection failure or timeout after the retries
 ├── OutcomeUnknown              exit 1  a write may or may not have been processed
@@ -72,6 +73,12 @@ class HostNotAllowed(HkctlError):
             super().__init__(f"refused to contact {host!r}: not on the host allowlist (nothing was sent)")
         self.url = url
         self.host = host
+
+
+class BudgetRefused(HkctlError):
+    """A fleet command's request plan needs more of the rate-limit budget than was allowed."""
+
+    exit_code = EXIT_BLOCKED
 
 
 class Stopped(HkctlError):

@@ -46,7 +46,8 @@ def cli() -> None:
     "--scenario",
     default="demo",
     show_default=True,
-    help="Seed for a new store: demo, empty, or a scenario file (.json/.toml; see docs/testing-with-the-sandbox.md).",
+    help="Seed for a new store: demo, empty, fleet (300 apps), or a scenario file (.json/.toml; see "
+    "docs/testing-with-the-sandbox.md).",
 )
 def serve_cmd(
     port: int,

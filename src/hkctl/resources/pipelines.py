@@ -139,6 +139,13 @@ def couplings(client: HerokuClient, pipeline_id: str) -> list[Coupling]:
     return [Coupling.from_api(c) for c in items]
 
 
+def all_couplings(client: HerokuClient) -> list[Coupling]:
+    """Every coupling of every pipeline the account sees, in one list read (GET /pipeline-couplings)."""
+    return [
+        Coupling.from_api(c) for c in client.paginate("/pipeline-couplings", action="pipeline_couplings_all")
+    ]
+
+
 def coupling_for_app(client: HerokuClient, app: str) -> Coupling | None:
     """The app's coupling, or None when the app is in no pipeline (the API answers 404)."""
     from hkctl.errors import NotFound

@@ -229,4 +229,6 @@ def find_app(sandbox: Sandbox, ident: str) -> dict[str, Any]:
     app = store.get("app", ident) if UUID_RE.match(ident) else store.first("app", name=ident)
     if app is None:
         raise ApiFault(404, "not_found", "Couldn't find that app.", resource="app")
+    if app.get("_denied"):  # listed, but this account lost access (the fleet scenario has one)
+        raise ApiFault(403, "forbidden", "You do not have access to the app " + app["name"] + ".")
     return app

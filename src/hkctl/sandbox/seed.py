@@ -179,7 +179,14 @@ def _seed_logs(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, A
     seed_logs(sb, apps)
 
 
-SCENARIOS = {"demo": seed_demo, "empty": seed_empty}
+def seed_fleet(sb: Sandbox) -> dict[str, Any]:
+    """300 apps across teams and pipelines (sandbox/seed_fleet.py), for the fleet commands."""
+    from hkctl.sandbox.seed_fleet import seed_fleet as fleet
+
+    return fleet(sb)
+
+
+SCENARIOS = {"demo": seed_demo, "empty": seed_empty, "fleet": seed_fleet}
 
 
 def seed(sb: Sandbox, scenario: str | None) -> dict[str, Any]:

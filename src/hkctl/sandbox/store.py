@@ -147,6 +147,14 @@ class Store:
             )
             return int(self._db.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()[0])
 
+    def set_counter(self, name: str, value: int) -> None:
+        """Set a named counter (bulk seeding writes documents whose numbers it has chosen itself)."""
+        with self.tx():
+            self._db.execute(
+                "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = ?",
+                (name, value, value),
+            )
+
     def schedule(self, due: float, name: str, payload: dict[str, Any]) -> None:
         with self.tx():
             self._db.execute(

@@ -52,6 +52,8 @@ from hkctl.transport.routes import DATA, Action, match
 if TYPE_CHECKING:
     import httpx
 
+    from hkctl.transport.pacing import Pacer
+
 ACCEPT = "application/vnd.heroku+json; version=3"
 MAX_REDIRECTS = 5
 _FOLLOWS = ("GET", "HEAD")  # only these follow a redirect (same host); a write never does
@@ -115,6 +117,8 @@ class HerokuClient(FollowedUrls):
         self._rng = rng
         self.on_write_done = on_write_done
         self.sent: list[tuple[str, str]] = []  # (method, url) of every request that left, for diagnostics
+        #: When set (fleet runs), every attempt waits for a rate-limit token first (transport/pacing.py).
+        self.pacer: Pacer | None = None
 
     # ----------------------------------------------------------------- plumbing
     def _say_redacted(self, msg: str) -> None:
@@ -320,9 +324,13 @@ class HerokuClient(FollowedUrls):
         started = time.monotonic()
         while True:
             t0 = time.monotonic()
+            if self.pacer is not None:
+                self.pacer.acquire()
             try:
                 raw = self._send_following(method, url, headers, content, params)
             except httpx.TransportError as exc:
+                if self.pacer is not None:
+                    self.pacer.done(None)
                 sent = not isinstance(exc, httpx.ConnectError)
                 self.audit.record(
                     method=method,
@@ -350,6 +358,8 @@ class HerokuClient(FollowedUrls):
                 ) from exc
             resp = self._to_response(raw, attempt + 1)
             self.ratelimit.observe(raw.headers.get("ratelimit-remaining"))
+            if self.pacer is not None:
+                self.pacer.done(raw.headers.get("ratelimit-remaining"), raw.status_code)
             self.audit.record(
                 method=method,
                 url=url,

@@ -1,0 +1,399 @@
+"""The fleet questions: list, find, health, cost, drift and stacks over a selection of apps.
+
+Each question is a Job: the per-app reads it needs (the fewest that answer it: list-endpoint
+fields cost nothing, add-ons come from one account-wide list), the list reads it adds, how one
+app's answers become its row (None: filtered out), and how the rows are ordered. The CLI and the
+MCP tools plan the budget from `len(job.apps) × job.per_app + job.fixed`, then run it with
+workflows/fleet_run.py. Config values are never kept: drift and find read key names only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from hkctl.workflows.fleet_run import AppResult, Reader, RunReport
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
+    from hkctl.workflows.fleet_select import FleetApp, Selection
+
+Row = dict[str, Any]
+
+
+# ---------------------------------------------------------------------------- per-app reads
+def read_formation(client: HerokuClient, app: FleetApp) -> list[Row]:
+    from hkctl.resources import formation
+
+    return [{"type": f.type, "quantity": f.quantity, "size": f.size} for f in formation.list_(client, app.id)]
+
+
+def read_config_keys(client: HerokuClient, app: FleetApp) -> list[str]:
+    """Only the names: the values are dropped here (and were added to the redactor on the way)."""
+    from hkctl.resources import config_vars
+
+    return sorted(config_vars.show(client, app.id))
+
+
+def read_dynos(client: HerokuClient, app: FleetApp) -> list[Row]:
+    from hkctl.resources import dynos
+
+    return [d.to_json() for d in dynos.list_(client, app.id)]
+
+
+def read_latest_release(client: HerokuClient, app: FleetApp) -> list[Row]:
+    from hkctl.resources import releases
+
+    return [r.to_json() for r in releases.list_(client, app.id, max_items=1)]
+
+
+def read_domains(client: HerokuClient, app: FleetApp) -> list[Row]:
+    from hkctl.resources import domains
+
+    return [d.to_json() for d in domains.list_(client, app.id)]
+
+
+def read_logs(client: HerokuClient, app: FleetApp) -> Any:
+    from hkctl.resources import log_sessions
+    from hkctl.workflows.health import LOG_LINES, summarize_logs
+
+    return summarize_logs(log_sessions.read(client, app.id, lines=LOG_LINES))
+
+
+def addons_by_app(client: HerokuClient) -> dict[str, list[Row]]:
+    """Every add-on of the account in one list read (GET /addons, Range max=1000), by app id."""
+    out: dict[str, list[Row]] = {}
+    for a in client.paginate("/addons", action="addons_list_all"):
+        out.setdefault(str((a.get("app") or {}).get("id")), []).append(a)
+    return out
+
+
+# ---------------------------------------------------------------------------- the job
+@dataclass
+class Job:
+    """One fleet question over `apps`: its reads, its budget and how its rows are made."""
+
+    name: str
+    apps: list[FleetApp]
+    reads: dict[str, Reader]
+    line: Callable[[AppResult], Row | None]
+    columns: Sequence[tuple[str, str]]
+    fixed: int = 0  # account-wide list reads run before the apps (after the budget is allowed)
+    prepare: Callable[[HerokuClient], None] | None = None
+    order: Callable[[Row], Any] = lambda r: r.get("app", "")
+    finish: Callable[[RunReport, list[Row]], list[Row]] | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def per_app(self) -> int:
+        return len(self.reads)
+
+    def rows(self, report: RunReport) -> list[Row]:
+        """Every app's row that was not filtered out, in the job's order (or the job's own rows)."""
+        rows = [r for r in (self.line(res) for res in report.results) if r is not None]
+        if self.finish is not None:
+            return self.finish(report, rows)
+        return sorted(rows, key=self.order)
+
+
+def _error_row(result: AppResult, **extra: Any) -> Row:
+    app = result.app
+    return {"app": app.name, "team": app.team, **extra, "error": result.error, "status": result.status}
+
+
+def formation_summary(formation: Sequence[Row]) -> str:
+    """`web 2×Standard-2X, worker 1×Standard-1X` (process types in name order)."""
+    return ", ".join(
+        f"{f['type']} {f['quantity']}×{f['size']}" for f in sorted(formation, key=lambda f: str(f["type"]))
+    )
+
+
+def _age(app: FleetApp, now: datetime) -> str:
+    days = app.release_age_days(now)
+    return "never" if days is None else f"{days}d"
+
+
+# ---------------------------------------------------------------------------- list
+def list_job(selection: Selection, now: datetime) -> Job:
+    """Apps with region, stack, generation, formation summary, last release age, owner: 1 request per app."""
+
+    def line(result: AppResult) -> Row:
+        app = result.app
+        if result.error:
+            return _error_row(result)
+        return {
+            "app": app.name,
+            "team": app.team,
+            "owner": app.owner,
+            "region": app.region,
+            "stack": app.stack,
+            "generation": app.generation,
+            "formation": formation_summary(result.data["formation"]),
+            "released": _age(app, now),
+            "released_at": app.released_at,
+            "maintenance": app.maintenance,
+        }
+
+    columns = [("app", "app"), ("team", "team"), ("region", "region"), ("stack", "stack")]
+    columns += [("generation", "generation"), ("formation", "formation"), ("released", "released")]
+    columns += [("owner", "owner"), ("error", "error")]
+    return Job("list", selection.apps, {"formation": read_formation}, line, columns)
+
+
+# ---------------------------------------------------------------------------- find
+@dataclass(frozen=True)
+class Filters:
+    """`fleet find` criteria; all given ones must hold."""
+
+    stack: str | None = None
+    size: str | None = None
+    addon: str | None = None
+    no_release_days: int | None = None
+    maintenance: bool | None = None
+    config_key: str | None = None
+    missing: bool = False
+
+    def list_fields(self, app: FleetApp, now: datetime) -> bool:
+        """The criteria the list endpoint answers (no request)."""
+        if self.stack and app.stack != self.stack:
+            return False
+        if self.maintenance is not None and app.maintenance != self.maintenance:
+            return False
+        if self.no_release_days is not None:
+            age = app.release_age_days(now)
+            if age is not None and age < self.no_release_days:
+                return False
+        return True
+
+
+def _addon_matches(addon: Row, spec: str) -> bool:
+    plan = str((addon.get("plan") or {}).get("name") or "")
+    service = str((addon.get("addon_service") or {}).get("name") or "")
+    return spec in (plan, service)
+
+
+def find_job(
+    selection: Selection, filters: Filters, now: datetime, addons: dict[str, list[Row]] | None = None
+) -> Job:
+    """Apps matching every filter; reads only what the filters need, for the apps still in the running.
+
+    List-endpoint criteria (stack, maintenance, last release) and, when `addons` (by app id, from
+    `addons_by_app`: one list read) is given, the add-on criterion narrow the apps first: only the
+    ones left are read (formation for --size, config var names for --config-key).
+    """
+    apps = [a for a in selection.apps if filters.list_fields(a, now)]
+    if filters.addon:
+        if addons is None:
+            raise ValueError("find --addon needs the account's add-ons (addons_by_app)")
+        apps = [a for a in apps if any(_addon_matches(x, filters.addon) for x in addons.get(a.id, []))]
+    reads: dict[str, Reader] = {}
+    if filters.size:
+        reads["formation"] = read_formation
+    if filters.config_key:
+        reads["config"] = read_config_keys
+    job = Job("find", apps, reads, lambda r: None, [])
+    job.context["addons"] = addons or {}
+
+    def line(result: AppResult) -> Row | None:
+        app = result.app
+        if result.error:
+            return _error_row(result, stack=app.stack, released=_age(app, now), why="")
+        why: list[str] = []
+        if filters.stack:
+            why.append(f"stack {app.stack}")
+        if filters.maintenance is not None:
+            why.append(f"maintenance {'on' if app.maintenance else 'off'}")
+        if filters.no_release_days is not None:
+            why.append(f"last release {_age(app, now)} ago")
+        if filters.size:
+            types = [
+                f"{f['type']} {f['quantity']}×{f['size']}"
+                for f in result.data["formation"]
+                if str(f["size"]).lower() == filters.size.lower() and f["quantity"]
+            ]
+            if not types:
+                return None
+            why.append("; ".join(types))
+        if filters.addon:
+            found = [a for a in job.context["addons"].get(app.id, []) if _addon_matches(a, filters.addon)]
+            if not found:
+                return None
+            why.append(", ".join(sorted(str(a.get("name")) for a in found)))
+        if filters.config_key:
+            has = filters.config_key in result.data["config"]
+            if has == filters.missing:
+                return None
+            why.append(f"{filters.config_key} {'missing' if filters.missing else 'set'}")
+        return {
+            "app": app.name,
+            "team": app.team,
+            "stack": app.stack,
+            "released": _age(app, now),
+            "why": "; ".join(why),
+            "error": None,
+        }
+
+    job.line = line
+    job.columns = [
+        ("app", "app"),
+        ("team", "team"),
+        ("stack", "stack"),
+        ("released", "released"),
+        ("why", "why"),
+        ("error", "error"),
+    ]
+    return job
+
+
+# ---------------------------------------------------------------------------- health
+def health_job(selection: Selection) -> Job:
+    """The checks of `hkctl health` per app; the unhealthy first, with the reason.
+
+    The app record and its add-ons come from the list reads; per app: formation, dynos, the latest
+    release, domains and a short log session (5 requests).
+    """
+    from hkctl.workflows.health import AppHealth, evaluate
+
+    reads: dict[str, Reader] = {
+        "formation": read_formation,
+        "dynos": read_dynos,
+        "releases": read_latest_release,
+        "domains": read_domains,
+        "logs": read_logs,
+    }
+    job = Job("health", selection.apps, reads, lambda r: None, [], fixed=1)
+
+    def prepare(client: HerokuClient) -> None:
+        job.context["addons"] = addons_by_app(client)
+
+    def line(result: AppResult) -> Row:
+        app = result.app
+        if result.error:
+            return _error_row(result, verdict="unknown", reasons=result.error)
+        h = AppHealth(app.name)
+        h.info = {"name": app.name, "maintenance": app.maintenance, "stack": {"name": app.stack}}
+        for name, value in result.data.items():
+            setattr(h, name, value)
+        h.addons = job.context["addons"].get(app.id, [])
+        evaluate(h)
+        verdict = "unhealthy" if h.problems else ("warning" if h.warnings else "healthy")
+        return {
+            "app": app.name,
+            "team": app.team,
+            "verdict": verdict,
+            "reasons": "; ".join(h.problems + h.warnings),
+            "problems": list(h.problems),
+            "warnings": list(h.warnings),
+            "error": None,
+        }
+
+    rank = {"unhealthy": 0, "unknown": 1, "warning": 2, "healthy": 3}
+    job.prepare, job.line = prepare, line
+    job.order = lambda r: (rank.get(r["verdict"], 9), r["app"])
+    job.columns = [("app", "app"), ("team", "team"), ("verdict", "verdict"), ("reasons", "reasons")]
+    return job
+
+
+# ---------------------------------------------------------------------------- cost
+def cost_job(selection: Selection) -> Job:
+    """Monthly estimate per app (formation × list price + add-on prices), sorted, with group totals."""
+    from hkctl.workflows.cost import estimate
+
+    job = Job("cost", selection.apps, {"formation": read_formation}, lambda r: None, [], fixed=1)
+
+    def prepare(client: HerokuClient) -> None:
+        job.context["addons"] = addons_by_app(client)
+
+    def line(result: AppResult) -> Row:
+        app = result.app
+        if result.error:
+            return _error_row(result, pipeline=app.pipeline, monthly=None, eco=False, unknown=[])
+        formation = [
+            {"type": f["type"], "quantity": f["quantity"], "size": f["size"]}
+            for f in result.data["formation"]
+        ]
+        report = estimate(app.name, formation, job.context["addons"].get(app.id, []))
+        lines = [x for x in report.lines if x.kind != "eco-pool"]  # the pool is the account's: once
+        return {
+            "app": app.name,
+            "team": app.team,
+            "pipeline": app.pipeline,
+            "monthly": round(sum(x.monthly or 0.0 for x in lines), 2),
+            "eco": any(x.kind == "eco-pool" for x in report.lines),
+            "unknown": list(report.unknown),
+            "error": None,
+        }
+
+    job.prepare, job.line = prepare, line
+    job.order = lambda r: (-(r["monthly"] or 0.0), r["app"])
+    job.columns = [
+        ("app", "app"),
+        ("team", "team"),
+        ("pipeline", "pipeline"),
+        ("monthly", "monthly"),
+        ("error", "error"),
+    ]
+    return job
+
+
+def cost_totals(rows: Sequence[Row]) -> dict[str, Any]:
+    """Totals per team, per pipeline and overall (the eco pool counted once for the account)."""
+    from hkctl.workflows.prices import ECO_POOL_MONTHLY
+
+    teams: dict[str, float] = {}
+    pipelines: dict[str, float] = {}
+    for r in rows:
+        m = r.get("monthly") or 0.0
+        teams[r.get("team") or "(personal)"] = teams.get(r.get("team") or "(personal)", 0.0) + m
+        if r.get("pipeline"):
+            pipelines[r["pipeline"]] = pipelines.get(r["pipeline"], 0.0) + m
+    eco = ECO_POOL_MONTHLY if any(r.get("eco") for r in rows) else 0.0
+    total = sum(r.get("monthly") or 0.0 for r in rows) + eco
+
+    def ranked(d: dict[str, float]) -> list[dict[str, Any]]:
+        return [
+            {"name": k, "monthly": round(v, 2)} for k, v in sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+
+    return {
+        "teams": ranked(teams),
+        "pipelines": ranked(pipelines),
+        "eco_pool": eco,
+        "total": round(total, 2),
+        "complete": not any(r.get("unknown") or r.get("error") for r in rows),
+    }
+
+
+# ---------------------------------------------------------------------------- stacks
+def stacks_job(selection: Selection, today: date, *, near_days: int | None = None) -> Job:
+    """Apps on stacks past or near end-of-life (no per-app request: the list carries the stack)."""
+    from hkctl.workflows.fleet_stacks import NEAR_DAYS, verdict
+
+    def line(result: AppResult) -> Row | None:
+        app = result.app
+        v = verdict(app.stack, today, near_days=NEAR_DAYS if near_days is None else near_days)
+        if not v.flagged:
+            return None
+        return {
+            "app": app.name,
+            "team": app.team,
+            "stack": app.stack,
+            "status": v.status,
+            "end_of_life": v.end_of_life.isoformat() if v.end_of_life else None,
+            "days": v.days,
+            "detail": v.describe(),
+        }
+
+    job = Job("stacks", selection.apps, {}, line, [])
+    job.order = lambda r: (r["end_of_life"] or "9999", r["app"])
+    job.columns = [
+        ("app", "app"),
+        ("team", "team"),
+        ("stack", "stack"),
+        ("status", "status"),
+        ("end-of-life", "end_of_life"),
+        ("detail", "detail"),
+    ]
+    return job
