@@ -31,7 +31,7 @@ pytestmark = pytest.mark.core
 
 
 def _client(sb) -> HerokuClient:  # type: ignore[no-untyped-def]
-    env = {"HEROKU_API_KEY": SANDBOX_TOKEN, "HKCTL_API_URL": "http://sandbox.test", "HOME": "/nonexistent"}
+    env = {"HEROKU_API_KEY": SANDBOX_TOKEN, "HKCTL_API_URL": "http://localhost", "HOME": "/nonexistent"}
     return HerokuClient(
         Settings.from_env(env), transport=ASGITransport(create_app(sb)), stderr=lambda _m: None
     )

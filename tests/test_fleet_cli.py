@@ -33,7 +33,7 @@ def fleet(tmp_path: Path, request: pytest.FixtureRequest) -> Harness:
         harness = Harness(app, running.url, home, None)
     else:
         app = create_app(sb)
-        harness = Harness(app, "http://sandbox.test", home, inprocess_transport(app))
+        harness = Harness(app, "http://localhost", home, inprocess_transport(app))
     request.addfinalizer(harness.assert_conformant)
     return harness
 
