@@ -132,7 +132,9 @@ def test_one_parser_behind_logs_health_triage_and_mcp(live: Harness) -> None:
     assert expected_5xx == 2
     status = live.cli("logs", "-a", "demo-staging", "--status", "5xx")
     assert status.code == 0, status.err
-    health = json.loads(live.cli("health", "demo-staging", "--json").out)["router"]
+    checked = live.cli("--verbose", "health", "demo-staging", "--json")
+    assert checked.code == 1 and checked.out, checked.err  # unhealthy: H10 is a failing code
+    health = json.loads(checked.out)["router"]
     tri = json.loads(live.cli("logs", "triage", "-a", "demo-staging", "--json").out)["router"]
     mcp = data(call(live.env(), "logs_triage", {"app": "demo-staging"}))["router"]
     assert len(status.out.splitlines()) == expected_5xx

@@ -181,7 +181,7 @@ def test_parallel_file_equals_single(tmp_path: Path) -> None:
 
 def test_last_line_without_newline_and_long_lines(tmp_path: Path) -> None:
     long_msg = "x" * 50000
-    text = f"2026-11-28T10:00:00+00:00 app[web.1]: {long_msg} Error\n" + router_line(1, "/", 5)
+    text = f"2026-11-28T10:00:07.000000+00:00 app[web.1]: {long_msg} Error\n" + router_line(1, "/", 5)
     out = report(fast.triage_stream(io.BytesIO(text.encode()), block=1024))
     assert out["lines"] == 2 and out["router"]["requests"] == 1 and out["app_errors"][0]["count"] == 1
 
@@ -212,3 +212,25 @@ def test_triage_needs_exactly_one_source(hk: Harness) -> None:
 def test_triage_stdin(hk: Harness) -> None:
     r = hk.cli("logs", "triage", "--file", "-", "--json", input=FIXTURE.read_text())
     assert r.code == 0
+
+
+def test_coded_router_lines_stay_on_the_fast_path() -> None:
+    lines = [router_line(i, "/", 5) for i in range(20)]
+    lines.insert(7, router_line(99, "/x", 30001, 503, "H12"))
+    data = ("\n" + "\n".join(lines) + "\n").encode()
+    assert len(fast._coded_router_lines(data, 1, len(data))) == 1
+
+
+def test_ranges_never_cut_a_traceback(tmp_path: Path) -> None:
+    tb = [
+        "2026-11-28T10:00:07.000000+00:00 app[web.1]: Traceback (most recent call last):",
+        '2026-11-28T10:00:00+00:00 app[web.1]:   File "/app/x.py", line 1, in f',
+        "2026-11-28T10:00:07.000000+00:00 app[web.1]:     raise KeyError('k')",
+        "2026-11-28T10:00:07.000000+00:00 app[web.1]: KeyError: 'k'",
+    ]
+    text = "\n".join(([router_line(i, "/", 5) for i in range(7)] + tb) * 300) + "\n"
+    log = tmp_path / "tb.log"
+    log.write_text(text)
+    one = report(fast.triage_file(str(log), workers=1))
+    many = report(fast.triage_file(str(log), workers=2, parallel_min=0, range_bytes=997))
+    assert one == many and one["app_error_kinds"] == {"python.traceback": 300}

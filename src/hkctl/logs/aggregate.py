@@ -127,15 +127,15 @@ class Aggregate:
     memory: dict[str, list[float]] = field(default_factory=dict)  # dyno -> [max_total, quota]
     releases: list[tuple[str, str]] = field(default_factory=list)
     app_errors: Counter[str] = field(default_factory=Counter)
-    app_error_example: dict[str, str] = field(default_factory=dict)
-    app_error_kind_of: dict[str, str] = field(default_factory=dict)  # shape → kind
+    # shape → (timestamp, example, kind) of its earliest line: the same whatever order chunks arrive in
+    app_error_first: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     sql: Counter[tuple[str, str]] = field(default_factory=Counter)
     slow_queries: int = 0
     app_error_kinds: Counter[str] = field(default_factory=Counter)
     latency_excluded: Counter[str] = field(default_factory=Counter)  # reason → router lines
     pg_messages: int = 0
     pg_errors: Counter[str] = field(default_factory=Counter)  # SQLSTATE (or severity) → count
-    pg_example: dict[str, str] = field(default_factory=dict)
+    pg_first: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (timestamp, example)
     culprits: list[tuple[str, str, str, str]] = field(default_factory=list)  # (ts, dyno, kind, line)
     symptoms: list[tuple[str, str, str]] = field(default_factory=list)  # (ts, code, dyno)
     joiner: apperrors.Joiner = field(default_factory=apperrors.Joiner, repr=False, compare=False)
@@ -249,7 +249,7 @@ class Aggregate:
     def _app(self, rec: Record) -> None:
         msg = rec.message
         if rec.postgres is not None:
-            self._postgres(rec.postgres)
+            self._postgres(rec.postgres, rec.timestamp or "")
             return
         slow = _SLOW_AR.search(msg)
         if slow:
@@ -270,12 +270,11 @@ class Aggregate:
             key = "<other>"
         self.app_errors[key] += 1
         self.app_error_kinds[kind] += 1
-        self.app_error_example.setdefault(key, f"{dyno}: {message[:300]}")
-        self.app_error_kind_of.setdefault(key, kind)
+        _earliest(self.app_error_first, key, (ts, f"{dyno}: {message[:300]}", kind))
         if apperrors.CAUSES.get(kind) and ts and len(self.culprits) < CULPRITS_CAP:
             self.culprits.append((ts, dyno, kind, message[:200]))
 
-    def _postgres(self, pg: dict[str, Any]) -> None:
+    def _postgres(self, pg: dict[str, Any], ts: str) -> None:
         if pg["part"] == 1:
             self.pg_messages += 1
         if not pg["error"] or pg["severity"] in _PG_ATTACHED:
@@ -284,7 +283,7 @@ class Aggregate:
             return  # a later part of a message whose first part was counted
         key = pg["sql_error_code"] or pg["severity"]
         self.pg_errors[key] += 1
-        self.pg_example.setdefault(key, f"{pg['severity'] or ''}:  {pg['text'][:300]}".strip())
+        _earliest(self.pg_first, key, (ts, f"{pg['severity'] or ''}:  {pg['text'][:300]}".strip()))
 
     def finish(self) -> Aggregate:
         """Close multi-line errors still open at the end of the input (call once, before the report)."""
@@ -318,19 +317,24 @@ class Aggregate:
             cur[0] = max(cur[0], total)
         self.releases += other.releases
         _add(self.app_errors, other.app_errors)
-        for k, v in other.app_error_example.items():
-            self.app_error_example.setdefault(k, v)
+        for k, v in other.app_error_first.items():
+            _earliest(self.app_error_first, k, v)
         self.slow_queries += other.slow_queries
         for name in ("app_error_kinds", "latency_excluded", "pg_errors"):
             _add(getattr(self, name), getattr(other, name))
-        for k, kind in other.app_error_kind_of.items():
-            self.app_error_kind_of.setdefault(k, kind)
-        for k, v in other.pg_example.items():
-            self.pg_example.setdefault(k, v)
+        for k, pv in other.pg_first.items():
+            _earliest(self.pg_first, k, pv)
         self.pg_messages += other.pg_messages
         self.culprits = (self.culprits + other.culprits)[:CULPRITS_CAP]
         self.symptoms = (self.symptoms + other.symptoms)[:SYMPTOMS_CAP]
         return self
+
+
+def _earliest(firsts: dict[str, Any], key: str, value: tuple[str, ...]) -> None:
+    """Keep the smallest (timestamp, ...) tuple per key: order-independent, so partials merge alike."""
+    cur = firsts.get(key)
+    if cur is None or value < cur:
+        firsts[key] = value
 
 
 def _positions(items: list[bytes], wanted: set[bytes]) -> list[int]:

@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import Any
 
 from hkctl.logs.aggregate import Aggregate
+from hkctl.logs.apperrors import Joiner
 from hkctl.logs.parse import parse_line
 
 # Today's complete router line (quoted path, request_id, every number present): matched fastest.
@@ -33,9 +34,9 @@ _ROUTER_ANY = re.compile(
 _MARK = b" heroku[router]: "
 _OTHER = re.compile(rb"\n(?!\S+ heroku\[router\]: )([^\n]+)")
 _CODE = re.compile(rb" code=[HRL]\d\d")
-_CODED = re.compile(rb"\n\S+ heroku\[router\]: [^\n]*? code=[HRL]\d\d[^\n]*")
 BLOCK = 8 << 20  # bytes per read: big enough to amortise, small enough to keep RSS low
 PARALLEL_MIN = 32 << 20  # below this a second process costs more than it saves
+RANGE = 8 << 20  # bytes per range handed to a worker: ~30k router lines, ~0.1 s of one core
 
 
 def process_chunk(buf: bytes | bytearray, start: int, end: int, agg: Aggregate) -> None:
@@ -43,7 +44,7 @@ def process_chunk(buf: bytes | bytearray, start: int, end: int, agg: Aggregate) 
     matches = _ROUTER.findall(buf, start, end)
     others = _OTHER.findall(buf, start - 1, end)
     router_lines = buf.count(_MARK, start, end) - sum(1 for line in others if _MARK in line)
-    coded = _CODED.findall(buf, start - 1, end) if _CODE.search(buf, start, end) else []
+    coded = _coded_router_lines(buf, start, end)
     if len(matches) + len(coded) != router_lines:
         matches = _ROUTER_ANY.findall(buf, start, end)
     stray = any(_MARK in line and _ROUTER_ANY.search(line) for line in others)
@@ -56,10 +57,27 @@ def process_chunk(buf: bytes | bytearray, start: int, end: int, agg: Aggregate) 
         agg.lines += len(matches)
         _edge_timestamps(buf, start, end, agg)
     for line in coded:  # rare, and their fields may be empty: the one parser reads them in full
-        agg.add_record(parse_line(line[1:].decode("utf-8", "replace")))
+        agg.add_record(parse_line(line.decode("utf-8", "replace")))
     for line in others:
         rec = parse_line(line.decode("utf-8", "replace"))
         agg.add_record(rec)
+
+
+def _coded_router_lines(buf: bytes | bytearray, start: int, end: int) -> list[bytes]:
+    """Router lines carrying an error code, found by a literal search for ` code=` (rare lines)."""
+    out: list[bytes] = []
+    pos = start
+    while True:
+        m = _CODE.search(buf, pos, end)
+        if m is None:
+            return out
+        lo = buf.rfind(b"\n", start - 1, m.start()) + 1
+        hi = buf.find(b"\n", m.end(), end)
+        hi = end if hi < 0 else hi
+        mark = buf.find(_MARK, lo, m.start())
+        if mark >= 0 and buf.find(b" ", lo, mark + 1) == mark:  # `<timestamp> heroku[router]: ... code=`
+            out.append(bytes(buf[lo:hi]))
+        pos = hi
 
 
 def _edge_timestamps(buf: bytes | bytearray, start: int, end: int, agg: Aggregate) -> None:
@@ -143,15 +161,58 @@ def _flush(batch: list[str], agg: Aggregate) -> None:
 
 
 def _split_points(path: str, size: int, parts: int) -> list[int]:
-    """Offsets that cut the file into `parts` ranges, each starting right after a newline."""
+    """Offsets that cut the file into about `parts` ranges, each starting right after a newline and
+    outside any multi-line app error (a traceback is never cut in two)."""
     points = [0]
     with open(path, "rb") as fh:
         for i in range(1, parts):
             fh.seek(size * i // parts)
             fh.readline()
-            points.append(max(points[-1], fh.tell()))
+            at = _safe_point(fh, fh.tell(), points[-1])
+            if at > points[-1] and at < size:
+                points.append(at)
     points.append(size)
     return points
+
+
+def _safe_point(fh: Any, pos: int, floor: int, window: int = 1 << 16) -> int:
+    """The first line start at or after `pos` where no multi-line app error is open, judged from
+    the `window` bytes before it; `pos` itself when that cannot be settled within the window."""
+    lo = max(floor, pos - window)
+    fh.seek(lo)
+    before, after = fh.read(pos - lo), fh.read(window)
+    if lo > floor:
+        before = before[before.find(b"\n") + 1 :]  # the window's first line is a partial one
+    joiner = Joiner()
+    for raw in before.split(b"\n"):
+        _feed(joiner, raw)
+    at = pos
+    for raw in after.split(b"\n")[:-1]:
+        if not joiner.pending:
+            return at
+        _feed(joiner, raw)
+        at += len(raw) + 1
+    return at if not joiner.pending else pos
+
+
+def _feed(joiner: Joiner, raw: bytes) -> None:
+    if _MARK in raw or b" app[" not in raw:
+        return
+    rec = parse_line(raw.decode("utf-8", "replace"))
+    if rec.source == "app" and rec.postgres is None:
+        joiner.feed(rec.dyno or "?", rec.message, "")
+
+
+def _triage_ranges(path: str, points: list[int], take: Any, top: int) -> Aggregate:
+    """Triage the ranges `take()` hands out (an index, or None when none are left) into one partial."""
+    agg = Aggregate(top=max(top, 1))
+    with open(path, "rb", buffering=0) as fh:
+        while (i := take()) is not None:
+            fh.seek(points[i])
+            for buf, start, end in _chunks(fh, points[i + 1] - points[i]):
+                process_chunk(buf, start, end, agg)
+            agg.finish()  # the next range taken is not this one's continuation
+    return agg
 
 
 def _triage_range(path: str, lo: int, hi: int, top: int) -> Aggregate:
@@ -161,27 +222,41 @@ def _triage_range(path: str, lo: int, hi: int, top: int) -> Aggregate:
 
 
 def triage_file(
-    path: str, *, top: int = 10, workers: int | None = None, parallel_min: int = PARALLEL_MIN
+    path: str,
+    *,
+    top: int = 10,
+    workers: int | None = None,
+    parallel_min: int = PARALLEL_MIN,
+    range_bytes: int = RANGE,
 ) -> Aggregate:
-    """Triage a file; large files are split at newlines and counted by one forked process per core."""
+    """Triage a file; a large one is cut at line starts into many ranges (several per worker) that
+    forked workers take one at a time, so a worker slowed by a busy core simply takes fewer."""
     size = os.path.getsize(path)
-    workers = workers or min(2, os.cpu_count() or 1)
+    workers = workers or min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
     if workers < 2 or size < parallel_min or not hasattr(os, "fork"):
         return _triage_range(path, 0, size, top)
     import multiprocessing as mp
 
-    points = _split_points(path, size, workers)
+    points = _split_points(path, size, max(workers * 4, -(-size // range_bytes)))
     ctx = mp.get_context("fork")
+    counter = ctx.Value("i", 0)
+
+    def take() -> int | None:
+        with counter.get_lock():
+            i = int(counter.value)
+            counter.value = i + 1
+        return i if i < len(points) - 1 else None
+
     pipes = []
     procs = []
-    for i in range(1, workers):
+    for _ in range(1, workers):
         recv, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(send, path, points[i], points[i + 1], top), daemon=True)
+        proc = ctx.Process(target=_child, args=(send, path, points, take, top), daemon=True)
         proc.start()
         send.close()
         pipes.append(recv)
         procs.append(proc)
-    agg = _triage_range(path, points[0], points[1], top)  # the parent takes the first range
+    agg = _triage_ranges(path, points, take, top)  # the parent works too
     for recv, proc in zip(pipes, procs, strict=True):
         part = recv.recv()
         proc.join()
@@ -191,9 +266,9 @@ def triage_file(
     return agg
 
 
-def _child(send, path: str, lo: int, hi: int, top: int) -> None:  # type: ignore[no-untyped-def]
+def _child(send, path: str, points: list[int], take: Any, top: int) -> None:  # type: ignore[no-untyped-def]
     try:
-        result: object = _triage_range(path, lo, hi, top)
+        result: object = _triage_ranges(path, points, take, top)
     except Exception as exc:  # reported to the parent, which raises it
         result = exc
     send.send(result)

@@ -132,7 +132,7 @@ def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
     }
     n_plus_one = [
         {"request_id": rid, "statement": stmt, "count": n}
-        for (rid, stmt), n in agg.sql.most_common()
+        for (rid, stmt), n in sorted(agg.sql.items(), key=lambda x: (-x[1], x[0]))
         if n >= N_PLUS_ONE_MIN
     ][:top]
     result: dict[str, Any] = {
@@ -142,7 +142,9 @@ def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
         "router": {
             "requests": sum(statuses.values()),
             "status_classes": _classes(statuses),
-            "top_statuses": {s.decode(): n for s, n in statuses.most_common(top)},
+            "top_statuses": {
+                s.decode(): n for s, n in sorted(statuses.items(), key=lambda x: (-x[1], x[0]))[:top]
+            },
             "service_ms": {"p50": p50, "p95": p95, "p99": p99, "max": pmax},
             "connect_ms": {"p95": c95},
             "paths": by_p95,
@@ -175,15 +177,15 @@ def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
         },
         "releases": sum(1 for _, m in agg.releases if m.startswith("Release v")),
         "platform_changes": len(agg.releases),
-        "deploy_events": [{"timestamp": ts, "message": m} for ts, m in agg.releases[-top:]],
+        "deploy_events": [{"timestamp": ts, "message": m} for ts, m in sorted(agg.releases)[-top:]],
         "app_errors": [
             {
                 "shape": s,
                 "count": n,
-                "example": agg.app_error_example.get(s, ""),
-                "kind": agg.app_error_kind_of.get(s, "other"),
+                "example": agg.app_error_first[s][1] if s in agg.app_error_first else "",
+                "kind": agg.app_error_first[s][2] if s in agg.app_error_first else "other",
             }
-            for s, n in agg.app_errors.most_common(top)
+            for s, n in sorted(agg.app_errors.items(), key=lambda x: (-x[1], x[0]))[:top]
         ],
         "app_error_kinds": dict(sorted(agg.app_error_kinds.items(), key=lambda x: (-x[1], x[0]))),
         "postgres": {
@@ -194,7 +196,7 @@ def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
                     "sqlstate": k,
                     "name": k.lower() if k in ERROR_SEVERITIES else sqlstate_name(k),
                     "count": n,
-                    "example": agg.pg_example.get(k, ""),
+                    "example": agg.pg_first[k][1] if k in agg.pg_first else "",
                 }
                 for k, n in sorted(agg.pg_errors.items(), key=lambda x: (-x[1], x[0]))[:top]
             ],
