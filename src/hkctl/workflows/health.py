@@ -193,8 +193,17 @@ FETCHERS: dict[str, Callable[[HerokuClient, str], Any]] = {
 }
 
 
+_READER_MODULES = ("apps", "formation", "dynos", "releases", "addons", "domains", "log_sessions")
+
+
 def prime(client: HerokuClient) -> None:
-    """Build the HTTP client and read the token once, before threads share them."""
+    """Build the HTTP client, read the token and import what the readers import, before threads share
+    them (CPython 3.11 can fail parsing modules in two threads at once, e.g. under an import hook that
+    rewrites them: "AST constructor recursion depth mismatch")."""
+    import importlib
+
+    for name in ("logs.parse", *(f"resources.{r}" for r in _READER_MODULES)):
+        importlib.import_module(f"hkctl.{name}")
     _ = client.token
     _ = client.http
 
