@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -221,3 +222,21 @@ def test_nothing_registered_changes_nothing():
     r = Redactor()
     text = "demo-production [REDACTED] HRKU-x"
     assert r(text) == text and r.token_only(text) == text
+
+
+# ------------------------------------------------- SECURITY.md: what a confirmation cannot stop
+def test_a_read_scoped_token_stops_writes_that_pass_every_local_check(hk):
+    """The advice SECURITY.md gives for agents, exercised: the platform refuses, whatever hkctl allows."""
+    made = hk.cli("auth", "tokens", "create", "--scope", "read", "--description", "agent", env=hk.full_env())
+    assert made.code == 0, made.text
+    agent = hk.full_env(HEROKU_API_KEY=made.out.strip())  # full mode, non-interactive opt-in
+    app_id = hk.sandbox.store.first("app", name=APP)["id"]
+    before = hk.sandbox.store.all("formation", parent=app_id)
+    res = hk.cli("ps", "scale", "web=0", "-a", APP, "--confirm", APP, env=agent)
+    assert res.code == 1, res.text
+    assert "only has read access" in res.err
+    assert hk.sandbox.store.all("formation", parent=app_id) == before
+    assert any(f["quantity"] > 0 for f in before)
+    assert hk.cli("apps", "info", "-a", APP, env=agent).code == 0  # and it still reads
+    text = (Path(__file__).resolve().parent.parent / "SECURITY.md").read_text()
+    assert "pseudo-terminal" in text and "auth tokens create --scope read" in text
