@@ -12,7 +12,7 @@ from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, na
 from hkctl.transport.client import HerokuClient, seg
 from hkctl.transport.routes import DESTRUCTIVE, by_name
 
-_VERSION = re.compile(r"[vV]?([0-9]{1,10})")  # ASCII digits, matched whole
+_VERSION = re.compile(r"\A[vV]?([0-9]+)\Z")  # ASCII digits, anchored (`$` would allow "1\n")
 MAX_VERSION = 2**31 - 1  # the API's versions are 32-bit integers; anything above is a typo
 
 
@@ -53,8 +53,9 @@ def parse_version(text: str) -> int:
 
     Surrounding whitespace is ignored (as `info` does); anything else, a Unicode digit included, is not.
     """
-    m = _VERSION.fullmatch(text.strip())
-    version = int(m.group(1)) if m else 0
+    m = _VERSION.match(text.strip())
+    digits = m.group(1) if m else ""
+    version = int(digits) if 0 < len(digits) <= 10 else 0  # (int() of 5000 digits raises)
     if not 1 <= version <= MAX_VERSION:
         raise UsageError(
             f"invalid release {_shown(text)}: use a version like v42 (a whole number from 1 to {MAX_VERSION})"
