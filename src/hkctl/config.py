@@ -6,7 +6,6 @@ module changes behaviour behind another's back.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import os
 import re
@@ -145,6 +144,8 @@ def _suffixes(raw: str) -> tuple[str, ...]:
 
 def is_loopback(host: str) -> bool:
     """True for `localhost` and loopback addresses (127.0.0.0/8, ::1): traffic that never leaves the machine."""
+    import ipaddress  # lazy: only when an http:// URL is configured
+
     host = host.lower().rstrip(".")
     if host == "localhost":
         return True
