@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from hkctl import __version__
 from hkctl.errors import TransportError
-from hkctl.transport.audit import AuditLog, redact_url
+from hkctl.transport.audit import AuditLog, Redactor, redact_url
 
 if TYPE_CHECKING:
     import httpx
@@ -41,6 +41,7 @@ class FollowedUrls:
     settings: Settings
     allowlist: Allowlist
     audit: AuditLog
+    redact: Redactor
     sent: list[tuple[str, str]]
 
     @property
@@ -100,7 +101,10 @@ class FollowedUrls:
                     raise TransportError(f"GET {redact_url(url)} answered {raw.status_code}")
                 yield raw.headers.get("content-type", ""), raw.iter_lines()
         except httpx.TransportError as exc:
-            raise TransportError(f"stream {redact_url(url)} failed: {type(exc).__name__}: {exc}") from exc
+            # the exception's text is not hkctl's: scrubbed of every secret seen (transport/redaction.py)
+            raise TransportError(
+                f"stream {redact_url(url)} failed: {type(exc).__name__}: {self.redact(str(exc))}"
+            ) from exc
 
     def upload(self, url: str, data: bytes) -> None:
         """PUT bytes to a URL the API handed back (a source blob's presigned put_url).
