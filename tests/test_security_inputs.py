@@ -60,6 +60,7 @@ def test_dry_run_inside_runs_command_line_is_the_dyno_commands_flag(hk):
         ["run", "-a", APP, "--", "./bin/migrate", "--plan", "x", "--confirm", APP],
         ["run", "-a", APP, "./bin/migrate", "--verbose", "-a", "other", "--wait"],
         ["run", "--env", "K=v", "-a", APP, "./bin/migrate", "--status-file", "never-written.md"],
+        ["run:detached", "-a", APP, "./bin/migrate", "--dry-run", "--api-url=http://other.example"],
     ],
 )
 def test_nothing_in_a_command_line_handed_on_is_read_by_hkctl(hk, argv):

@@ -90,6 +90,8 @@ def _own_words_start(argv: list[str]) -> int:
                 i += 1  # the next word is this option's value
         elif isinstance(command, click.Group):
             found = command.get_command(ctx, word)
+            if found is None and command is root:
+                found = _alias_command(ctx, word)  # `run:detached` is `run`: the same words are its own
             if found is None:
                 return len(argv)  # click will say the command is unknown
             command = found
@@ -98,6 +100,18 @@ def _own_words_start(argv: list[str]) -> int:
             return i
         i += 1
     return len(argv)
+
+
+def _alias_command(ctx: click.Context, word: str) -> click.Command | None:
+    """The command an official CLI name stands for (cli/_aliases.py), or None."""
+    from hkctl.cli._aliases import ALIASES
+
+    command: click.Command | None = root
+    for part in ALIASES.get(word, "").split() or [""]:
+        if not isinstance(command, click.Group) or not part:
+            return None
+        command = command.get_command(ctx, part)
+    return command
 
 
 def _value_options(command: click.Command) -> set[str]:
