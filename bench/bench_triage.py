@@ -1,8 +1,12 @@
-"""Triage of a generated 1,000,000-line router log (~270 MB): wall time and peak RSS vs `grep -c`.
+"""Triage of a generated 1,000,000-line router log (~270 MB): wall time and peak RSS vs `grep -c` and GoAccess.
 
 The log is generated once into bench/out/ (git-ignored), deterministically (seeded), with a few
-percent of non-router lines (memory samples, R14, state changes, app errors) so every path of the
-triage runs. Targets (issue 5): ≤ 3 s wall on 2 cores and ≤ 150 MB peak RSS.
+percent of non-router lines (memory samples, R14, state changes, app errors of several stacks,
+Postgres lines) and router lines of every shape (H10 with empty fields, H12, H27, H28, websocket
+upgrades) so every path of the triage runs. Targets (issues 5 and 12): ≤ 3 s wall on 2 cores, ≤ 150 MB
+peak RSS, 0 lines lost, and ≥ 90 % of the two-core speed while another process keeps one core busy.
+GoAccess (Debian package `goaccess`) runs on the same file with a Heroku router log-format when it
+is installed; it rejects router lines with an error code and every non-router line.
 """
 
 from __future__ import annotations
@@ -10,15 +14,39 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 OUT = Path(__file__).parent / "out"
 LINES = 1_000_000
 SEED = 20261128
+VERSION = 2  # of the generator: a change regenerates the file
+GOACCESS_FORMAT = (
+    '%dT%t.%^ %^ at=%^ method=%m path="%U" host=%v request_id=%^ fwd="%h" dyno=%^ connect=%^ '
+    "service=%Lms status=%s bytes=%b protocol=%^"
+)
+# Rare app and Postgres lines, one picked per slot (a traceback is several lines, as on Heroku).
+_APP_LINES = [
+    ["E, [{t} #4] ERROR -- : ActiveRecord::StatementInvalid (PG::QueryCanceled: canceling statement id={i})"],
+    ["[{t} +0000] [4] [CRITICAL] WORKER TIMEOUT (pid:{i})"],
+    [
+        "Traceback (most recent call last):",
+        '  File "/app/views.py", line 12, in checkout',
+        "    total = order.total / count",
+        "ZeroDivisionError: division by zero",
+    ],
+    ["Error: connect ECONNREFUSED 10.0.0.{n}:6379", "    at TCPConnectWrap.afterConnect (node:net:1494:16)"],
+    ['level=error msg="payment failed" order_id={i} measure#payment.ms=120'],
+    ["[DATABASE] [{i}-1]  sql_error_code = 00000 LOG:  duration: 1.{n} ms  statement: SELECT 1"],
+    [
+        '[DATABASE] [{i}-1]  sql_error_code = 23505 ERROR:  duplicate key value violates unique constraint "users_pkey"'
+    ],
+]
 
 _PATHS = [
     ("GET", "/", 30),
@@ -44,7 +72,7 @@ def _uuid(rng: random.Random) -> str:
 def generate(path: Path, lines: int = LINES, seed: int = SEED) -> Path:
     """Write the deterministic bench log (skipped when it already exists with the right size marker)."""
     marker = path.with_suffix(".done")
-    if path.exists() and marker.exists() and marker.read_text() == f"{lines}:{seed}":
+    if path.exists() and marker.exists() and marker.read_text() == f"{lines}:{seed}:{VERSION}":
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -52,8 +80,10 @@ def generate(path: Path, lines: int = LINES, seed: int = SEED) -> Path:
     host = "demo-production.herokuapp.com"
     choices = rng.choices(range(len(_PATHS)), weights=_WEIGHTS, k=lines)
     buf: list[str] = []
+    routers = i = 0
     with path.open("w") as fh:
-        for i in range(lines):
+        while routers < lines:  # `lines` router lines, plus the others around them
+            i += 1
             ts = start + i * 0.0036
             sec = int(ts)
             stamp = datetime.fromtimestamp(sec, UTC).strftime("%Y-%m-%dT%H:%M:%S")
@@ -73,21 +103,34 @@ def generate(path: Path, lines: int = LINES, seed: int = SEED) -> Path:
                     buf.append(f"{stamp} heroku[{dyno}]: Error R14 (Memory quota exceeded)\n")
                 continue
             if r < 0.012:
-                buf.append(
-                    f"{stamp} app[web.{1 + i % 3}]: E, [{stamp[:19]} #4] ERROR -- : "
-                    f"ActiveRecord::StatementInvalid (PG::QueryCanceled: canceling statement id={i})\n"
-                )
+                shape = _APP_LINES[i % len(_APP_LINES)]
+                dyno = "postgres.1234" if shape[0].startswith("[DATABASE]") else f"web.{1 + i % 3}"
+                for text in shape:
+                    msg = text.format(t=stamp[:19], i=i, n=i % 250)
+                    buf.append(f"{stamp} app[{dyno}]: {msg}\n")
                 continue
             if r < 0.0122:
                 buf.append(f"{stamp} heroku[web.{1 + i % 3}]: State changed from up to crashed\n")
                 continue
-            k = choices[i]
+            k = choices[i % lines]
             method, tpl, base_ms = _PATHS[k]
             p = tpl.format(n=rng.randint(1, 99999), hex=f"{rng.getrandbits(64):016x}", uuid=_uuid(rng))
             service = int(rng.lognormvariate(0, 0.6) * base_ms)
             status = 200
             head = "at=info"
-            if k == 4 and service > 30000 or rng.random() < 0.0004:
+            if rng.random() < 0.0003:  # the router answers itself: empty dyno/connect/service/bytes
+                buf.append(
+                    f'{stamp} heroku[router]: at=error code=H10 desc="App crashed" method={method} path="{p}" '
+                    f'host={host} request_id={_uuid(rng)} fwd="192.0.2.{i % 250}" dyno= connect= service= '
+                    "status=503 bytes= protocol=https\n"
+                )
+                routers += 1
+                continue
+            if rng.random() < 0.0002:
+                service, status, head = 55000, 499, 'at=error code=H28 desc="Client Connection Idle"'
+            elif rng.random() < 0.0002:
+                p, service, status = "/cable", rng.randint(60000, 3600000), 101
+            elif k == 4 and service > 30000 or rng.random() < 0.0004:
                 service, status, head = 30001, 503, 'at=error code=H12 desc="Request timeout"'
             elif rng.random() < 0.004:
                 status = rng.choice((404, 404, 401, 403, 422, 500, 302))
@@ -104,11 +147,12 @@ def generate(path: Path, lines: int = LINES, seed: int = SEED) -> Path:
                 f'{rng.randint(1, 254)}" dyno=web.{1 + i % 3} connect={connect}ms service={service}ms '
                 f"status={status} bytes={rng.randint(80, 40000)} protocol=https\n"
             )
+            routers += 1
             if len(buf) >= 20000:
                 fh.write("".join(buf))
                 buf.clear()
         fh.write("".join(buf))
-    marker.write_text(f"{lines}:{seed}")
+    marker.write_text(f"{lines}:{seed}:{VERSION}")
     return path
 
 
@@ -137,16 +181,55 @@ _BOTH = (
 )
 
 
+def _best(cmd: list[str], n: int = 3) -> dict[str, object]:
+    return min((_timed(cmd) for _ in range(n)), key=lambda r: float(r["wall"]))  # type: ignore[arg-type]
+
+
+def _busy_core() -> subprocess.Popen[bytes]:
+    """Another process keeping one core busy (a pure-Python spin loop), stopped by the caller."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+def _goaccess(log: Path) -> dict[str, object] | None:
+    exe = shutil.which("goaccess")
+    if exe is None:
+        return None
+    out = OUT / "goaccess.json"
+    res = _timed(
+        [
+            exe,
+            str(log),
+            f"--log-format={GOACCESS_FORMAT}",
+            "--date-format=%Y-%m-%d",
+            "--time-format=%H:%M:%S",
+            "--no-progress",
+            "-o",
+            str(out),
+        ]
+    )
+    general = json.loads(out.read_text())["general"]
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    return {**res, "general": general, "version": version.strip().removeprefix("GoAccess - ").rstrip(".")}
+
+
 def run() -> list[dict[str, object]]:
     log = generate(OUT / "router-1m.log")
     size_mb = log.stat().st_size / 1e6
+    total_lines = sum(1 for _ in log.open("rb"))
+    router_lines = int(
+        subprocess.run(["grep", "-c", "heroku\\[router\\]", str(log)], capture_output=True, text=True).stdout
+    )
     load = os.getloadavg()[0]
-    grep = min(
-        (_timed(["grep", "-c", "status=5", str(log)]) for _ in range(3)), key=lambda r: float(r["wall"])
-    )  # type: ignore[arg-type]
+    grep = _best(["grep", "-c", "status=5", str(log)])
     cli = [sys.executable, "-m", "hkctl", "logs", "triage", "--file", str(log), "--json"]
-    best = min((_timed(cli) for _ in range(3)), key=lambda r: float(r["wall"]))  # type: ignore[arg-type]
+    best = _best(cli)
     report = json.loads(str(best["out"]))
+    hog = _busy_core()
+    try:
+        busy = _best(cli)
+    finally:
+        hog.kill()
+        hog.wait()
     both = subprocess.run([sys.executable, "-c", _BOTH, str(log)], capture_output=True, text=True, check=True)
     _, parent_mb, child_mb = both.stdout.split()
     t = time.perf_counter()
@@ -154,16 +237,24 @@ def run() -> list[dict[str, object]]:
 
     fast.triage_file(str(log), workers=1)
     single = time.perf_counter() - t
-    return [
+    ga = _goaccess(log)
+    wall, busy_wall = float(best["wall"]), float(busy["wall"])  # type: ignore[arg-type]
+    rt = report["router"]
+    rows: list[dict[str, object]] = [
         {
             "measure": "input",
-            "value": f"{LINES} lines, {size_mb:.0f} MB",
-            "note": f"{log.name}; load avg {load:.1f}",
+            "value": f"{total_lines} lines ({router_lines} router), {size_mb:.0f} MB",
+            "note": f"{log.name}; load avg {load:.1f} at start, {os.getloadavg()[0]:.1f} at end",
         },
         {
             "measure": "triage wall (CLI, 2 cores)",
-            "value": f"{float(best['wall']):.2f} s",  # type: ignore[arg-type]
+            "value": f"{wall:.2f} s",
             "note": f"best of 3; CPU {float(best['cpu']):.2f} s; target ≤ 3 s",  # type: ignore[arg-type]
+        },
+        {
+            "measure": "triage wall, one core busy",
+            "value": f"{busy_wall:.2f} s",
+            "note": f"{wall / busy_wall:.0%} of the two-core speed (target ≥ 90 %); best of 3 beside a spin loop",
         },
         {
             "measure": "triage peak RSS",
@@ -172,16 +263,36 @@ def run() -> list[dict[str, object]]:
         },
         {"measure": "triage wall (1 core, in-process)", "value": f"{single:.2f} s", "note": "same answer"},
         {
-            "measure": "grep -c 'status=5' wall",
-            "value": f"{float(grep['wall']):.2f} s",  # type: ignore[arg-type]
-            "note": f"best of 3; count {str(grep['out']).strip()} (lines with 'status=5' anywhere)",
+            "measure": "lines lost",
+            "value": str(total_lines - report["lines"]),
+            "note": f"{report['lines']} counted, {report['malformed']} malformed",
         },
         {
-            "measure": "requests / malformed",
-            "value": f"{report['router']['requests']} / {report['malformed']}",
-            "note": f"p95 {report['router']['service_ms']['p95']} ms, 5xx {report['router']['status_classes']['5xx']}",
+            "measure": "grep -c 'status=5' wall",
+            "value": f"{float(grep['wall']):.2f} s",  # type: ignore[arg-type]
+            "note": f"best of 3; count {str(grep['out']).strip()}; triage/grep = {wall / float(grep['wall']):.1f}×",  # type: ignore[arg-type]
+        },
+        {
+            "measure": "requests / 5xx / H codes",
+            "value": f"{rt['requests']} / {rt['status_classes']['5xx']} / {sum(c['count'] for k, c in report['codes'].items() if k.startswith('H'))}",
+            "note": f"p95 {rt['service_ms']['p95']} ms; kept out of latency {rt['latency_excluded']}",
         },
     ]
+    if ga is None:
+        rows.append({"measure": "GoAccess", "value": "not installed", "note": "apt-get install goaccess"})
+    else:
+        g: dict[str, Any] = ga["general"]  # type: ignore[assignment]
+        ga_wall = float(ga["wall"])  # type: ignore[arg-type]
+        failed = int(g["failed_requests"])
+        rows.append(
+            {
+                "measure": f"GoAccess {ga['version']} wall",
+                "value": f"{ga_wall:.2f} s",
+                "note": f"one run; peak RSS {float(ga['rss']):.0f} MB; GoAccess/triage = {ga_wall / wall:.1f}×; "  # type: ignore[arg-type]
+                f"rejected {failed} of {g['total_requests']} lines ({failed / max(1, int(g['total_requests'])):.1%})",
+            }
+        )
+    return rows
 
 
 if __name__ == "__main__":
