@@ -43,7 +43,7 @@ _VIEWS = {
     "state_changes": "Dyno lifecycle: starting, up, crashed, down, restarting, scaling.",
     "memory": "Memory samples (sample#memory_*) and R14/R15 per dyno.",
     "deploys": "heroku[api] releases, deploys, config, rollbacks, builds, add-ons.",
-    "app_errors": "Exceptions, Completed 5xx, Sidekiq failures, Puma backlog, slow SQL.",
+    "app_errors": "Errors of the app and its Postgres: tracebacks, worker timeouts, OOMs, Completed 5xx, slow SQL.",
 }
 
 

@@ -101,6 +101,10 @@ def triage_text(r: dict[str, Any], title: str) -> list[str]:
             out += ["", "Paths by 5xx"]
             for p in rt["paths_by_errors"]:
                 out.append(f"  {p['errors']:>5} of {p['requests']:<6} {p['path']}")
+        excluded = {k: v for k, v in rt.get("latency_excluded", {}).items() if v}
+        if excluded:
+            kept = ", ".join(f"{k} {v}" for k, v in excluded.items())
+            out.append(f"  not in the latency figures: {kept}")
         out += ["", "Slowest requests"]
         for q in rt["slowest"]:
             out.append(f"  {_ms(q['service_ms']):>7}  {q['status']}  {q['request_id']}  {q['path']}")
@@ -127,7 +131,19 @@ def triage_text(r: dict[str, Any], title: str) -> list[str]:
         out += [f"  {e['timestamp']}  {e['message']}" for e in r["deploy_events"]]
     if r["app_errors"]:
         out += ["", "App errors by shape"]
-        out += [f"  ×{e['count']:<5} {e['shape'][:140]}" for e in r["app_errors"]]
+        out += [f"  ×{e['count']:<5} {e.get('kind', ''):<24} {e['shape'][:120]}" for e in r["app_errors"]]
+    if r.get("likely_causes"):
+        out += ["", "Likely causes (same dyno, within seconds)"]
+        out += [
+            f"  {c['code']} on {c['dyno']} ×{c['count']}: {c['cause']} ({c['seconds_apart']:+.1f} s)"
+            for c in r["likely_causes"]
+        ]
+    pg = r.get("postgres") or {}
+    if pg.get("errors"):
+        out += ["", f"Postgres errors ({pg['errors']} of {pg['messages']} messages)"]
+        out += [
+            f"  ×{s['count']:<5} {s['sqlstate']} {s['name']}  {s['example'][:100]}" for s in pg["by_sqlstate"]
+        ]
     if r["n_plus_one"]:
         out += ["", "N+1 suspects"]
         out += [f"  ×{s['count']:<4} {s['request_id']}  {s['statement'][:120]}" for s in r["n_plus_one"]]
