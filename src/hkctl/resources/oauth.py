@@ -148,6 +148,10 @@ def find(client: HerokuClient, ref: str) -> tuple[Authorization, bool]:
         client.redact.add((item.get("access_token") or {}).get("token"))
     if not is_uuid(ref) and not is_id_prefix(ref):
         raise UsageError(f"invalid authorization id {ref!r}: see `hkctl auth tokens list`")
+    if is_uuid(ref) and not any(str(i["id"]).lower() == ref.lower() for i in items):
+        # a whole id that this account's listing lacks: send it as typed and let the API answer (404),
+        # as the official CLI does; the guard still judges the DELETE first
+        return Authorization.from_api({"id": ref}), False
     full = unique_id(ref, (str(i["id"]) for i in items), "authorization")
     item = next(i for i in items if i["id"] == full)
     in_use = (item.get("access_token") or {}).get("token") == client.token.value
