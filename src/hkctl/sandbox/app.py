@@ -1,20 +1,17 @@
-"""The sandbox ASGI app: Heroku's wire rules around per-family handlers.
+"""The sandbox ASGI app: the Sandbox (all state) and the Starlette endpoint around it.
 
-Every API request: Request-Id → auth (Bearer or Basic, 401) → Accept (406) → token scope (403)
-→ rate limit (429) → due lifecycle tasks → fault injection → handler in one transaction →
-RateLimit-Remaining. `/__sandbox__/` paths (control API, log streams, uploads) skip the API rules.
+Every request is answered by the checks in sandbox/pipeline.py, in the order its docstring lists
+(record → body → control API → auth → Accept → rate limit → route → scope → due lifecycle tasks →
+faults → handler in one transaction); requests to the simulated object store go to sandbox/storage.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import importlib
 import itertools
-import json
 import logging
 import pkgutil
-import re
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -28,16 +25,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hkctl.sandbox import scopes as platform_scopes
 from hkctl.sandbox.clock import Clock, iso
 from hkctl.sandbox.faults import Faults
+from hkctl.sandbox.pipeline import CONTROL_PREFIX, handle
 from hkctl.sandbox.ratelimit import RateLimits
-from hkctl.sandbox.routing import ApiFault, CompiledRoute, Ctx, Handler, Reply, compile_route
+from hkctl.sandbox.routing import ApiFault, CompiledRoute, Handler, compile_route
 from hkctl.sandbox.store import Store
 
 log = logging.getLogger("hkctl.sandbox")
-CONTROL_PREFIX = "/__sandbox__/"
-_ACCEPT = re.compile(r"application/vnd\.heroku\+json;\s*version=3(\.[\w-]+)?")
 
 #: Lifecycle durations in seconds. Tests use 0 (a transition happens at the next request);
 #: `hkctl sandbox serve` uses these realistic defaults so that progress output has something to show.
@@ -188,33 +183,6 @@ class Sandbox:
             raise ApiFault(403, "forbidden", "This token does not have the scope needed for this request.")
 
 
-def _secret_from(header: str) -> str:
-    kind, _, value = header.partition(" ")
-    if kind.lower() == "bearer":
-        return value.strip()
-    if kind.lower() == "basic":
-        try:
-            decoded = base64.b64decode(value.strip()).decode()
-        except (ValueError, UnicodeDecodeError):
-            return ""
-        return decoded.split(":", 1)[1] if ":" in decoded else decoded
-    return ""
-
-
-def _strip_private(body: Any) -> Any:
-    """Internal fields start with `_` and never leave the sandbox."""
-    if isinstance(body, dict):
-        return {k: v for k, v in body.items() if not k.startswith("_")}
-    if isinstance(body, list):
-        return [_strip_private(i) for i in body]
-    return body
-
-
-def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
-    content = b"" if body is None and status in (204, 304) else json.dumps(_strip_private(body)).encode()
-    return Response(content, status_code=status, headers=headers, media_type="application/json")
-
-
 def create_app(sandbox: Sandbox | None = None) -> Starlette:
     """The Starlette app serving `sandbox` (a fresh in-memory one when None)."""
 
@@ -230,7 +198,9 @@ def create_app(sandbox: Sandbox | None = None) -> Starlette:
             route, _, _ = sb.find_route(request.method, path)
             if sb.faults.applies(request.method, route.template if route else None):
                 await asyncio.sleep(sb.faults.latency_ms / 1000)
-        response = await run_in_threadpool(_handle, sb, request, raw, rid)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        query = dict(request.query_params)
+        response = await run_in_threadpool(handle, sb, request.method, path, headers, query, raw, rid)
         if isinstance(response, Response):
             response.headers.setdefault("Request-Id", rid)
         if sb.observers and not path.startswith(CONTROL_PREFIX):
@@ -272,171 +242,3 @@ def _storage(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:
     response.headers.setdefault("x-amz-request-id", rid)
     entry["status"] = response.status_code
     return response
-
-
-def _handle(sb: Sandbox, request: Request, raw: bytes, rid: str) -> Response:
-    method, path = request.method, request.url.path
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    query = dict(request.query_params)
-    entry: dict[str, Any] = {
-        "method": method,
-        "path": path,
-        "query": query,
-        "request_id": rid,
-        "accept": headers.get("accept"),
-        "range": headers.get("range"),
-        "user_agent": headers.get("user-agent"),
-        "at": iso(sb.clock.now()),
-        "seq": next(sb.request_seq),
-    }
-    sb.requests.append(entry)
-    base = {"Request-Id": rid}
-    try:
-        body = json.loads(raw) if raw.strip() else None
-    except ValueError:
-        body = None
-        if not path.startswith(CONTROL_PREFIX) and "json" in headers.get("content-type", "json"):
-            entry["status"] = 400
-            return _json_response(
-                400, {"id": "bad_request", "message": "Invalid JSON in request body."}, base
-            )
-    entry["body"] = body
-    if path.startswith(CONTROL_PREFIX):
-        route, params, _ = sb.find_route(method, path)
-        if route is None:
-            entry["status"] = 404
-            return _json_response(404, {"id": "not_found", "message": "No such sandbox path."}, base)
-        ctx = Ctx(sb, method, path, headers, query, body if body is not None else raw, sb.public_url, {}, {})
-        return _reply(sb, ctx, route, params, base, entry)
-
-    token = sb.token_for(_secret_from(headers.get("authorization", "")))
-    if token is None:
-        entry["status"] = 401
-        return _json_response(401, {"id": "unauthorized", "message": "Invalid credentials provided."}, base)
-    key = token["id"]
-    base["Oauth-Scope"] = ", ".join(token.get("scope", []))  # the token's scopes, as Heroku answers
-    is_data_api = path.startswith("/client/")
-    if not is_data_api and not _ACCEPT.search(headers.get("accept", "")):
-        entry["status"] = 406
-        return _json_response(
-            406,
-            {
-                "id": "not_acceptable",
-                "message": "Please specify a version along with the MIME type. "
-                "For example, `Accept: application/vnd.heroku+json; version=3`.",
-            },
-            base,
-        )
-    now = sb.clock.now()
-    if path == "/account/rate-limits":
-        base["RateLimit-Remaining"] = str(sb.ratelimits.remaining(key, now))
-    else:
-        allowed, remaining = sb.ratelimits.take(key, now)
-        base["RateLimit-Remaining"] = str(remaining)
-        if not allowed:
-            entry["status"] = 429
-            return _json_response(
-                429,
-                {
-                    "id": "rate_limit",
-                    "message": "Your account reached the API rate limit\n"
-                    "Please wait a few minutes before making new requests",
-                    "url": "https://devcenter.heroku.com/articles/platform-api-reference#rate-limits",
-                },
-                {**base, "Retry-After": "60"},
-            )
-    route, params, _ = sb.find_route(method, path)
-    if route is None:
-        entry["status"] = 404  # Heroku answers a wrong verb with the same 404 as an unknown path
-        return _json_response(
-            404,
-            {
-                "id": "not_found",
-                "message": "The requested API endpoint was not found. "
-                "Are you using the right HTTP verb (i.e. `GET` vs. `POST`), and did you "
-                "specify your intended version with the `Accept` header?",
-            },
-            base,
-        )
-    entry["template"] = route.template
-    if not platform_scopes.allows(token.get("scope", []), method, route.template):
-        entry["status"] = 403
-        return _json_response(
-            403, {"id": "forbidden", "message": _scope_message(method, route.template)}, base
-        )
-    sb.run_due()
-    fault = sb.faults.pick() if sb.faults.active and sb.faults.applies(method, route.template) else None
-    if fault is not None and sb.faults.phase == "before":
-        entry["status"] = fault
-        entry["fault"] = "before"
-        return _fault_response(fault, base)
-    account = sb.store.get("account", token["user"]["id"]) or {}
-    ctx = Ctx(sb, method, path, headers, query, body, sb.public_url, account, token)
-    response = _reply(sb, ctx, route, params, base, entry)
-    if fault is not None:
-        entry["status"] = fault
-        entry["fault"] = "after"
-        return _fault_response(fault, base)
-    return response
-
-
-def _scope_message(method: str, template: str) -> str:
-    need = platform_scopes.needed(method, template)
-    if need == platform_scopes.READ_PROTECTED:
-        return "This token does not have the read-protected scope needed to see config vars."
-    if need == platform_scopes.WRITE_PROTECTED:
-        return "This token does not have the write-protected scope needed to change config vars."
-    if need == platform_scopes.WRITE:
-        return "This token only has read access; this request needs the write scope."
-    return f"This token does not have the {need} scope needed for this request."
-
-
-def _fault_response(status: int, base: dict[str, str]) -> Response:
-    if status == 429:
-        return _json_response(
-            429,
-            {
-                "id": "rate_limit",
-                "message": "Your account reached the API rate limit\n"
-                "Please wait a few minutes before making new requests",
-            },
-            base,
-        )
-    return _json_response(
-        status,
-        {
-            "id": "service_unavailable" if status == 503 else "server_error",
-            "message": "The API is temporarily unavailable (sandbox fault injection).",
-        },
-        base,
-    )
-
-
-def _reply(
-    sb: Sandbox,
-    ctx: Ctx,
-    route: CompiledRoute,
-    params: dict[str, str],
-    base: dict[str, str],
-    entry: dict[str, Any],
-) -> Response:
-    from urllib.parse import unquote
-
-    try:
-        with sb.store.tx():
-            result = route.handler(ctx, **{k: unquote(v) for k, v in params.items()})
-    except ApiFault as fault:
-        entry["status"] = fault.status
-        return _json_response(fault.status, fault.body(), base)
-    except Exception:  # a sandbox bug must still answer like a server would
-        log.exception("sandbox handler failed: %s %s", ctx.method, ctx.path)
-        entry["status"] = 500
-        return _json_response(500, {"id": "internal_server_error", "message": "Internal server error."}, base)
-    if isinstance(result, Response):
-        for k, v in base.items():
-            result.headers.setdefault(k, v)
-        entry["status"] = result.status_code
-        return result
-    reply = result if isinstance(result, Reply) else Reply(result)
-    entry["status"] = reply.status
-    return _json_response(reply.status, reply.body, {**base, **reply.headers})
