@@ -240,3 +240,19 @@ def test_a_read_scoped_token_stops_writes_that_pass_every_local_check(hk):
     assert hk.cli("apps", "info", "-a", APP, env=agent).code == 0  # and it still reads
     text = (Path(__file__).resolve().parent.parent / "SECURITY.md").read_text()
     assert "pseudo-terminal" in text and "auth tokens create --scope read" in text
+
+
+def test_an_mcp_tools_unexpected_failure_logs_no_token(hk, caplog):
+    pytest.importorskip("mcp")
+    from hkctl.mcp.server import execute
+    from hkctl.mcp.table import ToolSpec
+
+    def broken(client, args):
+        raise RuntimeError(f"broke while holding {SANDBOX_TOKEN.lower()} and {quote(SANDBOX_TOKEN, safe='')}")
+
+    spec = ToolSpec(name="apps_broken", description="a bug", actions=("apps_info",), run=broken)
+    with caplog.at_level("ERROR", logger="hkctl.mcp"):
+        result = execute(spec, {}, None, hk.env())  # type: ignore[arg-type]
+    assert result.is_error and "internal error in apps_broken: RuntimeError" in result.content[0].text
+    assert "RuntimeError: broke while holding [REDACTED] and [REDACTED]" in caplog.text
+    assert _leaks(caplog.text) == []

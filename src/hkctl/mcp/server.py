@@ -99,7 +99,13 @@ def execute(
     except HkctlError as exc:
         return _text(client.redact.token_only(exc.message) if client else exc.message, error=True)
     except Exception as exc:  # a bug must not take the server down; the details go to stderr only
-        log.exception("tool %s failed", spec.name)
+        import traceback
+
+        from hkctl.transport.redaction import Redactor
+
+        redact = client.redact if client else Redactor()
+        redact.add_token(environ.get("HEROKU_API_KEY"))
+        log.error("tool %s failed:\n%s", spec.name, redact(traceback.format_exc()))  # outside text: scrubbed
         return _text(f"internal error in {spec.name}: {type(exc).__name__}", error=True)
     finally:
         env.close()
