@@ -139,6 +139,10 @@ def test_an_api_url_that_does_not_parse_cleanly_is_one_line_exit_2(hk, url):
 def test_library_settings_refuse_a_clear_text_api_url_too():
     with pytest.raises(UsageError, match="api_url: refusing plain http://"):
         Settings(api_url="http://api.example.com")
+    with pytest.raises(UsageError, match="extra_allowed_hosts: refusing plain http://"):
+        Settings(extra_allowed_hosts=("http://api.example.com",))
+    with pytest.raises(UsageError, match="data_api_url: refusing plain http://"):
+        Settings().with_(data_api_url="http://api.example.com")
 
 
 # ------------------------------------------------------------------- HEROKU_PERMISSION spellings

@@ -92,6 +92,8 @@ class Settings:
         # a backstop for settings built without from_env (library callers): same rule, field names
         check_api_url(self.api_url, "api_url")
         check_api_url(self.data_api_url, "data_api_url")
+        for url in self.extra_allowed_hosts:  # API hosts too: they are sent the token
+            check_api_url(url, "extra_allowed_hosts")
 
     @property
     def permission_unknown(self) -> bool:
