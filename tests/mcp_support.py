@@ -98,6 +98,9 @@ def read_args(hk: Any) -> dict[str, dict[str, Any]]:
         "pg_backups_list": {"app": "demo-staging"},
         "health_check": {"app": "demo-staging"},
         "cost_estimate": {"app": "demo-production"},
+        "fleet_find": {"config_key": "SECRET_KEY_BASE"},
+        "fleet_health": {"match": "demo-*"},
+        "fleet_cost": {},
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,8 +15,6 @@ if TYPE_CHECKING:
     from hkctl.workflows.fleet_select import Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
-_AGE = re.compile(r"^(\d+)\s*([dwmy]?)$")
-_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
 
 
 def fleet_options(fn: F) -> F:
@@ -64,18 +61,6 @@ def fleet_options(fn: F) -> F:
     return fn
 
 
-def parse_age(text: str | None) -> int | None:
-    """`90d`, `12w`, `6m`, `1y` or a bare number of days; None when not given."""
-    if text is None:
-        return None
-    m = _AGE.match(text.strip().lower())
-    if not m:
-        from hkctl.errors import UsageError
-
-        raise UsageError(f"invalid age {text!r}: use days like 90d (or 12w, 6m, 1y)")
-    return int(m.group(1)) * _DAYS[m.group(2)]
-
-
 @click.group("fleet")
 def cli() -> None:
     """Questions about many apps at once (all of the account's, --team T, --pipeline P, --match GLOB).
@@ -104,7 +89,9 @@ def _run(
 ) -> tuple[RunReport, list[dict[str, Any]]]:
     """Plan, have it allowed, run with a progress bar (or JSON lines), print the summary on stderr."""
     import json
+    import signal
     import sys
+    import threading
 
     from hkctl.guard.confirm import tty_confirmer
     from hkctl.render.output import say
@@ -129,6 +116,11 @@ def _run(
                 sys.stdout.flush()
         bar.update(done[0], len(client.sent), client.ratelimit.remaining)
 
+    stop = threading.Event()
+    try:  # Ctrl-C ends the run between answers (the covered rows are kept), not in the middle of one
+        previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    except ValueError:  # not the main thread: KeyboardInterrupt still works
+        previous = None
     try:
         plan, report = execute(
             client,
@@ -139,9 +131,12 @@ def _run(
             on_plan=on_plan,
             on_result=on_result,
             concurrency=opts["concurrency"],
+            stop=stop,
         )
     finally:
         bar.close()
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     rows = job.rows(report)
     if opts["as_json"] and job.finish is not None:
         for row in rows:
@@ -215,7 +210,7 @@ def find_cmd(env: Env, **opts: Any) -> None:
     from datetime import UTC, datetime
 
     from hkctl.errors import UsageError
-    from hkctl.workflows.fleet import Filters, addons_by_app, find_job
+    from hkctl.workflows.fleet import Filters, addons_by_app, find_job, parse_age
 
     if opts["missing"] and not opts["config_key"]:
         raise UsageError("--missing needs --config-key KEY")
@@ -269,7 +264,7 @@ def cost_cmd(env: Env, by: str, **opts: Any) -> None:
     import json
 
     from hkctl.render.output import emit_table
-    from hkctl.workflows.fleet import cost_job, cost_totals
+    from hkctl.workflows.fleet_cost import cost_job, cost_totals
 
     selection = _select(env, opts, with_pipelines=True)
     job = cost_job(selection)

@@ -9,11 +9,13 @@ workflows/fleet_run.py. Config values are never kept: drift and find read key na
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from hkctl.errors import UsageError
 from hkctl.workflows.fleet_run import AppResult, Reader, RunReport
 
 if TYPE_CHECKING:
@@ -98,7 +100,7 @@ class Job:
         return sorted(rows, key=self.order)
 
 
-def _error_row(result: AppResult, **extra: Any) -> Row:
+def error_row(result: AppResult, **extra: Any) -> Row:
     app = result.app
     return {"app": app.name, "team": app.team, **extra, "error": result.error, "status": result.status}
 
@@ -122,7 +124,7 @@ def list_job(selection: Selection, now: datetime) -> Job:
     def line(result: AppResult) -> Row:
         app = result.app
         if result.error:
-            return _error_row(result)
+            return error_row(result)
         return {
             "app": app.name,
             "team": app.team,
@@ -143,6 +145,20 @@ def list_job(selection: Selection, now: datetime) -> Job:
 
 
 # ---------------------------------------------------------------------------- find
+_AGE = re.compile(r"^(\d+)\s*([dwmy]?)$")
+_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_age(text: str | None) -> int | None:
+    """Days in `90d`, `12w`, `6m`, `1y` or a bare number; None when not given; UsageError otherwise."""
+    if text is None:
+        return None
+    m = _AGE.match(text.strip().lower())
+    if not m:
+        raise UsageError(f"invalid age {text!r}: use days like 90d (or 12w, 6m, 1y)")
+    return int(m.group(1)) * _DAYS[m.group(2)]
+
+
 @dataclass(frozen=True)
 class Filters:
     """`fleet find` criteria; all given ones must hold."""
@@ -199,7 +215,7 @@ def find_job(
     def line(result: AppResult) -> Row | None:
         app = result.app
         if result.error:
-            return _error_row(result, stack=app.stack, released=_age(app, now), why="")
+            return error_row(result, stack=app.stack, released=_age(app, now), why="")
         why: list[str] = []
         if filters.stack:
             why.append(f"stack {app.stack}")
@@ -271,7 +287,7 @@ def health_job(selection: Selection) -> Job:
     def line(result: AppResult) -> Row:
         app = result.app
         if result.error:
-            return _error_row(result, verdict="unknown", reasons=result.error)
+            return error_row(result, verdict="unknown", reasons=result.error)
         h = AppHealth(app.name)
         h.info = {"name": app.name, "maintenance": app.maintenance, "stack": {"name": app.stack}}
         for name, value in result.data.items():
@@ -294,76 +310,6 @@ def health_job(selection: Selection) -> Job:
     job.order = lambda r: (rank.get(r["verdict"], 9), r["app"])
     job.columns = [("app", "app"), ("team", "team"), ("verdict", "verdict"), ("reasons", "reasons")]
     return job
-
-
-# ---------------------------------------------------------------------------- cost
-def cost_job(selection: Selection) -> Job:
-    """Monthly estimate per app (formation × list price + add-on prices), sorted, with group totals."""
-    from hkctl.workflows.cost import estimate
-
-    job = Job("cost", selection.apps, {"formation": read_formation}, lambda r: None, [], fixed=1)
-
-    def prepare(client: HerokuClient) -> None:
-        job.context["addons"] = addons_by_app(client)
-
-    def line(result: AppResult) -> Row:
-        app = result.app
-        if result.error:
-            return _error_row(result, pipeline=app.pipeline, monthly=None, eco=False, unknown=[])
-        formation = [
-            {"type": f["type"], "quantity": f["quantity"], "size": f["size"]}
-            for f in result.data["formation"]
-        ]
-        report = estimate(app.name, formation, job.context["addons"].get(app.id, []))
-        lines = [x for x in report.lines if x.kind != "eco-pool"]  # the pool is the account's: once
-        return {
-            "app": app.name,
-            "team": app.team,
-            "pipeline": app.pipeline,
-            "monthly": round(sum(x.monthly or 0.0 for x in lines), 2),
-            "eco": any(x.kind == "eco-pool" for x in report.lines),
-            "unknown": list(report.unknown),
-            "error": None,
-        }
-
-    job.prepare, job.line = prepare, line
-    job.order = lambda r: (-(r["monthly"] or 0.0), r["app"])
-    job.columns = [
-        ("app", "app"),
-        ("team", "team"),
-        ("pipeline", "pipeline"),
-        ("monthly", "monthly"),
-        ("error", "error"),
-    ]
-    return job
-
-
-def cost_totals(rows: Sequence[Row]) -> dict[str, Any]:
-    """Totals per team, per pipeline and overall (the eco pool counted once for the account)."""
-    from hkctl.workflows.prices import ECO_POOL_MONTHLY
-
-    teams: dict[str, float] = {}
-    pipelines: dict[str, float] = {}
-    for r in rows:
-        m = r.get("monthly") or 0.0
-        teams[r.get("team") or "(personal)"] = teams.get(r.get("team") or "(personal)", 0.0) + m
-        if r.get("pipeline"):
-            pipelines[r["pipeline"]] = pipelines.get(r["pipeline"], 0.0) + m
-    eco = ECO_POOL_MONTHLY if any(r.get("eco") for r in rows) else 0.0
-    total = sum(r.get("monthly") or 0.0 for r in rows) + eco
-
-    def ranked(d: dict[str, float]) -> list[dict[str, Any]]:
-        return [
-            {"name": k, "monthly": round(v, 2)} for k, v in sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))
-        ]
-
-    return {
-        "teams": ranked(teams),
-        "pipelines": ranked(pipelines),
-        "eco_pool": eco,
-        "total": round(total, 2),
-        "complete": not any(r.get("unknown") or r.get("error") for r in rows),
-    }
 
 
 # ---------------------------------------------------------------------------- stacks

@@ -9,6 +9,7 @@ allows it. A plan larger than what is left is not refused for that alone: the pa
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -126,6 +127,7 @@ def execute(
     concurrency: int = DEFAULT_CONCURRENCY,
     clock: Callable[[], float] | None = None,
     sleep: Callable[[float], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[BudgetPlan, RunReport]:
     """Plan the job against RateLimit-Remaining, have it allowed (see `authorize`), then run it paced."""
     plan = BudgetPlan(len(job.apps), job.per_app, job.fixed if job.apps else 0, client.ratelimit.remaining)
@@ -136,5 +138,14 @@ def execute(
     if job.prepare is not None and job.apps:
         job.prepare(client)
     kw: dict[str, Any] = {"clock": clock} if clock is not None else {}
-    report = run(client, job.apps, job.reads, concurrency=concurrency, on_result=on_result, sleep=sleep, **kw)
+    report = run(
+        client,
+        job.apps,
+        job.reads,
+        concurrency=concurrency,
+        on_result=on_result,
+        sleep=sleep,
+        stop=stop,
+        **kw,
+    )
     return plan, report

@@ -10,10 +10,11 @@ refill, and returns what was covered, marked `interrupted`.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -74,15 +75,17 @@ def run(
     on_result: Callable[[AppResult], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> RunReport:
     """Run `reads` (name → reader) for every app; `on_result` is called in this thread as apps finish.
 
     `clock` and `sleep` drive the pacer (tests pass the sandbox's manual clock); by default the
     pacer sleeps on an event that Ctrl-C sets, so an interrupted run never waits out the refill.
+    Setting `stop` (from a SIGINT handler, say) ends the run the way Ctrl-C does.
     """
     from hkctl.workflows.health import prime
 
-    stop = threading.Event()
+    stop = stop or threading.Event()
     pacer = Pacer(client.ratelimit.remaining, clock=clock, sleep=sleep or stop.wait)
     report = RunReport(results=[], total=len(apps))
     if not apps:
@@ -107,18 +110,25 @@ def run(
         return result
 
     previous, client.pacer = client.pacer, pacer
+    finished: queue.Queue[AppResult] = queue.Queue()
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fleet")
     try:
-        pending: set[Future[AppResult]] = {pool.submit(one, app) for app in apps}
-        while pending:
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for fut in done:
-                result = fut.result()
-                if result.interrupted:
+        for app in apps:
+            pool.submit(lambda a: finished.put(one(a)), app)
+        for _ in apps:
+            while True:  # short waits: Ctrl-C (or `stop`) is noticed at once
+                if stop.is_set():
+                    raise KeyboardInterrupt
+                try:
+                    result = finished.get(timeout=0.1)
+                    break
+                except queue.Empty:
                     continue
-                report.results.append(result)
-                if on_result is not None:
-                    on_result(result)
+            if result.interrupted:
+                continue
+            report.results.append(result)
+            if on_result is not None:
+                on_result(result)
     except KeyboardInterrupt:
         report.interrupted = True
         stop.set()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hkctl.mcp.families import core, delivery, observe, ops, runtime, services
+from hkctl.mcp.families import core, delivery, fleet, observe, ops, runtime, services
 
 FAMILIES = (
     core.TOOLS,
@@ -12,4 +12,5 @@ FAMILIES = (
     delivery.TOOLS,
     observe.TOOLS,
     ops.TOOLS,
+    fleet.TOOLS,
 )
