@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -46,3 +47,20 @@ def release_done(env: Env, app: str) -> str:
 
     newest = releases.current(env.client(), app)
     return f": done, {newest.label}" if newest else ": done"
+
+
+@contextmanager
+def on_interrupt(still_running: Callable[[], str | None]) -> Iterator[None]:
+    """Ctrl-C during a wait: say what keeps running on Heroku and how to follow or stop it; exit 130.
+
+    Interrupting hkctl stops the waiting, not the platform's work (a build, a dyno, a backup).
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        text = still_running()
+        if text:
+            from hkctl.render.output import say
+
+            say(f"\n{text}")
+        raise

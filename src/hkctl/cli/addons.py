@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._app import app_group
-from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.cli._common import Env, app_option, json_option, pass_env, release_done
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
 
@@ -96,7 +96,7 @@ def create_cmd(
         return
     say(f"created {a.name} ({a.plan}, {a.price or 'price unknown'}) on {app}: {a.state}")
     if a.config_vars:
-        say(f"config vars set: {', '.join(a.config_vars)}")
+        say(f"config vars set: {', '.join(a.config_vars)}{release_done(env, app)}")
     if a.raw.get("provision_message"):
         say(str(a.raw["provision_message"]))
     click.echo(a.name)
@@ -124,4 +124,7 @@ def destroy_cmd(env: Env, name: str, app: str) -> None:
     from hkctl.resources import addons
 
     a = addons.destroy(env.client(), app, name)
-    say(f"destroyed {a.name} ({a.plan}); removed {', '.join(a.config_vars) or 'no config vars'}")
+    say(
+        f"destroyed {a.name} ({a.plan}); removed {', '.join(a.config_vars) or 'no config vars'}"
+        + (release_done(env, app) if a.config_vars else "")
+    )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from hkctl.cli._app import app_group
-from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
+from hkctl.cli._common import Env, app_option, json_option, limit_option, on_interrupt, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
 if TYPE_CHECKING:
@@ -125,12 +125,25 @@ def create_cmd(
         build = builds.create_from_dir(client, app, directory, version=version)
     else:
         build = builds.create(client, app, str(source_url), version=version)
-    say(f"build {build.id} started on {app}")
-    if not no_follow:
-        build = builds.follow(client, app, build, on_line=say)
+    if no_follow:
+        say(f"build {build.id} started on {app}")
+    else:
+        started = build
+        with on_interrupt(
+            lambda: (
+                f"build {started.id} keeps running on Heroku: follow it with "
+                f"`hkctl builds output {started.id} -a {app}`"
+            )
+        ):
+            say(f"build {build.id} started on {app}")
+            build = builds.follow(client, app, build, on_line=say)
     if as_json:
         emit_json(build.to_json())
     else:
         emit_fields(_fields(build))
     if build.status == "failed":
         raise HkctlError(f"build {build.id} failed; the current release is unchanged")
+    if build.status == "succeeded" and build.release_id:
+        from hkctl.resources import releases
+
+        say(f"released {app}: done, {releases.info(client, app, build.release_id).label}")

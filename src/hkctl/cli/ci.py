@@ -45,10 +45,17 @@ def build_cmd(
     env: Env, source_dir: Path, app: str, version: str | None, timeout: float, as_json: bool
 ) -> None:
     """Tarball --dir, upload it (POST /sources), build it on APP, stream the output, wait; exit 0 only on success."""
+    from hkctl.cli._common import on_interrupt
     from hkctl.render.output import emit_json, say
     from hkctl.workflows.ci_build import ci_build
 
-    build = ci_build(env.client(), app, source_dir, version=version, timeout=timeout, say=say)
+    with on_interrupt(
+        lambda: (
+            f"a build started on {app} keeps running on Heroku: find it with `hkctl builds -a {app}` "
+            f"and follow it with `hkctl builds output ID -a {app}`"
+        )
+    ):
+        build = ci_build(env.client(), app, source_dir, version=version, timeout=timeout, say=say)
     if as_json:
         emit_json(build)
     else:

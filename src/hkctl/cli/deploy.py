@@ -100,6 +100,12 @@ def cli(
     try:
         log = deploy(env.client(), opts, say=say)
     except WorkflowFailed as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            exc.exit_code = 130
+            say(
+                f"interrupted: what Heroku had started keeps running (a build, a migration dyno): "
+                f"see `hkctl builds -a {target}`, `hkctl ps -a {target}` and `hkctl releases -a {target}`"
+            )
         if as_json:
             emit_json(getattr(exc, "steps", {"status": "failed", "error": exc.message}))
         raise

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from hkctl.cli._app import app_group
-from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.cli._common import Env, app_option, json_option, on_interrupt, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
 
 database_option = click.option(
@@ -105,7 +105,11 @@ def backups_capture(env: Env, app: str, database: str | None, wait: bool, as_jso
                 last[0] = line
                 say(line)
 
-        t = postgres.wait_for_transfer(client, app, t.num, on_poll=progress)
+        started = t
+        with on_interrupt(
+            lambda: f"backup {started.name} keeps running on Heroku: see it with `hkctl pg backups -a {app}`"
+        ):
+            t = postgres.wait_for_transfer(client, app, t.num, on_poll=progress)
         say(f"backup {t.name} completed: {_size(t.processed_bytes)} ({t.processed_bytes} bytes)")
     if as_json:
         emit_json(t.to_json())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._app import app_group
-from hkctl.cli._common import Env, json_option, limit_option, pass_env
+from hkctl.cli._common import Env, json_option, limit_option, on_interrupt, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, emit_table, say
 
 STAGE_CHOICE = click.Choice(["test", "review", "development", "staging", "production"])
@@ -126,7 +126,18 @@ def promote_cmd(
     plan = pipelines.plan_promotion(client, pipeline, source=source, targets=list(targets) or None)
     check_source(client, plan.source_id, no_check=no_check, say=say)
     say(f"promoting {plan.source_name} ({plan.source_stage}) to {', '.join(plan.targets.values())} ...")
-    promotion, results = pipelines.run_promotion(client, plan)
+    started: dict[str, str] = {}
+    with on_interrupt(
+        lambda: (
+            f"promotion {started['id']} keeps running on Heroku: follow it with "
+            f"`hkctl pipelines promotion {started['id']}`"
+            if started
+            else None
+        )
+    ):
+        promotion, results = pipelines.run_promotion(
+            client, plan, on_created=lambda p: started.update(id=p.id)
+        )
     if as_json:
         emit_json({"promotion": promotion.to_json(), "targets": [t.to_json() for t in results]})
     else:
@@ -149,3 +160,38 @@ def promote_cmd(
         say(f"promotion failed for: {', '.join(failed)}")
         raise click.exceptions.Exit(1)
     say(f"promoted {plan.source_name} to {', '.join(plan.targets.values())}")
+
+
+@cli.command("promotion")
+@click.argument("promotion_id", metavar="ID")
+@json_option
+@pass_env
+def promotion_cmd(env: Env, promotion_id: str, as_json: bool) -> None:
+    """Show a promotion by its id: its status, then each target (columns APP, STATUS, RELEASE, ERROR).
+
+    Exit 1 when a target failed; a pending target means the promotion is still running.
+    """
+    from hkctl.resources import pipelines
+
+    client = env.client()
+    promotion = pipelines.promotion_info(client, promotion_id)
+    targets = pipelines.promotion_targets(client, promotion.id)
+    if as_json:
+        emit_json({"promotion": promotion.to_json(), "targets": [t.to_json() for t in targets]})
+    else:
+        names = pipelines.app_names(client, [promotion.source_app_id, *(t.app_id for t in targets)])
+        say(
+            f"promotion {promotion.id} from {names.get(promotion.source_app_id, promotion.source_app_id)}: {promotion.status}"
+        )
+        emit_table(
+            targets,
+            [
+                ("app", lambda t: names.get(t.app_id, t.app_id)),
+                ("status", "status"),
+                ("release", lambda t: t.release_id or ""),
+                ("error", lambda t: t.error_message or ""),
+            ],
+            empty="no targets",
+        )
+    if any(t.status == "failed" for t in targets):
+        raise click.exceptions.Exit(1)

@@ -101,5 +101,5 @@ def rollback_cmd(env: Env, release: str, app: str, as_json: bool) -> None:
     if as_json:
         emit_json(created.to_json())
         return
-    say(f"rolled back {app} to {target.label}")
+    say(f"rolled back {app} to {target.label}: done, {created.label}")
     emit_fields(_fields(created))

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from hkctl.cli._common import Env, app_option, pass_env
+from hkctl.cli._common import Env, app_option, on_interrupt, pass_env
 from hkctl.render.output import say
 
 
@@ -46,8 +46,8 @@ def cli(
 
     client = env.client()
     dyno = dynos.run(client, app, " ".join(command), size=size, ttl=ttl, env=dynos.parse_env(env_pairs))
-    say(f"running `{dyno.command}` on {app} as {dyno.name} ({dyno.size})")
     if not wait:
+        say(f"running `{dyno.command}` on {app} as {dyno.name} ({dyno.size})")
         click.echo(dyno.name)
         return
     tty = sys.stderr.isatty()
@@ -57,7 +57,14 @@ def cli(
             sys.stderr.write(f"\r{dyno.name}: running… {elapsed:.0f}s")
             sys.stderr.flush()
 
-    result = dynos.wait_for_exit(client, app, dyno.name, timeout=timeout, on_wait=progress)
+    with on_interrupt(
+        lambda: (
+            f"{dyno.name} keeps running on {app}: stop it with `hkctl ps stop {dyno.name} -a {app}`, "
+            f"follow it with `hkctl logs -a {app} --dyno {dyno.name} --tail`"
+        )
+    ):
+        say(f"running `{dyno.command}` on {app} as {dyno.name} ({dyno.size})")
+        result = dynos.wait_for_exit(client, app, dyno.name, timeout=timeout, on_wait=progress)
     if tty:
         sys.stderr.write("\r\033[K")
     for line in result.output:

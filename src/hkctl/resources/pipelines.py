@@ -341,8 +341,10 @@ def run_promotion(
     *,
     timeout: float = 300.0,
     sleep: Callable[[float], None] = time.sleep,
+    on_created: Callable[[Promotion], None] | None = None,
 ) -> tuple[Promotion, list[PromotionTarget]]:
-    """Promote as planned and follow the targets to succeeded/failed."""
+    """Promote as planned and follow the targets to succeeded/failed (`on_created` hears of the
+    promotion before the wait: its id is what a person follows it by)."""
     promotion = promote(
         client,
         plan.pipeline.id,
@@ -351,6 +353,8 @@ def run_promotion(
         source_name=plan.source_name,
         target_names=list(plan.targets.values()),
     )
+    if on_created:
+        on_created(promotion)
     return promotion, wait_for_promotion(client, promotion.id, timeout=timeout, sleep=sleep)
 
 
