@@ -42,7 +42,9 @@ def test_coverage_table_is_current():
     from hkctl.sandbox.coverage import generate
 
     current = (ROOT / "docs" / "coverage.md").read_text()
-    assert current == generate(), "docs/coverage.md is stale: run `hkctl sandbox coverage` and commit it"
+    assert current == generate(), (
+        "docs/coverage.md is stale: run `hkctl sandbox coverage -o docs/coverage.md` and commit it"
+    )
 
 
 def test_coverage_command_checks_and_writes(hk, tmp_path):
@@ -54,3 +56,10 @@ def test_coverage_command_checks_and_writes(hk, tmp_path):
     assert hk.cli("sandbox", "coverage", "-o", str(out), "--check").code == 0
     out.write_text(text.replace("| yes |", "|  |", 1))
     assert hk.cli("sandbox", "coverage", "-o", str(out), "--check").code == 1
+
+
+def test_coverage_prints_to_stdout_and_writes_nothing_unasked(hk, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = hk.cli("sandbox", "coverage")
+    assert result.code == 0 and result.out.count("\n| ") >= 305
+    assert list(tmp_path.iterdir()) == [hk.home]

@@ -43,10 +43,11 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 @json_option
 @pass_env
 def info_cmd(env: Env, name: str, app: str, as_json: bool) -> None:
-    """Show one add-on (NAME is its name, id or attachment such as DATABASE)."""
+    """Show one add-on: NAME is its name, id, attachment (DATABASE) or service (heroku-postgresql,
+    when the app has one add-on of it)."""
     from hkctl.resources import addons
 
-    a = addons.info(env.client(), app, name)
+    a = addons.find(env.client(), app, name)
     if as_json:
         emit_json(a.to_json())
         return
@@ -108,10 +109,13 @@ def create_cmd(
 @app_option
 @pass_env
 def upgrade_cmd(env: Env, name: str, plan: str, app: str) -> None:
-    """Change add-on NAME to PLAN (same service; also for downgrades)."""
+    """Change add-on NAME to PLAN: `essential-1` or `heroku-postgresql:essential-1` (the service is
+    the add-on's own; also for downgrades). NAME may be the service when the app has one of it."""
     from hkctl.resources import addons
 
-    a = addons.upgrade(env.client(), app, name, plan)
+    client = env.client()
+    addon = addons.find(client, app, name)
+    a = addons.upgrade(client, app, addon.name, addons.full_plan(addon, plan))
     say(f"{a.name} is now on {a.plan} ({a.price})")
 
 

@@ -42,13 +42,18 @@ def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
 @json_option
 @pass_env
 def info_cmd(env: Env, app: str, as_json: bool) -> None:
-    """Show an app: region, stack, maintenance, URLs and dates."""
-    from hkctl.resources import apps
+    """Show an app: region, stack, maintenance, URLs and dates, then its dynos (count per process
+    type), add-ons (plans) and collaborators, as `heroku apps:info` does. --json prints the app record."""
+    from collections import Counter
 
-    a = apps.info(env.client(), app)
+    from hkctl.resources import addons, apps, collaborators, dynos
+
+    client = env.client()
+    a = apps.info(client, app)
     if as_json:
         emit_json(a.to_json())
         return
+    running = Counter(d.type for d in dynos.list_(client, app))
     emit_fields(
         [
             ("name", a.name),
@@ -62,6 +67,9 @@ def info_cmd(env: Env, app: str, as_json: bool) -> None:
             ("created", a.created_at),
             ("released", a.released_at),
             ("updated", a.updated_at),
+            ("dynos", ", ".join(f"{t}: {n}" for t, n in sorted(running.items())) or "none"),
+            ("add-ons", ", ".join(sorted(x.plan or x.name for x in addons.list_(client, app))) or "none"),
+            ("collaborators", ", ".join(sorted(c.email or c.id for c in collaborators.list_(client, app)))),
         ]
     )
 

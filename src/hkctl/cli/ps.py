@@ -84,19 +84,30 @@ def cli(ctx: click.Context, app: str | None, remote: str | None, as_json: bool) 
 
 
 @cli.command("scale")
-@click.argument("changes", nargs=-1, required=True, metavar="TYPE=QTY[:SIZE]...")
+@click.argument("changes", nargs=-1, metavar="[TYPE=QTY[:SIZE] | TYPE+N | TYPE-N]...")
 @app_option
 @json_option
 @pass_env
 def scale_cmd(env: Env, changes: tuple[str, ...], app: str, as_json: bool) -> None:
-    """Scale process types in one change: `web=2:standard-1x worker=1` (sizes in any case).
+    """Scale process types in one change: `web=2:standard-1x worker=1`, or `web+1` / `web-1`.
 
+    With no argument, prints the formation as `TYPE=QTY:SIZE` words. Sizes in any case.
     Scaling a type to 0 is destructive: the app name is asked for (or --confirm APP).
     """
     from hkctl.resources import formation
 
+    client = env.client()
+    if not changes or formation.has_relative(changes):
+        current = sorted(formation.list_(client, app), key=lambda f: (f.type != "web", f.type))
+        if not changes:
+            if as_json:
+                emit_json([f.to_json() for f in current])
+            else:
+                click.echo(" ".join(f"{f.type}={f.quantity}:{f.size}" for f in current))
+            return
+        changes = tuple(formation.absolute(changes, current))
     updates = formation.parse_scale(changes)
-    changed = formation.scale(env.client(), app, updates)
+    changed = formation.scale(client, app, updates)
     if as_json:
         emit_json([f.to_json() for f in changed])
         return

@@ -76,12 +76,13 @@ def info_cmd(env: Env, release: str, app: str, as_json: bool) -> None:
 
 
 @cli.command("rollback")
-@click.argument("release", metavar="vN")
+@click.argument("release", metavar="[vN]", required=False)
 @app_option
 @json_option
 @pass_env
-def rollback_cmd(env: Env, release: str, app: str, as_json: bool) -> None:
-    """Roll back to vN: a new release with vN's code and config (asks once; type the app name).
+def rollback_cmd(env: Env, release: str | None, app: str, as_json: bool) -> None:
+    """Roll back to vN (default: the previous release that can be rolled back to): a new release
+    with vN's code and config (asks once; type the app name).
 
     Add-ons and their data are not rolled back.
     """
@@ -89,7 +90,13 @@ def rollback_cmd(env: Env, release: str, app: str, as_json: bool) -> None:
     from hkctl.resources import releases
 
     client = env.client()
-    target = releases.info(client, app, release)
+    if release is None:
+        eligible = [r for r in releases.list_(client, app, max_items=10) if r.eligible_for_rollback]
+        if len(eligible) < 2:
+            raise UsageError(f"{app} has no earlier release to roll back to among its last 10; name one: vN")
+        target = eligible[1]  # the newest eligible one is what runs now, as the official CLI counts
+    else:
+        target = releases.info(client, app, release)
     now = releases.current(client, app)
     say(f"current: {now.label} {now.description}" if now else "current: (no release)")
     say(f"target:  {target.label} {target.description}")

@@ -120,26 +120,32 @@ def serve_cmd(
 @click.option(
     "--output",
     "-o",
-    default="docs/coverage.md",
-    show_default=True,
-    help="Where to write the table ('-' for stdout).",
+    default=None,
+    metavar="FILE",
+    help="Write the table to FILE (e.g. docs/coverage.md) instead of stdout.",
 )
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file is not current.")
-def coverage_cmd(output: str, check: bool) -> None:
-    """Generate the coverage table: every official schema link, served? used by hkctl? tested?"""
+@click.option("--check", is_flag=True, help="With -o FILE: write nothing; exit 1 when FILE is not current.")
+def coverage_cmd(output: str | None, check: bool) -> None:
+    """Print the coverage table (Markdown): every official schema link, served? used by hkctl? tested?
+
+    Nothing is written unless you name a file: `hkctl sandbox coverage -o docs/coverage.md`.
+    """
     from pathlib import Path
 
+    from hkctl.errors import UsageError
     from hkctl.sandbox.coverage import generate
 
     text = generate()
-    if output == "-":
+    if output is None or output == "-":
+        if check:
+            raise UsageError("--check compares a file: give it with -o FILE")
         click.echo(text, nl=False)
         return
     path = Path(output)
     if check:
         current = path.read_text() if path.exists() else ""
         if current != text:
-            click.echo(f"{output} is stale: run `hkctl sandbox coverage`", err=True)
+            click.echo(f"{output} is stale: run `hkctl sandbox coverage -o {output}`", err=True)
             raise click.exceptions.Exit(1)
         click.echo(f"{output} is current", err=True)
         return

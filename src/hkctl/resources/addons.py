@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hkctl.errors import UsageError
+from hkctl.errors import NotFound, UsageError
 from hkctl.resources._record import Record, check_app, name_of
 from hkctl.transport.client import HerokuClient, seg
 
@@ -100,6 +100,29 @@ def list_(client: HerokuClient, app: str) -> Iterator[Addon]:
 def info(client: HerokuClient, app: str, addon: str) -> Addon:
     path = f"/apps/{seg(check_app(app))}/addons/{seg(check_addon(addon))}"
     return Addon.from_api(client.get(path, action="addons_info"))
+
+
+def find(client: HerokuClient, app: str, ref: str) -> Addon:
+    """An add-on by name, id or attachment (`GET /apps/{app}/addons/{ref}`), or, when that is 404
+    and `ref` is a service (`heroku-postgresql`), the app's one add-on of that service, as the
+    official CLI resolves it. NotFound when nothing matches; UsageError when several do."""
+    try:
+        return info(client, app, ref)
+    except NotFound:
+        of_service = [a for a in list_(client, app) if a.service == ref]
+        if len(of_service) == 1:
+            return of_service[0]
+        if of_service:
+            names = ", ".join(a.name for a in of_service)
+            raise UsageError(f"{app} has several {ref} add-ons ({names}): name one") from None
+        raise
+
+
+def full_plan(addon: Addon, plan: str) -> str:
+    """`essential-1` → `heroku-postgresql:essential-1` (the add-on's own service), as the official CLI does."""
+    if ":" in plan or not addon.service:
+        return plan
+    return f"{addon.service}:{plan}"
 
 
 def attachments(client: HerokuClient, app: str) -> list[Attachment]:

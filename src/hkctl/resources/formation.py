@@ -110,6 +110,35 @@ def parse_scale(args: Iterable[str]) -> list[Update]:
     return list(updates.values())
 
 
+_RELATIVE = re.compile(r"^(?P<type>[^=+-]+)(?P<sign>[+-])(?P<n>\d+)$")
+
+
+def absolute(args: Iterable[str], current: Iterable[Formation]) -> list[str]:
+    """`web+1` / `worker-2` (as the official CLI takes them) → `web=3` from the current quantities.
+
+    Other words pass through unchanged; a relative change of an unknown type, or below 0, is bad input.
+    """
+    quantities = {f.type: f.quantity for f in current}
+    out = []
+    for arg in args:
+        m = _RELATIVE.match(arg.strip())
+        if not m:
+            out.append(arg)
+            continue
+        ptype = check_type(m["type"].strip())
+        if ptype not in quantities:
+            raise UsageError(f"no process type {ptype!r} to change by {m['sign']}{m['n']}")
+        target = quantities[ptype] + (int(m["n"]) if m["sign"] == "+" else -int(m["n"]))
+        if target < 0:
+            raise UsageError(f"{arg}: {ptype} runs {quantities[ptype]}, it cannot go below 0")
+        out.append(f"{ptype}={target}")
+    return out
+
+
+def has_relative(args: Iterable[str]) -> bool:
+    return any(_RELATIVE.match(a.strip()) for a in args)
+
+
 def list_(client: HerokuClient, app: str) -> list[Formation]:
     items = client.paginate(f"/apps/{seg(check_app(app))}/formation", action="formation_list")
     return [Formation.from_api(f) for f in items]
