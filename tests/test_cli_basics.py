@@ -80,7 +80,7 @@ def test_netrc_entry_is_used_when_heroku_api_key_is_unset(hk):
 
 
 def test_headers_on_every_request(hk):
-    hk.cli("apps", "info", "-a", "demo-staging")
+    hk.cli("apps", "info", "-a", "demo-staging", "--json")
     (req,) = hk.received()
     assert req["accept"] == "application/vnd.heroku+json; version=3"
     assert req["user_agent"].startswith("hkctl/")

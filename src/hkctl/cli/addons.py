@@ -113,6 +113,7 @@ def upgrade_cmd(env: Env, name: str, plan: str, app: str) -> None:
     the add-on's own; also for downgrades). NAME may be the service when the app has one of it."""
     from hkctl.resources import addons
 
+    addons.check_plan(plan)  # bad input is refused before anything is read
     client = env.client()
     addon = addons.find(client, app, name)
     a = addons.upgrade(client, app, addon.name, addons.full_plan(addon, plan))
