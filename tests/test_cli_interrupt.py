@@ -38,7 +38,7 @@ def _interrupt_after(live, argv: list[str], marker: str) -> tuple[int, str]:
 def test_ctrl_c_during_run_wait_names_the_dyno_and_how_to_stop_it(live):
     live.sandbox.config.durations["run"] = 3600.0  # the one-off runs for an hour of sandbox time
     code, err = _interrupt_after(
-        live, ["run", "rake db:migrate", "--wait", "-a", "demo-staging"], "running `"
+        live, ["run", "--wait", "-a", "demo-staging", "rake db:migrate"], "running `"
     )
     assert code == 130, err
     assert "keeps running on demo-staging: stop it with `hkctl ps stop run." in err

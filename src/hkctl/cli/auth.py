@@ -100,16 +100,17 @@ def tokens_revoke(env: Env, authorization_id: str) -> None:
 
     client = env.client()
     auth, in_use = oauth.find(client, authorization_id)
-    say(
-        f"token {auth.id}: {auth.description or 'no description'}; scopes {','.join(auth.scope)}; "
-        f"created {auth.created_at or '?'}; expires {auth.expires_at or 'never'}"
-    )
+    if auth.created_at:  # listed: name it before the prompt
+        say(
+            f"token {auth.id}: {auth.description or 'no description'}; scopes {','.join(auth.scope)}; "
+            f"created {auth.created_at or '?'}; expires {auth.expires_at or 'never'}"
+        )
     if in_use:
         say(
             "⚠️  this is the token hkctl is using now: after revoking it, every command fails until you set a new one"
         )
-    oauth.revoke(client, auth.id)
-    say(f"revoked {auth.id} ({auth.description or 'no description'}; {','.join(auth.scope)})")
+    revoked = oauth.revoke(client, auth.id)
+    say(f"revoked {revoked.id} ({revoked.description or 'no description'}; {','.join(revoked.scope)})")
     if in_use:
         say(
             "the token in HEROKU_API_KEY (or ~/.netrc) no longer works: create or set a new one for the next command"
