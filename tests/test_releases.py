@@ -69,8 +69,15 @@ def test_rollback_restores_the_old_slug_and_config(hk):
     assert new["description"] == "Rollback to v3"
     assert new["current"] is True
     assert new["slug"] == target["slug"]
-    assert _app(hk)["_config"] == target["_config"]
+    # v3 predates the Postgres add-on: add-ons are not rolled back, so DATABASE_URL stays as it is
+    db_url = next(r for r in _releases(hk) if r["version"] == before)["_config"]["DATABASE_URL"]
+    assert "DATABASE_URL" not in target["_config"]
+    assert _app(hk)["_config"] == {**target["_config"], "DATABASE_URL": db_url}
     assert "NEW_FLAG" not in _app(hk)["_config"]
+    said = result.err.split("Confirm operation")[0]  # said before asking
+    assert "config vars removed by the rollback to v3: NEW_FLAG" in said
+    assert "add-on config vars kept as they are (add-ons are not rolled back): DATABASE_URL" in said
+    assert db_url not in result.text
     post = [w for w in hk.writes_received() if w["path"] == f"/apps/{APP}/releases"]
     assert post[0]["body"] == {"release": target["id"]}
     assert "Rollback to v3" in result.out

@@ -64,10 +64,10 @@ def backups() -> None:
 @json_option
 @pass_env
 def backups_list(env: Env, app: str, as_json: bool) -> None:
-    """List the app's backups, oldest first."""
+    """List the app's backups, newest first (as the official CLI shows them)."""
     from hkctl.resources import postgres
 
-    rows = postgres.backups(env.client(), app)
+    rows = postgres.backups(env.client(), app)[::-1]  # the data API's order is oldest first
     emit_records(
         as_json,
         rows,

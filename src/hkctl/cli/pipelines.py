@@ -24,9 +24,14 @@ def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
     """List pipelines."""
     from hkctl.resources import pipelines
 
-    rows = list(pipelines.list_(env.client(), limit=limit))
+    client = env.client()
+    rows = list(pipelines.list_(client, limit=limit))
+    owners = {} if as_json else pipelines.owner_labels(client, rows)
     emit_records(
-        as_json, rows, [("name", "name"), ("id", "id"), ("owner", "owner_type")], empty="no pipelines"
+        as_json,
+        rows,
+        [("name", "name"), ("id", "id"), ("owner", lambda p: owners.get(p.id, "-"))],
+        empty="no pipelines",
     )
 
 
@@ -52,7 +57,8 @@ def info_cmd(env: Env, pipeline: str, as_json: bool) -> None:
             }
         )
         return
-    emit_fields([("name", p.name), ("id", p.id), ("owner", p.owner_type), ("created", p.created_at)])
+    owner = pipelines.owner_labels(client, [p])[p.id]
+    emit_fields([("name", p.name), ("id", p.id), ("owner", owner), ("created", p.created_at)])
     order = {s: i for i, s in enumerate(pipelines.STAGES)}
     rows.sort(key=lambda c: (order.get(c.stage, 99), names[c.app_id]))
     emit_table(

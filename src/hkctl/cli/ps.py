@@ -87,8 +87,11 @@ def cli(ctx: click.Context, app: str | None, remote: str | None, as_json: bool) 
 @click.argument("changes", nargs=-1, metavar="[TYPE=QTY[:SIZE] | TYPE+N | TYPE-N]...")
 @app_option
 @json_option
+@click.option(
+    "--force-size", is_flag=True, help="Send a size hkctl does not know (newer than hkctl) as typed."
+)
 @pass_env
-def scale_cmd(env: Env, changes: tuple[str, ...], app: str, as_json: bool) -> None:
+def scale_cmd(env: Env, changes: tuple[str, ...], app: str, as_json: bool, force_size: bool) -> None:
     """Scale process types in one change: `web=2:standard-1x worker=1`, or `web+1` / `web-1`.
 
     With no argument, prints the formation as `TYPE=QTY:SIZE` words. Sizes in any case.
@@ -106,7 +109,7 @@ def scale_cmd(env: Env, changes: tuple[str, ...], app: str, as_json: bool) -> No
                 click.echo(" ".join(f"{f.type}={f.quantity}:{f.size}" for f in current))
             return
         changes = tuple(formation.absolute(changes, current))
-    updates = formation.parse_scale(changes)
+    updates = formation.parse_scale(changes, force_size=force_size)
     changed = formation.scale(client, app, updates)
     if as_json:
         emit_json([f.to_json() for f in changed])

@@ -104,6 +104,11 @@ def rollback_cmd(env: Env, release: str | None, app: str, as_json: bool) -> None
         raise UsageError(f"{target.label} is already the current release of {app}")
     if not target.eligible_for_rollback:
         raise UsageError(f"{target.label} cannot be rolled back to (it has no slug)")
+    if now is not None:
+        from hkctl.resources import rollback_config
+
+        for line in rollback_config.preview(client, app, now.version, target.version).lines(target.label):
+            say(line)
     created = releases.rollback(client, app, target, current=now)
     if as_json:
         emit_json(created.to_json())

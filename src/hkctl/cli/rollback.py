@@ -68,6 +68,9 @@ def cli(
             + (" (production: type the app name to confirm)" if plan.production else "")
         )
         say(rollback.WARNING)
+    if plan.config is not None:  # said before the confirmation, --json or not (stderr)
+        for line in plan.config.lines(f"v{plan.target.get('version')}"):
+            say(line)
     new = rollback.execute(client, plan, say=say, boot_timeout=boot_timeout)
     if as_json:
         emit_json({**plan.to_json(), "release": new})

@@ -17,6 +17,9 @@ from hkctl.render.output import say
 @click.argument("command", nargs=-1, required=True)
 @app_option
 @click.option("--size", default=None, help="Dyno size, e.g. standard-2x (any case).")
+@click.option(
+    "--force-size", is_flag=True, help="Send a --size hkctl does not know (newer than hkctl) as typed."
+)
 @click.option("--ttl", type=int, default=None, help="Seconds before the dyno is stopped (max 86400).")
 @click.option("--env", "env_pairs", multiple=True, metavar="K=V", help="Extra environment (repeatable).")
 @click.option(
@@ -31,6 +34,7 @@ def cli(
     command: tuple[str, ...],
     app: str,
     size: str | None,
+    force_size: bool,
     ttl: int | None,
     env_pairs: tuple[str, ...],
     wait: bool,
@@ -45,7 +49,15 @@ def cli(
     from hkctl.resources import dynos
 
     client = env.client()
-    dyno = dynos.run(client, app, " ".join(command), size=size, ttl=ttl, env=dynos.parse_env(env_pairs))
+    dyno = dynos.run(
+        client,
+        app,
+        " ".join(command),
+        size=size,
+        ttl=ttl,
+        env=dynos.parse_env(env_pairs),
+        force_size=force_size,
+    )
     if not wait:
         say(f"running `{dyno.command}` on {app} as {dyno.name} ({dyno.size})")
         click.echo(dyno.name)

@@ -139,15 +139,16 @@ def run(
     size: str | None = None,
     ttl: int | None = None,
     env: Mapping[str, str] | None = None,
+    force_size: bool = False,
 ) -> Dyno:
-    """Start a detached one-off dyno (`attach: false`, type `run`)."""
+    """Start a detached one-off dyno (`attach: false`, type `run`); `force_size` passes an unknown size."""
     if not command.strip():
         raise UsageError("nothing to run: give a command")
     if ttl is not None and not 0 < ttl <= MAX_TTL:
         raise UsageError(f"--ttl must be between 1 and {MAX_TTL} seconds")
     body: dict[str, Any] = {"command": command, "attach": False, "type": "run"}
     if size:
-        body["size"] = check_size(size)
+        body["size"] = check_size(size, force=force_size)
     if ttl is not None:
         body["time_to_live"] = ttl
     if env:

@@ -9,23 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from hkctl.errors import UsageError
+from hkctl.resources import sizes
 from hkctl.resources._record import Record, check_app, name_of
 from hkctl.transport.client import HerokuClient, seg
 from hkctl.transport.routes import DESTRUCTIVE, by_name
 
-#: Cedar dyno sizes as the API names them (facts.md §11); input is matched case-insensitively.
-DYNO_SIZES = (
-    "Eco",
-    "Basic",
-    "Standard-1X",
-    "Standard-2X",
-    "Performance-M",
-    "Performance-L",
-    "Performance-L-RAM",
-    "Performance-XL",
-    "Performance-2XL",
-)
-_SIZES = {s.lower(): s for s in DYNO_SIZES}
 TYPE = re.compile(r"^[-\w]{1,128}$")
 _SCALE = re.compile(r"^(?P<type>[^=]+)=(?P<qty>-?\d*)(?::(?P<size>.+))?$")
 
@@ -73,12 +61,9 @@ class Update:
         return f"{self.type}={qty}" + (f":{self.size}" if self.size else "")
 
 
-def check_size(size: str) -> str:
-    """A dyno size in Heroku's spelling (`standard-1x` → `Standard-1X`); unknown → exit 2."""
-    found = _SIZES.get(size.strip().lower())
-    if not found:
-        raise UsageError(f"unknown dyno size {size!r}; known sizes: {', '.join(DYNO_SIZES)}")
-    return found
+def check_size(size: str, *, force: bool = False) -> str:
+    """A dyno size in Heroku's spelling (`standard-1x` → `Standard-1X`); unknown → exit 2 (see sizes.py)."""
+    return sizes.canonical(size, force=force)
 
 
 def check_type(ptype: str) -> str:
@@ -87,8 +72,11 @@ def check_type(ptype: str) -> str:
     return ptype
 
 
-def parse_scale(args: Iterable[str]) -> list[Update]:
-    """`web=2:standard-1x worker=1 web=:performance-m` → updates; bad input is exit 2, nothing sent."""
+def parse_scale(args: Iterable[str], *, force_size: bool = False) -> list[Update]:
+    """`web=2:standard-1x worker=1 web=:performance-m` → updates; bad input is exit 2, nothing sent.
+
+    `force_size` passes a size hkctl does not know through unchanged (the API judges it).
+    """
     updates: dict[str, Update] = {}
     for arg in args:
         m = _SCALE.match(arg.strip())
@@ -99,7 +87,7 @@ def parse_scale(args: Iterable[str]) -> list[Update]:
         if qty_text.startswith("-"):
             raise UsageError(f"quantity for {ptype} must be 0 or more, got {qty_text}")
         quantity = int(qty_text) if qty_text else None
-        size = check_size(m["size"]) if m["size"] else None
+        size = check_size(m["size"], force=force_size) if m["size"] else None
         if quantity is None and size is None:
             raise UsageError(f"{arg!r} changes nothing: give a quantity, a size, or both")
         if ptype in updates:

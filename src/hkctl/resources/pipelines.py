@@ -24,14 +24,37 @@ class Pipeline(Record):
     id: str
     name: str
     owner_type: str | None
+    owner_id: str | None
     created_at: str | None
 
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> Pipeline:
         owner: dict[str, Any] = d["owner"] if isinstance(d.get("owner"), dict) else {}
         return cls(
-            raw=d, id=d["id"], name=d["name"], owner_type=owner.get("type"), created_at=d.get("created_at")
+            raw=d,
+            id=d["id"],
+            name=d["name"],
+            owner_type=owner.get("type"),
+            owner_id=owner.get("id"),
+            created_at=d.get("created_at"),
         )
+
+
+def owner_labels(client: HerokuClient, pipelines: list[Pipeline]) -> dict[str, str]:
+    """pipeline id → its owner as a person reads it: your account's email, else `user ID` / `team ID`.
+
+    The API names the owner only by id and type; one `GET /account` tells whether it is you.
+    """
+    me: dict[str, Any] = {}
+    if any(p.owner_type == "user" for p in pipelines):
+        me = client.get("/account", action="account_info") or {}
+    labels = {}
+    for p in pipelines:
+        if p.owner_type == "user" and p.owner_id and p.owner_id == me.get("id"):
+            labels[p.id] = str(me.get("email") or p.owner_id)
+        else:
+            labels[p.id] = f"{p.owner_type or 'owner'} {p.owner_id}" if p.owner_id else "-"
+    return labels
 
 
 @dataclass(frozen=True, kw_only=True)

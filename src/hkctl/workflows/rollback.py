@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError, UsageError
+from hkctl.resources.rollback_config import ConfigChange
 from hkctl.transport.client import seg
 from hkctl.transport.routes import DESTRUCTIVE, by_name
 from hkctl.workflows.deploy_checks import PRODUCTION_NAME, releases_desc
@@ -36,6 +37,7 @@ class RollbackPlan:
     current: dict[str, Any]
     target: dict[str, Any]
     recent: list[dict[str, Any]] = field(default_factory=list)
+    config: ConfigChange | None = None  # keys the rollback adds/removes (add-on keys kept)
 
     @property
     def eligible(self) -> list[dict[str, Any]]:
@@ -49,6 +51,7 @@ class RollbackPlan:
             "target": self.target,
             "eligible": self.eligible,
             "warning": WARNING,
+            "config": dataclasses.asdict(self.config) if self.config else None,
         }
 
 
@@ -107,7 +110,12 @@ def plan(client: HerokuClient, app: str, target: str | None = None) -> RollbackP
     production = (
         coupling.stage == "production" if coupling is not None else bool(PRODUCTION_NAME.search(a.name))
     )
-    return RollbackPlan(app=a.name, production=production, current=current, target=chosen, recent=recent)
+    from hkctl.resources import rollback_config
+
+    config = rollback_config.preview(client, a.name, current["version"], chosen["version"])
+    return RollbackPlan(
+        app=a.name, production=production, current=current, target=chosen, recent=recent, config=config
+    )
 
 
 def execute(

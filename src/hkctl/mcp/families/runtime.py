@@ -35,7 +35,7 @@ def _ps_scale(client: HerokuClient, args: Args) -> Any:
         formation.Update(
             formation.check_type(u["type"]),
             u.get("quantity"),
-            formation.check_size(u["size"]) if u.get("size") else None,
+            formation.check_size(u["size"], force=bool(args.get("force_size"))) if u.get("size") else None,
         )
         for u in args["updates"]
     ]
@@ -54,7 +54,14 @@ def _ps_restart(client: HerokuClient, args: Args) -> Any:
 def _dynos_run(client: HerokuClient, args: Args) -> Any:
     from hkctl.resources import dynos
 
-    d = dynos.run(client, args["app"], args["command"], size=args.get("size"), ttl=args.get("time_to_live"))
+    d = dynos.run(
+        client,
+        args["app"],
+        args["command"],
+        size=args.get("size"),
+        ttl=args.get("time_to_live"),
+        force_size=bool(args.get("force_size")),
+    )
     return {
         "app": args["app"],
         "dyno": d.name,
@@ -96,6 +103,7 @@ def _releases_rollback(client: HerokuClient, args: Args) -> Any:
         "app": plan.app,
         "new_release": new.version,
         "restored": plan.target.get("version"),
+        "config": plan.to_json()["config"],  # keys added/removed/changed, add-on keys kept
         "warning": rollback.WARNING,
         "next": "check with ps_list that the dynos come up on the new release",
     }
@@ -140,7 +148,10 @@ def _apps_deploy(client: HerokuClient, args: Args) -> Any:
     }
 
 
-SIZE = Param("size", "string", "Dyno size, e.g. Standard-1X.")
+SIZE = Param("size", "string", "Dyno size, e.g. Standard-1X, Private-M, dyno-2c-4gb (any case).")
+FORCE_SIZE = Param(
+    "force_size", "boolean", "Send a size hkctl does not know (newer than hkctl) as given; the API judges it."
+)
 TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "ps_list",
@@ -175,6 +186,7 @@ TOOLS: tuple[ToolSpec, ...] = (
                     },
                 },
             ),
+            FORCE_SIZE,
         ),
         removes=True,
         confirm_if=_scales_to_zero,
@@ -196,6 +208,7 @@ TOOLS: tuple[ToolSpec, ...] = (
             Param("command", "string", "The command line to run.", required=True),
             SIZE,
             Param("time_to_live", "integer", "Seconds before the dyno is stopped.", extra={"minimum": 1}),
+            FORCE_SIZE,
         ),
     ),
     ToolSpec(
@@ -212,7 +225,15 @@ TOOLS: tuple[ToolSpec, ...] = (
         "releases_rollback",
         "Roll back to an earlier release (default: the previous eligible one). Restores code and config "
         "only: add-ons and database migrations are not rolled back.",
-        ("apps_info", "releases_list", "releases_info", "pipeline_couplings_app", "releases_create"),
+        (
+            "apps_info",
+            "releases_list",
+            "releases_info",
+            "pipeline_couplings_app",
+            "config_release_show",
+            "addons_list",
+            "releases_create",
+        ),
         _releases_rollback,
         (APP, Param("release", "string", "Target release (vN); default: the previous eligible one.")),
         removes=True,

@@ -155,8 +155,7 @@ def provision(
         "web_url": f"https://addons-sso.heroku.com/apps/{app['id']}/addons/{addon_id}",
         "_config": dict(config or {}),
     }
-    if state == "provisioning":
-        addon["provision_message"] = f"{svc.human_name} is being provisioned and will be available shortly."
+    addon["provision_message"] = provision_message(svc.name, svc.human_name, state)
     sb.store.put("addon", addon, parent=app["id"])
     attachment = {
         "addon": {"id": addon_id, "name": name, "app": app_ref(app)},
@@ -232,13 +231,26 @@ def _event(addon: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def provision_message(service: str, human_name: str, state: str) -> str:
+    """The provider's message, which the API answers on every add-on (a string, per the schema)."""
+    if state == "provisioning":
+        return f"{human_name} is being provisioned and will be available shortly."
+    if service == "heroku-postgresql":
+        return (
+            "Database has been created and is available\n ! This database is empty. If upgrading, you can "
+            "transfer\n ! data from another database with pg:copy"
+        )
+    return ""
+
+
 def mark_provisioned(sb: Sandbox, payload: dict[str, Any]) -> None:
     """The end of provisioning (scheduled by `provision`, run by the handler module's task)."""
     addon = sb.store.get("addon", payload["addon_id"])
     if addon is None or addon["state"] != "provisioning":
         return
     addon["state"] = "provisioned"
-    addon.pop("provision_message", None)
+    service = addon["addon_service"]["name"]
+    addon["provision_message"] = provision_message(service, service, "provisioned")
     addon["updated_at"] = iso(sb.clock.now())
     sb.store.put("addon", addon)
     app = sb.store.get("app", addon["app"]["id"])

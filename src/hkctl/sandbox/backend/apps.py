@@ -19,6 +19,7 @@ REGIONS = {
 STACKS = {
     "heroku-22": "ee582d3c-717d-4a57-ba5f-8b3a39f3a817",
     "heroku-24": "f7bd2c3a-30bd-4e3f-b2a4-4b4ab1a2c0d8",
+    "container": "3b1a9c2d-6e4f-4a8b-9c7d-1e2f3a4b5c6d",  # apps deployed as Docker images
 }
 CEDAR = {"id": "2d8e5dd3-9a5a-4f16-9a4b-ae3e5a4b0f1a", "name": "cedar"}
 _WORDS = ("sparkling", "quiet", "ancient", "frozen", "shrouded", "mystic", "polar", "boiling")

@@ -201,7 +201,43 @@ def _install_lines(src: Source) -> list[str]:
     return ["-----> Installing dependencies"]
 
 
+def container_source(src: Source) -> Source:
+    """A `container`-stack build: heroku.yml's `build.docker` entries, not buildpacks, decide the types."""
+    if src.error:
+        return src
+    manifest = src.files.get("heroku.yml")
+    src.language, src.buildpack, src.procfile = None, None, False
+    if manifest is None:
+        src.error = (
+            "Your app does not include a heroku.yml build manifest. To deploy your app, either create a "
+            "heroku.yml: https://devcenter.heroku.com/articles/build-docker-images-heroku-yml Or change "
+            "your stack by running: 'heroku stack:set heroku-24'"
+        )
+        return src
+    types: dict[str, str] = {}
+    in_docker = False
+    for line in manifest.decode(errors="replace").splitlines():
+        if re.match(r"^\s{2}docker:\s*$", line):
+            in_docker = True
+        elif in_docker and (m := re.match(r"^\s{4}([-\w]+):\s*(\S+)", line)):
+            types[m.group(1)] = f"(the CMD of the image built from {m.group(2)})"
+        elif line.strip() and not line.startswith("    "):
+            in_docker = False
+    src.language = "Docker" if types else None
+    src.process_types = types
+    if not types:
+        src.error = "heroku.yml declares no docker images under build.docker"
+    return src
+
+
 def start_lines(src: Source, stack: str) -> list[str]:
+    if stack == "container":
+        lines = ["=== Fetching app code"]
+        if src.error:
+            return lines + [f"=!= {src.error}"]
+        return lines + [
+            f"=== Building {t} ({c.rsplit(' ', 1)[-1][:-1]})" for t, c in src.process_types.items()
+        ]
     lines = [
         f"-----> Building on the {stack.capitalize()} stack",
         "-----> Determining which buildpack to use for this app",
@@ -252,6 +288,8 @@ def new_build(
     """A `pending` build whose outcome is decided now (from its source) and applied by `build_finish`."""
     src = source_for(sb, source_blob["url"])
     stack = app["build_stack"]["name"]
+    if stack == "container":
+        src = container_source(src)
     if buildpacks:
         packs = [
             {"url": b.get("url") or b.get("name"), "name": b.get("name") or b.get("url")} for b in buildpacks

@@ -168,6 +168,19 @@ DYNO_SIZES: dict[str, tuple[float, int, bool, float, int]] = {
     "Performance-L-RAM": (30.0, 24, True, 30.0, 50000),
     "Performance-XL": (62.0, 50, True, 60.0, 75000),
     "Performance-2XL": (126.0, 100, True, 72.0, 150000),
+    # Private Space and Shield sizes (official CLI's prices; private_space_only)
+    "Private-S": (1.0, 12, True, 8.0, 22500),
+    "Private-M": (2.5, 12, True, 8.0, 45000),
+    "Private-L": (14.0, 50, True, 16.0, 90000),
+    "Private-L-RAM": (30.0, 24, True, 30.0, 50000),
+    "Private-XL": (62.0, 50, True, 60.0, 75000),
+    "Private-2XL": (126.0, 100, True, 72.0, 150000),
+    "Shield-S": (1.0, 12, True, 8.0, 27000),
+    "Shield-M": (2.5, 12, True, 8.0, 54000),
+    "Shield-L": (14.0, 50, True, 16.0, 108000),
+    "Shield-L-RAM": (30.0, 24, True, 30.0, 60000),
+    "Shield-XL": (62.0, 50, True, 60.0, 90000),
+    "Shield-2XL": (126.0, 100, True, 72.0, 180000),
 }
 
 
@@ -183,7 +196,7 @@ def dyno_size_json(name: str) -> dict[str, Any]:
         "id": stable_id("dyno-size", name),
         "memory": memory,
         "name": name,
-        "private_space_only": False,
+        "private_space_only": name.startswith(("Private-", "Shield-")),
     }
 
 

@@ -18,7 +18,31 @@ from hkctl.sandbox.routing import invalid
 if TYPE_CHECKING:
     from hkctl.sandbox.app import Sandbox
 
-#: Cedar sizes as the API names them (facts.md §11): name → (max per process type, memory in GB).
+_SPACE_MEMORY = {"S": 1.0, "M": 2.5, "L": 14.0, "L-RAM": 30.0, "XL": 62.0, "2XL": 126.0}
+#: Fir-generation sizes (the official CLI's list): dyno-<cpus>c-<memory>gb.
+_FIR = tuple(
+    f"dyno-{c}"
+    for c in [
+        "1c-0.5gb",
+        "2c-1gb",
+        "1c-4gb",
+        "1c-8gb",
+        "2c-4gb",
+        "2c-8gb",
+        "2c-16gb",
+        "4c-8gb",
+        "4c-16gb",
+        "4c-32gb",
+        "8c-16gb",
+        "8c-32gb",
+        "8c-64gb",
+        "16c-32gb",
+        "16c-64gb",
+        "16c-128gb",
+        "32c-64gb",
+    ]
+)
+#: Sizes as the API names them (facts.md §11): name → (max per process type, memory in GB).
 SIZES: dict[str, tuple[int, float]] = {
     "Eco": (1, 0.5),
     "Basic": (1, 0.5),
@@ -29,6 +53,8 @@ SIZES: dict[str, tuple[int, float]] = {
     "Performance-L-RAM": (100, 30.0),
     "Performance-XL": (100, 62.0),
     "Performance-2XL": (100, 126.0),
+    **{f"{tier}-{t}": (100, m) for tier in ("Private", "Shield") for t, m in _SPACE_MEMORY.items()},
+    **{name: (100, float(name.split("-")[2].removesuffix("gb"))) for name in _FIR},
 }
 # The same stable ids as the catalogue's GET /dyno-sizes (backend/catalog.py: uuid5 of "dyno-size:<name>").
 _NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://hkctl.dev/sandbox/catalogue")
@@ -47,6 +73,20 @@ def canonical_size(value: Any) -> str:
         if name:
             return name
     raise invalid(f"Couldn't find that dyno size ({raw if not isinstance(raw, dict) else value}).")
+
+
+def check_size_for_app(app: dict[str, Any], size: str) -> None:
+    """422 as the API answers: Private/Shield sizes need a (Shield) Private Space, Fir sizes a Fir app."""
+    space = app.get("space") or None
+    if size.startswith(("Private-", "Shield-")) and space is None:
+        raise invalid(f"{size} dynos can only be used by apps in a Private Space.")
+    if size.startswith("Shield-") and not (space or {}).get("shield"):
+        raise invalid(f"{size} dynos can only be used by apps in a Shield Private Space.")
+    is_fir = (app.get("generation") or {}).get("name") == "fir"
+    if size.startswith("dyno-") and not is_fir:
+        raise invalid(f"{size} is a Fir dyno size; this app runs on the Cedar generation.")
+    if is_fir and not size.startswith("dyno-"):
+        raise invalid(f"{size} is a Cedar dyno size; this app runs on the Fir generation.")
 
 
 def size_ref(name: str) -> dict[str, str]:
@@ -117,6 +157,8 @@ def scale(
     """Change quantity and/or size, then start, stop or cycle dynos to match."""
     size = size or formation["size"]
     quantity = formation["quantity"] if quantity is None else quantity
+    if size != formation["size"]:
+        check_size_for_app(app, size)
     limit = SIZES[size][0]
     if quantity > limit:
         raise invalid(f"Cannot scale to more than {limit} {size} size dynos per process type.")

@@ -3,16 +3,18 @@
 A database is the add-on (its id is the Postgres API's `{db}`); its size, tables and connections
 are derived from the add-on id so that they are stable. A capture is a transfer (pg_dump → gof3r)
 that runs for duration("backup"), then finishes with a backup file of exactly `processed_bytes`
-bytes, served under /__sandbox__/backups/{uuid} with a token handed out by `public-url`.
+bytes (a real pg_dump archive, DEMO_DUMP), served by the simulated object store (sandbox/storage.py)
+under a presigned URL handed out by `public-url`.
 Timestamps are strings like `2024-04-12 12:00:00 +0000`, which the official CLI sorts as text.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import random
 import uuid
 from datetime import UTC, datetime
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from hkctl.sandbox.routing import UUID_RE, ApiFault
@@ -116,17 +118,26 @@ def database_info(sb: Sandbox, addon: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: A real `pg_dump -Fc --no-owner --no-acl` archive of a small demo schema (users, orders), made
+#: once with PostgreSQL 15's pg_dump: `pg_restore --list` and the Dev Center's restore step accept it.
+DEMO_DUMP = "data/demo-backup.dump"
+
+
+@functools.cache
+def demo_dump() -> bytes:
+    return resources.files("hkctl").joinpath(DEMO_DUMP).read_bytes()
+
+
 def backup_size(addon: dict[str, Any]) -> int:
-    """A compressed dump is a fraction of the data size (kept small so tests download it quickly)."""
-    return facts(addon)["num_bytes"] // 40
+    """Every backup is the demo archive, so processed_bytes is its size."""
+    return len(demo_dump())
 
 
 def backup_bytes(transfer: dict[str, Any]) -> bytes:
-    """The backup file: a pg_dump custom-format magic, then stable filler, exactly processed_bytes long."""
+    """The backup file: the demo pg_dump archive (exactly processed_bytes long)."""
+    data = demo_dump()
     size = int(transfer["processed_bytes"])
-    head = b"PGDMP\x01\x0e\x00"
-    body = random.Random(transfer["uuid"]).randbytes(max(0, size - len(head)))
-    return (head + body)[:size]
+    return data[:size] if size <= len(data) else data + bytes(size - len(data))
 
 
 def capture(sb: Sandbox, addon: dict[str, Any], attachment: str = "DATABASE") -> dict[str, Any]:

@@ -81,6 +81,16 @@ def create_release(
     return release
 
 
+#: What a new app's release history starts with, as the Dev Center's releases article shows it.
+FIRST_RELEASES = ("Initial release", "Enable Logplex")
+
+
+def first_releases(sb: Sandbox, app: dict[str, Any], user: dict[str, Any]) -> None:
+    """v1 `Initial release` and v2 `Enable Logplex`: no slug yet, so neither can be rolled back to."""
+    for description in FIRST_RELEASES:
+        create_release(sb, app, description=description, user=user)
+
+
 def find_release(sb: Sandbox, app: dict[str, Any], ident: Any) -> dict[str, Any] | None:
     """A release by id, by version (`42`), or as the spec writes it (`v42`)."""
     text = str(ident)
@@ -98,7 +108,13 @@ def rollback(
 
     if not target.get("eligible_for_rollback") or not target.get("slug"):
         raise invalid(f"Cannot roll back to v{target['version']}: it has no slug to run.")
-    config = dict(target.get("_config", {}))
+    # Add-ons are not rolled back, so the config vars the attached add-ons own keep their values.
+    owned = {
+        key for addon in sb.store.all("addon", parent=app["id"]) for key in addon.get("config_vars") or ()
+    }
+    now = dict(app.get("_config", {}))
+    config = {k: v for k, v in dict(target.get("_config", {})).items() if k not in owned}
+    config.update({k: v for k, v in now.items() if k in owned})
     app["_config"] = config
     sb.store.put("app", app)
     return create_release(

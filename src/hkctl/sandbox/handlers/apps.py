@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from hkctl.sandbox.backend.apps import STACKS, create_app, destroy_app, touch
+from hkctl.sandbox.backend.releases import first_releases
 from hkctl.sandbox.routing import APP_NAME, Ctx, invalid, route
 
 
@@ -36,6 +38,7 @@ def apps_create(ctx: Ctx) -> Any:
         stack=body.get("stack"),
     )
     ctx.publish("app", "create", {"id": created["id"], "name": created["name"]}, created)
+    first_releases(ctx.sandbox, created, ctx.account)
     return _created(created)
 
 
@@ -58,8 +61,14 @@ def apps_update(ctx: Ctx, app: str) -> Any:
             )
         if ctx.store.first("app", name=name):
             raise invalid("Name is already taken")
+        old = record["name"]
         record["name"] = name
         record["git_url"] = f"https://git.heroku.com/{name}.git"
+        # web_url is `https://<name>-<12 hex>.herokuapp.com/`: the name part follows the rename
+        web = str(record.get("web_url") or "")
+        prefix = f"https://{old}-"
+        suffix = web[len(prefix) :] if web.startswith(prefix) else f"{uuid.uuid4().hex[:12]}.herokuapp.com/"
+        record["web_url"] = f"https://{name}-{suffix}"
     if "maintenance" in body:
         if not isinstance(body["maintenance"], bool):
             raise invalid("maintenance must be a boolean.")

@@ -56,6 +56,8 @@ def dynos_create(ctx: Ctx, app: str) -> Any:
     if not isinstance(ptype, str) or not re.match(r"^[-\w]{1,128}$", ptype):
         raise invalid(f"Invalid process type: {ptype!r}.")
     size = rt.canonical_size(body["size"]) if body.get("size") else "Standard-1X"
+    if body.get("size"):
+        rt.check_size_for_app(record, size)
     dyno = runs.create_run(
         ctx.sandbox,
         record,
