@@ -160,3 +160,49 @@ def test_backup_file_is_a_real_pg_dump_archive(hk, tmp_path):
     listed = subprocess.run([tool, "--list", str(dest)], capture_output=True, text=True, timeout=30)
     assert listed.returncode == 0, listed.stderr
     assert "TABLE" in listed.stdout
+
+
+# ----------------------------------------------------------------- request log and control API
+def test_the_request_log_records_log_streams_and_the_storage_host_but_not_control_calls(hk, tmp_path):
+    import httpx
+
+    assert hk.cli("logs", "-a", APP, "-n", "5").code == 0
+    assert hk.cli("pg", "backups", "download", "-a", "demo-production", "-o", str(tmp_path / "b")).code == 0
+    with httpx.Client(transport=hk.transport, base_url=hk.url) as http:
+        http.put("/__sandbox__/faults", json={"rate": 0})
+        log = http.get("/__sandbox__/requests").json()
+    paths = [(r.get("host", "api"), r["method"], r["path"]) for r in log]
+    assert any(p[2].startswith("/__sandbox__/logplex/") for p in paths), paths  # the log stream
+    assert any(h == "storage" and m == "GET" and p.startswith("/xfrtu/") for h, m, p in paths)
+    assert any(p[2] == f"/apps/{APP}/log-sessions" for p in paths)
+    assert not any(p[2] in ("/__sandbox__/faults", "/__sandbox__/requests") for p in paths)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("/__sandbox__/clock/advance", {"seconds": 1e308}, "at most"),
+        ("/__sandbox__/clock/advance", {"seconds": "soon"}, "a number"),
+        ("/__sandbox__/clock/advance", {"seconds": float("inf")}, "finite"),
+        ("/__sandbox__/faults", {"rate": "lots"}, "rate must be a number"),
+        ("/__sandbox__/faults", {"statuses": ["x"]}, "each status"),
+        ("/__sandbox__/faults", {"statuses": [200]}, "each status"),
+        ("/__sandbox__/faults", {"latency_ms": True}, "latency_ms"),
+        ("/__sandbox__/faults", {"phase": "during"}, "phase"),
+        ("/__sandbox__/faults", {"every": -1}, "every"),
+    ],
+)
+def test_the_control_api_answers_bad_input_with_422_and_keeps_working(hk, path, body, message):
+    import json as _json
+
+    import httpx
+
+    with httpx.Client(transport=hk.transport, base_url=hk.url) as http:
+        method = "PUT" if path.endswith("faults") else "POST"
+        content = _json.dumps(body, allow_nan=True).encode()
+        bad = http.request(method, path, content=content, headers={"Content-Type": "application/json"})
+        assert bad.status_code == 422, bad.text
+        assert message in bad.json()["message"]
+        assert http.get("/__sandbox__/clock").status_code == 200
+        assert http.get("/__sandbox__/faults").json()["rate"] == 0.0  # nothing changed
+    assert hk.cli("apps", "info", "-a", APP).code == 0  # the API still answers

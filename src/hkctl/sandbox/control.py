@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,9 @@ from hkctl.sandbox.routing import ApiFault, Ctx, route
 
 if TYPE_CHECKING:
     from hkctl.sandbox.app import Sandbox
+
+
+MAX_ADVANCE = 100 * 365 * 86400  # seconds
 
 
 def _body(ctx: Ctx) -> dict[str, Any]:
@@ -85,7 +89,15 @@ def faults_set(ctx: Ctx) -> Any:
     unknown = set(body) - allowed
     if unknown:
         raise ApiFault(422, "invalid_params", f"unknown fault settings: {sorted(unknown)}")
-    ctx.sandbox.faults.configure(**body)
+    from hkctl.sandbox.faults import FaultSettingError, validate
+
+    try:
+        settings = validate(body)
+    except (
+        FaultSettingError
+    ) as exc:  # checked before anything changes: a bad setting leaves faults as they were
+        raise ApiFault(422, "invalid_params", str(exc)) from exc
+    ctx.sandbox.faults.configure(**settings)
     return faults_info(ctx)
 
 
@@ -136,12 +148,17 @@ def advance_clock(sb: Sandbox, seconds: float) -> int:
 @route("POST", "/__sandbox__/clock/advance")
 def clock_advance(ctx: Ctx) -> Any:
     """Move sandbox time forward and run every lifecycle step that became due (in due order)."""
+    raw = _body(ctx).get("seconds", 0)
     try:
-        seconds = float(_body(ctx).get("seconds", 0))
+        seconds = float(raw) if not isinstance(raw, bool) else float("nan")
     except (TypeError, ValueError) as exc:
         raise ApiFault(422, "invalid_params", "seconds must be a number") from exc
+    if not math.isfinite(seconds):
+        raise ApiFault(422, "invalid_params", "seconds must be a finite number")
     if seconds < 0:
         raise ApiFault(422, "invalid_params", "the clock only moves forward")
+    if seconds > MAX_ADVANCE:  # timestamps must stay printable (years up to 9999)
+        raise ApiFault(422, "invalid_params", f"seconds must be at most {MAX_ADVANCE} (about 100 years)")
     ran = advance_clock(ctx.sandbox, seconds)
     return {**_clock_info(ctx), "ran": ran}
 
@@ -151,9 +168,36 @@ def tick(ctx: Ctx) -> Any:
     return {"ran": ctx.sandbox.run_due()}
 
 
+#: Sandbox paths that stand in for the platform's own hosts (log streams, build output, uploads,
+#: downloads, slugs): logged like API requests. The rest of /__sandbox__/ is the control API.
+_DATA_PLANE = (
+    "/__sandbox__/logplex/",
+    "/__sandbox__/builds/",
+    "/__sandbox__/sources/",
+    "/__sandbox__/backups/",
+    "/__sandbox__/slugs/",
+)
+
+
+def is_control(entry: dict[str, Any]) -> bool:
+    """True for a control-API call (reset, faults, clock, this log): the only requests the log leaves out."""
+    if entry.get("host") == "storage":
+        return False
+    path = str(entry.get("path", ""))
+    if not path.startswith("/__sandbox__/"):
+        return False
+    return not (
+        entry.get("method") in ("GET", "PUT")
+        and path.startswith(_DATA_PLANE)
+        and not path.endswith(("/fault", "/drop"))
+    )
+
+
 @route("GET", "/__sandbox__/requests")
 def request_log(ctx: Ctx) -> Any:
-    """What the sandbox received (API requests only), oldest first.
+    """Every request the sandbox served but the control API's own, oldest first: API calls, log
+    streams and build output, and the simulated object store's requests (`"host": "storage"`, with
+    the headers it received).
 
     Filters: `?since=N` (entries after seq N), `?method=PATCH`, `?path=config-vars` (substring),
     `?status=4xx` or `?status=429`.
@@ -162,7 +206,7 @@ def request_log(ctx: Ctx) -> Any:
     since = int(q.get("since", "0") or 0)
     out = []
     for r in list(ctx.sandbox.requests):
-        if r["path"].startswith("/__sandbox__/") or r.get("seq", 0) <= since:
+        if is_control(r) or r.get("seq", 0) <= since:
             continue
         if "method" in q and r["method"] != q["method"].upper():
             continue
@@ -189,8 +233,11 @@ def rate_limit_set(ctx: Ctx) -> Any:
     token = ctx.sandbox.token_for(str(body.get("token", "")))
     if token is None:
         raise ApiFault(404, "not_found", "unknown token")
-    ctx.sandbox.ratelimits.set(token["id"], int(body.get("remaining", 0)), ctx.now())
-    return {"remaining": int(body.get("remaining", 0))}
+    remaining = body.get("remaining", 0)
+    if isinstance(remaining, bool) or not isinstance(remaining, int) or not 0 <= remaining <= 1_000_000:
+        raise ApiFault(422, "invalid_params", "remaining must be an integer from 0 to 1000000")
+    ctx.sandbox.ratelimits.set(token["id"], remaining, ctx.now())
+    return {"remaining": remaining}
 
 
 @route("GET", "/__sandbox__/redirect")

@@ -12,6 +12,64 @@ import threading
 from dataclasses import dataclass, field
 
 
+MAX_LATENCY_MS = 120_000
+
+
+class FaultSettingError(ValueError):
+    """A fault setting of the wrong type or out of range (the control API answers 422 with it)."""
+
+
+def _int(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise FaultSettingError(f"{name} must be an integer from {low} to {high}")
+    try:
+        number = int(value)
+    except ValueError:
+        raise FaultSettingError(f"{name} must be an integer from {low} to {high}") from None
+    if not low <= number <= high:
+        raise FaultSettingError(f"{name} must be an integer from {low} to {high}")
+    return number
+
+
+def validate(changes: dict[str, object]) -> dict[str, object]:
+    """The settings as Faults.configure takes them, or FaultSettingError naming the first bad one."""
+    out: dict[str, object] = {}
+    for key, value in changes.items():
+        if key == "latency_ms":
+            out[key] = _int(key, value, 0, MAX_LATENCY_MS)
+        elif key in ("every", "seed"):
+            out[key] = _int(key, value, 0, 2**31 - 1)
+        elif key == "rate":
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0.0 <= float(value) <= 1.0
+            ):
+                raise FaultSettingError("rate must be a number from 0 to 1")
+            out[key] = float(value)
+        elif key == "phase":
+            if value not in ("before", "after"):
+                raise FaultSettingError("phase must be 'before' or 'after'")
+            out[key] = value
+        elif key == "statuses":
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, list | tuple) or not items:
+                raise FaultSettingError(
+                    "statuses must be a non-empty list of HTTP statuses (e.g. [429, 503])"
+                )
+            out[key] = tuple(
+                _int("each status", s.strip() if isinstance(s, str) else s, 400, 599) for s in items
+            )
+        elif key == "routes":
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, list | tuple) or not all(isinstance(r, str) for r in items):
+                raise FaultSettingError("routes must be a list of 'METHOD /template' strings")
+            out[key] = tuple(r.strip() for r in items if r.strip())
+        else:
+            raise FaultSettingError(f"unknown fault setting {key!r}")
+    return out
+
+
 @dataclass
 class Faults:
     latency_ms: int = 0
