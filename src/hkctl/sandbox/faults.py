@@ -11,7 +11,6 @@ import random
 import threading
 from dataclasses import dataclass, field
 
-
 MAX_LATENCY_MS = 120_000
 
 
