@@ -1,0 +1,140 @@
+"""Fleet: `hkctl fleet health` over the 300-app scenario vs a shell loop of `hkctl health APP`, 100 ms per request.
+
+One loopback sandbox seeded with the `fleet` scenario, 100 ms of injected latency on every API
+answer. Each command runs as a person runs it (a fresh `hkctl` process). The loop is measured on a
+sample of SAMPLE apps, one after another, and extrapolated to the 300 (said so in the row): run
+whole, it would take minutes. Requests and 429s are counted by the sandbox itself. Aims: fleet
+health at least 10× faster than the loop, no 429, and at most 3 requests per app for `fleet list`
+and `fleet find` on fields the list endpoint carries.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+LATENCY_MS = 100
+SAMPLE = 12
+AIM_SPEEDUP = 10.0
+AIM_PER_APP = 3.0
+
+
+def _hkctl() -> str:
+    here = Path(sys.executable).parent / "hkctl"
+    return str(here) if here.exists() else "hkctl"
+
+
+def _api(sb: Any, since: int) -> list[dict[str, Any]]:
+    return [r for r in list(sb.requests)[since:] if not r["path"].startswith("/__sandbox__/")]
+
+
+def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+    t0 = time.perf_counter()
+    done = subprocess.run(argv, env=env, capture_output=True)
+    if done.returncode not in (0, 1):  # 1: some app is unhealthy, a valid answer
+        raise RuntimeError(done.stderr.decode())
+    return time.perf_counter() - t0, done
+
+
+def run() -> list[dict[str, object]]:
+    from hkctl.sandbox.seed import SANDBOX_TOKEN
+    from hkctl.sandbox.server import build_sandbox, start_in_thread
+
+    sb = build_sandbox(scenario="fleet")
+    sb.requests = __import__("collections").deque(maxlen=100_000)  # keep every request of the bench
+    running = start_in_thread(sb)
+    rows: list[dict[str, object]] = []
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            env = {
+                "PATH": os.environ.get("PATH", ""),
+                "HOME": home,
+                "HEROKU_API_KEY": SANDBOX_TOKEN,
+                "HKCTL_API_URL": running.url,
+                "HKCTL_DATA_API_URL": running.url,
+            }
+            sb.faults.configure(latency_ms=LATENCY_MS)
+            exe = _hkctl()
+            apps = sorted(a["name"] for a in sb.store.all("app"))
+
+            mark = len(sb.requests)
+            t_fleet, _ = _timed([exe, "fleet", "health", "--budget", "5000"], env)
+            sent = _api(sb, mark)
+            throttled = sum(1 for r in sent if r.get("status") == 429)
+            rows.append(
+                {
+                    "measure": "fleet health, 300 apps (s)",
+                    "value": round(t_fleet, 1),
+                    "note": f"{LATENCY_MS} ms per request, concurrency 8",
+                }
+            )
+            rows.append(
+                {
+                    "measure": "fleet health requests",
+                    "value": len(sent),
+                    "note": f"{len(sent) / len(apps):.2f} per app",
+                }
+            )
+            rows.append({"measure": "fleet health 429s", "value": throttled, "note": "must be 0"})
+
+            sb.ratelimits.reset()
+            step = max(1, len(apps) // SAMPLE)
+            sample = apps[::step][:SAMPLE]
+            mark = len(sb.requests)
+            t0 = time.perf_counter()
+            for app in sample:
+                _timed([exe, "health", app], env)
+            t_sample = time.perf_counter() - t0
+            loop_requests = len(_api(sb, mark)) / len(sample)
+            t_loop = t_sample / len(sample) * len(apps)
+            rows.append(
+                {
+                    "measure": "shell loop of `hkctl health APP` (s, extrapolated)",
+                    "value": round(t_loop, 1),
+                    "note": f"measured on {len(sample)} apps ({t_sample:.1f} s), × {len(apps)}/{len(sample)}; "
+                    f"{loop_requests:.1f} requests per app",
+                }
+            )
+            speedup = t_loop / t_fleet
+            ok = "ok" if speedup >= AIM_SPEEDUP and throttled == 0 else "under"
+            rows.append(
+                {
+                    "measure": "loop / fleet health",
+                    "value": round(speedup, 1),
+                    "note": f"aim ≥ {AIM_SPEEDUP:.0f}×: {ok}",
+                }
+            )
+
+            for argv, label in (
+                (["fleet", "list"], "fleet list"),
+                (["fleet", "find", "--stack", "heroku-20"], "fleet find --stack"),
+                (
+                    ["fleet", "find", "--no-release-since", "90d", "--maintenance", "off"],
+                    "fleet find --no-release-since",
+                ),
+            ):
+                sb.ratelimits.reset()
+                mark = len(sb.requests)
+                t, _ = _timed([exe, *argv], env)
+                per_app = len(_api(sb, mark)) / len(apps)
+                verdict = "ok" if per_app <= AIM_PER_APP else "over"
+                rows.append(
+                    {
+                        "measure": f"{label} requests per app",
+                        "value": round(per_app, 3),
+                        "note": f"{len(_api(sb, mark))} requests in {t:.1f} s; aim ≤ {AIM_PER_APP:.0f}: {verdict}",
+                    }
+                )
+    finally:
+        running.stop()
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
