@@ -141,9 +141,10 @@ def test_ctrl_c_in_a_terminal_run_prints_coverage_and_exits_130(tmp_path: Path) 
         assert proc.stdout is not None
         lines = [proc.stdout.readline() for _ in range(5)]
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 130, err
-        lines += out.splitlines()
+        lines += proc.stdout.read().splitlines()  # not communicate(): it would skip what readline buffered
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 130, err
         records = [json.loads(line) for line in lines if line.strip()]
         assert 5 <= len(records) < 300
         assert f"interrupted: covered {len(records)} of 300 apps" in err
