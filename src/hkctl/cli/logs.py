@@ -221,9 +221,17 @@ def _tail_lines(client: Any, app: str, dyno: str | None, source: str | None, lin
 @click.option(
     "--top", type=click.IntRange(min=1, max=100), default=10, show_default=True, help="Rows per list."
 )
+@click.option(
+    "--html",
+    "html",
+    metavar="FILE",
+    help="Also write a self-contained HTML report with charts over time (opens offline).",
+)
 @json_option
 @pass_env
-def triage_cmd(env: Env, app: str | None, file: str | None, top: int, as_json: bool) -> None:
+def triage_cmd(
+    env: Env, app: str | None, file: str | None, top: int, html: str | None, as_json: bool
+) -> None:
     """One read, one report: traffic, slow paths, error codes, dynos, memory, releases, findings."""
     import sys
 
@@ -232,9 +240,12 @@ def triage_cmd(env: Env, app: str | None, file: str | None, top: int, as_json: b
     from hkctl.render.output import emit_json
 
     app = _need_one(env, app, file)
+    engine: Any = fast
+    if html:  # the same pass, also counting per minute (hkctl.report.timeline)
+        from hkctl.report import timeline as engine
     if file == "-":
         binary = getattr(sys.stdin, "buffer", None)
-        agg = fast.triage_stream(binary, top=top) if binary else fast.triage_lines(sys.stdin, top=top)
+        agg = engine.triage_stream(binary, top=top) if binary else engine.triage_lines(sys.stdin, top=top)
     elif file:
         import os
 
@@ -242,16 +253,39 @@ def triage_cmd(env: Env, app: str | None, file: str | None, top: int, as_json: b
             from hkctl.errors import UsageError
 
             raise UsageError(f"cannot read {file}: no such file")
-        agg = fast.triage_file(file, top=top)
+        agg = engine.triage_file(file, top=top, **_prepare(html))
     else:
         from hkctl.resources import log_sessions
 
         assert app is not None
-        agg = fast.triage_lines(log_sessions.read(env.client(), app, lines=log_sessions.MAX_LINES), top=top)
+        agg = engine.triage_lines(log_sessions.read(env.client(), app, lines=log_sessions.MAX_LINES), top=top)
     result = report(agg, top=top)
+    if html:
+        _write_html(html, agg, result, app or file or "log")
     if as_json:
         emit_json(result)
         return
     from hkctl.logs.view import triage_text
 
     sys.stdout.write("\n".join(triage_text(result, app or file or "log")) + "\n")
+
+
+def _prepare(html: str | None) -> dict[str, Any]:
+    if not html:
+        return {}
+    from hkctl.report.html import prepare
+
+    return {"prepare": prepare}
+
+
+def _write_html(path: str, agg: Any, result: dict[str, Any], title: str) -> None:
+    from hkctl.errors import UsageError
+    from hkctl.render.output import say
+    from hkctl.report.html import prepare, render_html, write_html
+
+    prepare()
+    try:
+        size = write_html(path, render_html(agg, result, title=f"{title}: log triage"))
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from exc
+    say(f"wrote {path} ({size / 1000:.0f} kB, self-contained)")

@@ -1,0 +1,47 @@
+"""The report of an app: health dashboard state + the last log lines' triage, drawn; written to one file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hkctl.report.series import Marker, epoch
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
+
+
+def app_report(client: HerokuClient, app: str, path: str | Path, *, top: int = 10) -> int:
+    """Read the app's health (workflows/health) and last 1,500 log lines (POST /apps/{app}/log-sessions),
+    write the HTML report to `path`; returns its size in bytes. Raises HkctlError subclasses (API),
+    OSError (file)."""
+    from hkctl.logs.triage import report
+    from hkctl.report import timeline
+    from hkctl.report.html import prepare, render_html, write_html
+    from hkctl.resources import log_sessions
+    from hkctl.workflows import health
+
+    checked = health.check_app(client, app)
+    doc = checked.to_json()
+    doc["rate_limit_remaining"] = client.ratelimit.remaining
+    tl = timeline.triage_lines(log_sessions.read(client, app, lines=log_sessions.MAX_LINES), top=top)
+    prepare()
+    text = render_html(
+        tl,
+        report(tl, top=top),
+        title=f"{doc['info'].get('name') or app}: health and recent logs",
+        health=doc,
+        extra_markers=release_markers(checked.releases),
+    )
+    return write_html(path, text)
+
+
+def release_markers(releases: list[dict[str, Any]]) -> list[Marker]:
+    """Markers for API release records (drawn when inside the log's window and not already in the log)."""
+    out = []
+    for r in releases:
+        when = r.get("created_at")
+        if r.get("version") is None or not when:
+            continue
+        out.append(Marker(epoch(str(when)), "release", f"v{r['version']}", str(r.get("description") or "")))
+    return out

@@ -1,0 +1,43 @@
+"""One call from triage counts to the HTML file: series → charts (matplotlib, imported here only) → page."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from hkctl.report.series import Marker, build
+from hkctl.report.timeline import Timeline
+
+
+def render_html(
+    tl: Timeline,
+    report: dict[str, Any],
+    *,
+    title: str,
+    health: dict[str, Any] | None = None,
+    extra_markers: list[Marker] | None = None,
+) -> str:
+    """The self-contained page for a Timeline and its triage report (`triage.report(tl)`)."""
+    from hkctl.report import charts, page
+
+    series = build(tl, report, extra_markers=extra_markers)
+    drawn = [(name, heading, caption, draw(series)) for name, heading, caption, draw in charts.CHARTS]
+    sparks = {row["path"]: charts.sparkline(row["spark_p95"], row["spark_5xx"]) for row in series.paths}
+    return page.render(report, series, title=title, charts=drawn, paths_spark=sparks, health=health)
+
+
+@cache
+def prepare() -> None:
+    """Import the charting code and load its font metrics (about half a second), e.g. while a
+    second process finishes its share of a large log."""
+    from hkctl.report import charts
+
+    charts.warm()
+
+
+def write_html(path: str | Path, text: str) -> int:
+    """Write the page (UTF-8); returns its size in bytes. Raises OSError when the file cannot be written."""
+    data = text.encode("utf-8")
+    Path(path).write_bytes(data)
+    return len(data)
