@@ -1,6 +1,6 @@
 # Two set-up commands: `make demo` and `make test`. Each creates .venv when missing and installs what it needs:
-# `make demo` the client and the sandbox extra only; `make test` (and install, lint, bench) also the MCP
-# extra and the test tools. One stamp per set, so a demo venv is topped up, not rebuilt, by `make test`.
+# `make demo` the client and the sandbox and report extras (it ends by writing demo-report.html); `make test`
+# (and install, lint, bench) also the MCP extra and the test tools. One stamp per set, so a demo venv is topped up, not rebuilt, by `make test`.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(DEMO_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[sandbox]'
+	$(BIN)/pip install -q -e '.[sandbox,report]'
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python

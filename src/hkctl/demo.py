@@ -23,6 +23,8 @@ STEPS: list[list[str]] = [
     ["health", "--pipeline", "demo"],
     # the log story: a slow report endpoint with H12s, web.2 near its memory quota, an N+1
     ["logs", "triage", "-a", "demo-production", "--top", "5"],
+    # the same story drawn: one self-contained HTML page (health, findings, charts with the releases)
+    ["report", "demo-production", "-o", "demo-report.html"],
 ]
 
 
@@ -47,6 +49,8 @@ def main() -> int:
             worst = max(worst, code if step[0] not in ("health",) else 0)
     finally:
         running.stop()
+    if os.path.exists("demo-report.html"):
+        print(f"# open the report: {os.path.abspath('demo-report.html')}", flush=True)
     return worst
 
 

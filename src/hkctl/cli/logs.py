@@ -243,6 +243,9 @@ def triage_cmd(
     engine: Any = fast
     if html:  # the same pass, also counting per minute (hkctl.report.timeline)
         from hkctl.report import timeline as engine
+        from hkctl.report.html import check_output
+
+        check_output(html)
     if file == "-":
         binary = getattr(sys.stdin, "buffer", None)
         agg = engine.triage_stream(binary, top=top) if binary else engine.triage_lines(sys.stdin, top=top)

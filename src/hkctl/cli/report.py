@@ -27,11 +27,13 @@ def cli(env: Env, app_arg: str | None, app: str | None, output: str | None, top:
     from hkctl.errors import UsageError
     from hkctl.render.output import say
     from hkctl.report import build
+    from hkctl.report.html import check_output
 
     target = app_arg or app
     if not target:
         raise UsageError("name an app (APP or -a APP)")
     path = output or f"{target}-report.html"
+    check_output(path)
     size = build.app_report(env.client(), target, path, top=top)
     say(f"wrote {path} ({size / 1000:.0f} kB, self-contained)")
     click.echo(path)

@@ -1,4 +1,4 @@
-"""One call from triage counts to the HTML file: series → charts (matplotlib, imported here only) → page."""
+"""One call from triage counts to the HTML file: series → charts (pygal, imported here only) → page."""
 
 from __future__ import annotations
 
@@ -22,15 +22,14 @@ def render_html(
     from hkctl.report import charts, page
 
     series = build(tl, report, extra_markers=extra_markers)
-    drawn = [(name, heading, caption, draw(series)) for name, heading, caption, draw in charts.CHARTS]
+    drawn = charts.draw_all(series)
     sparks = {row["path"]: charts.sparkline(row["spark_p95"], row["spark_5xx"]) for row in series.paths}
     return page.render(report, series, title=title, charts=drawn, paths_spark=sparks, health=health)
 
 
 @cache
 def prepare() -> None:
-    """Import the charting code and load its font metrics (about half a second), e.g. while a
-    second process finishes its share of a large log."""
+    """Import the charting code ahead (e.g. while a second process finishes its share of a large log)."""
     from hkctl.report import charts
 
     charts.warm()
@@ -41,3 +40,18 @@ def write_html(path: str | Path, text: str) -> int:
     data = text.encode("utf-8")
     Path(path).write_bytes(data)
     return len(data)
+
+
+def check_output(path: str | Path) -> None:
+    """Raise UsageError (before anything is read or sent) when the page cannot be written or drawn."""
+    import importlib.util
+
+    from hkctl.errors import UsageError
+
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: no such directory {folder}")
+    if Path(path).is_dir():
+        raise UsageError(f"cannot write {path}: it is a directory")
+    if importlib.util.find_spec("pygal") is None:
+        raise UsageError("the HTML report draws with pygal: pip install 'hkctl[report]'")

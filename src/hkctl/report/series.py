@@ -111,9 +111,11 @@ def build(tl: Timeline, report: dict[str, Any], *, extra_markers: list[Marker] |
         service[i].update(tl.service.get(minute, {}))
     latency: dict[str, list[float | None]] = {"p50": [], "p95": [], "p99": []}
     for hist in service:
-        values: list[int | None] = [*nearest_rank(hist, (0.5, 0.95, 0.99))] if hist else [None, None, None]
-        for key, v in zip(("p50", "p95", "p99"), values, strict=True):
-            latency[key].append(v)
+        values: list[int | None] = [None, None, None]
+        if hist:
+            values = [*nearest_rank(hist, (0.5, 0.95, 0.99))]
+        for key, value in zip(("p50", "p95", "p99"), values, strict=True):
+            latency[key].append(value)
     codes: dict[str, list[int]] = {}
     for (minute, code), count in tl.minute_codes.items():
         codes.setdefault(code, [0] * n)[index(minutes.get(minute) or epoch(minute))] += count

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from hkctl.logs import fast
-from hkctl.logs.aggregate import Aggregate, tail_value
+from hkctl.logs.aggregate import Aggregate, is_streaming, tail_value
 from hkctl.logs.parse import Record, parse_line
 
 CLASSES = ("2xx", "3xx", "4xx", "5xx")
@@ -43,12 +43,15 @@ def quantise(ms: int) -> int:
 
 
 @lru_cache(maxsize=65536)
-def _tail_info(tail: bytes) -> tuple[int, int]:
-    """(quantised service ms, status class index 0–3, or 4 for anything else) of a router tail."""
+def _tail_info(tail: bytes) -> tuple[int | None, int]:
+    """(quantised service ms, status class index 0–3, or 4 for anything else) of a router tail.
+
+    The service time is None where triage leaves it out of the percentiles: no service time
+    (router-answered, H27/H28) and websocket upgrades (101)."""
     ms, status = tail_value(tail)
     first = status[:1]
     cls = b"2345".find(first) if first else -1
-    return quantise(ms), cls if cls >= 0 else 4
+    return (None if ms is None or status == b"101" else quantise(ms)), cls if cls >= 0 else 4
 
 
 @dataclass
@@ -66,8 +69,8 @@ class Timeline(Aggregate):
     events_dropped: int = 0
 
     # ------------------------------------------------------------ hooks on the triage pass
-    def add_code(self, code: str, ts: str | None, dyno: str | None) -> None:
-        super().add_code(code, ts, dyno)
+    def add_code(self, code: str, ts: str | None, dyno: str | None, path: bytes | None = None) -> None:
+        super().add_code(code, ts, dyno, path)
         if ts:
             self.minute_codes[(ts[:16], code)] += 1
             if code[:1] == "R" and dyno:
@@ -109,18 +112,21 @@ class Timeline(Aggregate):
         total = self.path_tail
         total_get = total.get
         info = _tail_info
+        streaming = is_streaming
         for key, n in part.items():
             path, tail = key
             q, cls = info(tail)
             status[cls] += n
+            total[key] = total_get(key, 0) + n
+            if cls == 3:
+                errors[path] = errors.get(path, 0) + n
+            if q is None or streaming(path):
+                continue  # as in the text triage: long by design or no time, not in the percentiles
             service[q] = service.get(q, 0) + n
             hist = paths.get(path)
             if hist is None:
                 hist = paths[path] = Counter()
             hist[q] = hist.get(q, 0) + n
-            if cls == 3:
-                errors[path] = errors.get(path, 0) + n
-            total[key] = total_get(key, 0) + n
 
     def merge(self, other: Aggregate) -> Timeline:
         super().merge(other)
@@ -261,12 +267,12 @@ def triage_file(
     top: int = 10,
     parallel_min: int = fast.PARALLEL_MIN,
     prepare: Callable[[], None] | None = None,
-    share: float = 0.45,
+    share: float = 0.5,
 ) -> Timeline:
     """Triage a file with per-minute series; a large file is split in two, one forked process each.
 
-    `prepare` (e.g. importing the charting library) runs in this process once its share is counted,
-    while the other process finishes the rest: this process takes `share` of the file to make room.
+    `prepare` (e.g. importing the charting library) runs in this process once its share (`share`
+    of the file) is counted, while the other process finishes the rest.
     """
     size = os.path.getsize(path)
     workers = min(2, os.cpu_count() or 1)
@@ -278,7 +284,7 @@ def triage_file(
     import multiprocessing as mp
 
     with open(path, "rb") as fh:
-        fh.seek(int(size * (share if prepare else 0.5)))
+        fh.seek(int(size * share))
         fh.readline()
         mid = fh.tell()
     ctx = mp.get_context("fork")

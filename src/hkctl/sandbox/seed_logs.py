@@ -1,6 +1,6 @@
 """The demo's log story: what `hkctl logs triage -a demo-production` should find.
 
-demo-production serves a slow report endpoint (p95 in seconds, some H12), web.2 runs near its
+demo-production serves a slow report endpoint (p95 in seconds, a burst of H12), web.2 runs near its
 memory quota (R14 now and then), a worker retries a failing job, and one request shows an N+1.
 Traffic itself is generated minute by minute by sandbox/logplex.py from the story set here.
 """
@@ -54,16 +54,19 @@ def seed_logs(sb: Sandbox, apps: dict[str, dict[str, Any]]) -> None:
         "ActiveRecord: 402.7ms | Allocations: 91234)",
         ts=t + 0.9,
     )
-    # Always part of the story, whatever the generated minutes hold: a timed-out report and an R14.
-    sb.log(
-        pid,
-        "heroku",
-        "router",
-        'at=error code=H12 desc="Request timeout" method=GET path="/api/v1/reports/4417" '
-        f"host={production['name']}.herokuapp.com request_id=1f0e9d8c-7b6a-4594-8382-71605f4e3d2c "
-        'fwd="198.51.100.23" dyno=web.2 connect=1ms service=30000ms status=503 bytes=0 protocol=https',
-        ts=now - 6 * 60,
-    )
+    # Always part of the story, whatever the generated minutes hold: a burst of timed-out reports
+    # (seven H12 within two minutes, 15 to 20 s apart) and an R14.
+    for i in range(7):
+        sb.log(
+            pid,
+            "heroku",
+            "router",
+            f'at=error code=H12 desc="Request timeout" method=GET path="/api/v1/reports/{4417 + 31 * i}" '
+            f"host={production['name']}.herokuapp.com request_id=1f0e9d8c-7b6a-4594-8382-71605f4e3d{i:02d} "
+            f'fwd="198.51.100.23" dyno=web.{2 if i % 3 else 1} connect=1ms service=30000ms status=503 bytes=0 '
+            "protocol=https",
+            ts=now - 7 * 60 + i * 17,
+        )
     sb.log(pid, "heroku", "web.2", "Error R14 (Memory quota exceeded)", ts=now - 5 * 60)
     for attempt in range(1, 4):
         sb.log(
