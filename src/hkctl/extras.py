@@ -1,7 +1,8 @@
 """The optional parts of hkctl (install extras) and the one check that says how to install a missing one.
 
 `pip install hkctl` is the client. `hkctl[sandbox]` adds the local emulator (`hkctl sandbox`, the pytest
-plugin, `hkctl.sandbox.running()`); `hkctl[mcp]` adds the MCP server (`hkctl mcp`).
+plugin, `hkctl.sandbox.running()`); `hkctl[mcp]` adds the MCP server (`hkctl mcp`); `hkctl[report]` adds
+the charts of the HTML report (`hkctl report`, `hkctl logs triage --html`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("starlette", "uvicorn", "jsonschema", "cryptography"),
     ),
     "mcp": ("the MCP server", ("mcp", "jsonschema")),
+    "report": ("the HTML report (hkctl report, hkctl logs triage --html)", ("pygal",)),
 }
 
 

@@ -44,14 +44,12 @@ def write_html(path: str | Path, text: str) -> int:
 
 def check_output(path: str | Path) -> None:
     """Raise UsageError (before anything is read or sent) when the page cannot be written or drawn."""
-    import importlib.util
-
     from hkctl.errors import UsageError
+    from hkctl.extras import require
 
     folder = Path(path).resolve().parent
     if not folder.is_dir():
         raise UsageError(f"cannot write {path}: no such directory {folder}")
     if Path(path).is_dir():
         raise UsageError(f"cannot write {path}: it is a directory")
-    if importlib.util.find_spec("pygal") is None:
-        raise UsageError("the HTML report draws with pygal: pip install 'hkctl[report]'")
+    require("report")
