@@ -12,7 +12,6 @@ import importlib
 import itertools
 import logging
 import pkgutil
-import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from starlette.routing import Route
 
 from hkctl.sandbox.clock import Clock, iso
 from hkctl.sandbox.faults import Faults
+from hkctl.sandbox.ids import Ids
 from hkctl.sandbox.pipeline import CONTROL_PREFIX, handle
 from hkctl.sandbox.ratelimit import RateLimits
 from hkctl.sandbox.routing import ApiFault, CompiledRoute, Handler, compile_route
@@ -62,10 +62,18 @@ class Sandbox:
     """All sandbox state: store, clock, faults, rate limits, and the collected routes and tasks."""
 
     def __init__(
-        self, store: Store | None = None, *, clock: Clock | None = None, config: SandboxConfig | None = None
+        self,
+        store: Store | None = None,
+        *,
+        clock: Clock | None = None,
+        config: SandboxConfig | None = None,
+        ids: Ids | None = None,
     ) -> None:
         self.store = store or Store()
         self.clock = clock or Clock()
+        #: Every id the sandbox hands out (seeded: reproducible); Request-Ids from a stream of their own.
+        self.ids = ids or Ids()
+        self.request_ids = self.ids.stream("request")
         self.config = config or SandboxConfig()
         self.faults = Faults()
         self.ratelimits = RateLimits()
@@ -141,7 +149,7 @@ class Sandbox:
     ) -> dict[str, Any]:
         """Record a platform event (for webhooks and heroku[api] log lines) and tell the listeners."""
         event = {
-            "id": str(uuid.uuid4()),
+            "id": self.ids.new(),
             "resource": resource,
             "action": action,
             "data": data,
@@ -189,7 +197,7 @@ def create_app(sandbox: Sandbox | None = None) -> Starlette:
     async def endpoint(request: Request) -> Response:
         sb: Sandbox = request.app.state.sandbox  # swappable: tests give each test a fresh sandbox
         path = request.url.path
-        rid = str(uuid.uuid4())
+        rid = sb.request_ids.new()
         raw = await request.body()
         if sb.storage_url and request.url.netloc == urlsplit(sb.storage_url).netloc:
             return await run_in_threadpool(_storage, sb, request, raw, rid)

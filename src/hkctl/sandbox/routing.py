@@ -9,7 +9,6 @@ and the path parameters, and returns a JSON-able body (200), a Reply, or a Starl
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -196,7 +195,7 @@ class Ctx:
         return iso(self.now())
 
     def new_id(self) -> str:
-        return str(uuid.uuid4())
+        return self.sandbox.ids.new()
 
     def json_body(self) -> dict[str, Any]:
         if self.body is None:

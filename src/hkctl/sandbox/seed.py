@@ -52,8 +52,8 @@ def add_token(
     """An OAuth authorization whose access token opens the sandbox with `scope`."""
     now = iso(sb.clock.now())
     auth = {
-        "id": str(uuid.uuid4()),
-        "access_token": {"expires_in": None, "id": str(uuid.uuid4()), "token": secret},
+        "id": sb.ids.new(),
+        "access_token": {"expires_in": None, "id": sb.ids.new(), "token": secret},
         "client": None,
         "created_at": now,
         "description": description,

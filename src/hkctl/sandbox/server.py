@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from hkctl.sandbox.app import Sandbox, SandboxConfig, create_app
 from hkctl.sandbox.clock import Clock
-from hkctl.sandbox.seed import seed
+from hkctl.sandbox.ids import Ids
+from hkctl.sandbox.seed import seed as seed_scenario
 from hkctl.sandbox.store import Store
 
 
@@ -22,14 +23,22 @@ def build_sandbox(
     durations: dict[str, float] | None = None,
     scenario: str | None = "demo",
     manual_clock: bool = False,
+    seed: int | str | None = None,
 ) -> Sandbox:
-    """A sandbox over `db` (memory when None), seeded with `scenario` when the store is new."""
+    """A sandbox over `db` (memory when None), seeded with `scenario` when the store is new.
+
+    `seed`: ids (and Request-Ids) drawn from this seed, so the same seed and the same requests give
+    the same ids; None: random ids.
+    """
     store = Store(db)
     sb = Sandbox(
-        store, clock=Clock(manual=manual_clock), config=SandboxConfig(durations=dict(durations or {}))
+        store,
+        clock=Clock(manual=manual_clock),
+        config=SandboxConfig(durations=dict(durations or {})),
+        ids=Ids(seed),
     )
     if scenario and store.count("account") == 0:
-        seed(sb, scenario)
+        seed_scenario(sb, scenario)
     return sb
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import re
-import uuid
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from hkctl.sandbox.backend.apps import app_ref
@@ -82,7 +82,7 @@ def _attachment_name(sb: Sandbox, app: dict[str, Any], svc: Service, wanted: str
 
 
 def _secret_value(svc: Service, suffix: str) -> str:
-    h = uuid.uuid4().hex + uuid.uuid4().hex
+    h = secrets.token_hex(32)  # add-on credentials are secrets, not ids (sandbox/ids.py)
     host = f"ec2-{int(h[0:2], 16)}-{int(h[2:4], 16)}-{int(h[4:6], 16)}-{int(h[6:8], 16)}"
     if svc.name == "heroku-postgresql":
         return f"postgres://u{h[8:20]}:p{h[20:52]}@{host}.compute-1.amazonaws.com:5432/d{h[52:64]}"
@@ -135,7 +135,7 @@ def provision(
     name = name or _new_name(sb, svc)
     attach_as = _attachment_name(sb, app, svc, attachment_name)
     now = iso(sb.clock.now())
-    addon_id = str(uuid.uuid4())
+    addon_id = sb.ids.new()
     vars_ = {f"{attach_as}_{suffix}": _secret_value(svc, suffix) for suffix in svc.var_suffixes}
     state = state or ("provisioning" if svc.asynchronous else "provisioned")
     addon: dict[str, Any] = {
@@ -161,7 +161,7 @@ def provision(
         "addon": {"id": addon_id, "name": name, "app": app_ref(app)},
         "app": app_ref(app),
         "created_at": now,
-        "id": str(uuid.uuid4()),
+        "id": sb.ids.new(),
         "name": attach_as,
         "namespace": None,
         "updated_at": now,

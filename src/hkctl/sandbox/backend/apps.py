@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from hkctl.sandbox.clock import iso
@@ -56,7 +55,7 @@ def create_app(
         raise ApiFault(422, "invalid_params", f"Couldn't find that stack: {stack}.")
     now = iso(sb.clock.now())
     app = {
-        "id": str(uuid.uuid4()),
+        "id": sb.ids.new(),
         "name": name,
         "acm": False,
         "archived_at": None,
@@ -77,7 +76,7 @@ def create_app(
         "space": None,
         "stack": {"id": STACKS[stack], "name": stack},
         "updated_at": now,
-        "web_url": f"https://{name}-{uuid.uuid4().hex[:12]}.herokuapp.com/",
+        "web_url": f"https://{name}-{sb.ids.hex(12)}.herokuapp.com/",
         "_config": {},
     }
     sb.store.put("app", app)

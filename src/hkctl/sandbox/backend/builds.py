@@ -15,7 +15,6 @@ import hashlib
 import io
 import re
 import tarfile
-import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -299,7 +298,7 @@ def new_build(
     else:
         packs = None
     now = sb.clock.now()
-    build_id = str(uuid.uuid4())
+    build_id = sb.ids.new()
     build = {
         "id": build_id,
         "app": {"id": app["id"]},
@@ -372,7 +371,7 @@ def make_slug(
     sb: Sandbox, app: dict[str, Any], build: dict[str, Any], *, commit: str | None
 ) -> dict[str, Any]:
     now = iso(sb.clock.now())
-    slug_id = str(uuid.uuid4())
+    slug_id = sb.ids.new()
     stack = build["stack"]
     slug = {
         "id": slug_id,

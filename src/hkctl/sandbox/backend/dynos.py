@@ -135,7 +135,7 @@ def ensure_formation(
             sb.store.put("formation", existing, parent=app["id"])
         return existing
     doc = {
-        "id": str(uuid.uuid4()),
+        "id": sb.ids.new(),
         "app": app_ref(app),
         "command": command,
         "created_at": now,
@@ -207,7 +207,7 @@ def new_dyno(
 ) -> dict[str, Any]:
     now = iso(sb.clock.now())
     return {
-        "id": str(uuid.uuid4()),
+        "id": sb.ids.new(),
         "attach_url": attach_url,
         "command": command,
         "created_at": now,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from hkctl.sandbox.backend.apps import CEDAR
@@ -15,10 +14,6 @@ if TYPE_CHECKING:
 
 PIPELINE_NAME = re.compile(r"^[a-z][a-z0-9-]{2,29}$")
 STAGES = ("test", "review", "development", "staging", "production")
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
 
 
 def find_pipeline(sb: Sandbox, ident: str, *, id_only: bool = False) -> dict[str, Any]:
@@ -61,7 +56,7 @@ def create_pipeline(sb: Sandbox, name: Any, owner: dict[str, Any]) -> dict[str, 
         raise invalid("Name is already taken")
     now = iso(sb.clock.now())
     doc = {
-        "id": _uuid(),
+        "id": sb.ids.new(),
         "name": name,
         "owner": {"id": owner["id"], "type": owner.get("type", "user")},
         "created_at": now,
@@ -84,7 +79,7 @@ def couple(sb: Sandbox, app: dict[str, Any], pipeline: dict[str, Any], stage: An
     doc = {
         "app": {"id": app["id"]},
         "created_at": now,
-        "id": _uuid(),
+        "id": sb.ids.new(),
         "pipeline": {"id": pipeline["id"]},
         "stage": check_stage(stage),
         "updated_at": now,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import uuid
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -144,7 +143,7 @@ def capture(sb: Sandbox, addon: dict[str, Any], attachment: str = "DATABASE") ->
     """Start a backup of `addon`; it finishes after duration("backup")."""
     app_id = addon["app"]["id"]
     now = sb.clock.now()
-    transfer_uuid = str(uuid.uuid4())
+    transfer_uuid = sb.ids.new()
     num = sb.store.next(f"pg-transfer-num:{app_id}")
     transfer = {
         "id": transfer_uuid,

@@ -6,7 +6,6 @@ restore both, as Heroku does.
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from hkctl.sandbox.backend.apps import app_ref, touch
@@ -40,7 +39,7 @@ def create_release(
         slug_id = prev["slug"]["id"]
     now = iso(sb.clock.now())
     release = {
-        "id": str(uuid.uuid4()),
+        "id": sb.ids.new(),
         "version": version,
         "status": status,
         "description": description,

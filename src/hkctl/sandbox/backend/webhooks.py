@@ -21,7 +21,6 @@ import json
 import threading
 import urllib.error
 import urllib.request
-import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -91,7 +90,7 @@ def on_event(sb: Sandbox, event: dict[str, Any]) -> None:
     actor = event.get("actor") or _owner(sb, app["id"])
     hook_event = {
         "created_at": now,
-        "id": str(uuid.uuid4()),
+        "id": sb.ids.new(),
         "include": include,
         "payload": {
             "action": event["action"],
@@ -108,7 +107,7 @@ def on_event(sb: Sandbox, event: dict[str, Any]) -> None:
         delivery = {
             "created_at": now,
             "event": {"id": hook_event["id"], "include": include},
-            "id": str(uuid.uuid4()),
+            "id": sb.ids.new(),
             "num_attempts": 0,
             "next_attempt_at": now,
             "last_attempt": None,
@@ -152,7 +151,7 @@ def _build(sb: Sandbox, delivery: dict[str, Any]) -> Outgoing | None:
     event = sb.store.get("webhook-event", delivery["event"]["id"])
     if hook is None or event is None:
         return None
-    attempt_id = str(uuid.uuid4())
+    attempt_id = sb.ids.new()
     payload = event["payload"]
     body = json.dumps(
         {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from hkctl.sandbox.backend.apps import STACKS, create_app, destroy_app, touch
@@ -67,7 +66,7 @@ def apps_update(ctx: Ctx, app: str) -> Any:
         # web_url is `https://<name>-<12 hex>.herokuapp.com/`: the name part follows the rename
         web = str(record.get("web_url") or "")
         prefix = f"https://{old}-"
-        suffix = web[len(prefix) :] if web.startswith(prefix) else f"{uuid.uuid4().hex[:12]}.herokuapp.com/"
+        suffix = web[len(prefix) :] if web.startswith(prefix) else f"{ctx.sandbox.ids.hex(12)}.herokuapp.com/"
         record["web_url"] = f"https://{name}-{suffix}"
     if "maintenance" in body:
         if not isinstance(body["maintenance"], bool):

@@ -60,7 +60,7 @@ def add_collaborator(sb: Any, app: dict[str, Any], user: dict[str, Any], now: st
     entry = {
         "app": app_ref(app),
         "created_at": now,
-        "id": str(uuid.uuid4()),
+        "id": sb.ids.new(),
         "permissions": [],
         "role": "collaborator",
         "updated_at": now,

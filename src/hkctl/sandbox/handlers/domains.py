@@ -69,7 +69,7 @@ def create_custom(sb: Any, app: dict[str, Any], hostname: str, sni: dict[str, An
         "cname": f"{rng.choice(_WORDS)}-{rng.choice(_WORDS)}-{rng.getrandbits(40):010x}.herokudns.com",
         "created_at": iso(now),
         "hostname": hostname,
-        "id": str(uuid.uuid4()),
+        "id": sb.ids.new(),
         "kind": "custom",
         "updated_at": iso(now),
         "status": "pending",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -45,7 +44,7 @@ def drains_create(ctx: Ctx, app: str) -> Any:
         "app": app_ref(record),
         "created_at": now,
         "id": ctx.new_id(),
-        "token": f"d.{uuid.uuid4()}",
+        "token": f"d.{ctx.new_id()}",
         "updated_at": now,
         "url": url,
     }

@@ -9,7 +9,6 @@ it except once, on create.
 from __future__ import annotations
 
 import secrets
-import uuid
 from typing import Any
 
 from hkctl.sandbox.routing import UUID_RE, ApiFault, Ctx, Reply, invalid, route
@@ -61,10 +60,10 @@ def tokens_create(ctx: Ctx) -> Any:
     now = ctx.now_iso()
     account = ctx.account
     auth: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
+        "id": ctx.new_id(),
         "access_token": {
             "expires_in": expires_in,
-            "id": str(uuid.uuid4()),
+            "id": ctx.new_id(),
             "token": "HRKU-" + secrets.token_hex(30),
         },
         "client": None,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import uuid
 from typing import Any
 
 from starlette.responses import Response
@@ -29,7 +28,7 @@ def _blob(ctx: Ctx, source: str) -> dict[str, Any]:
 
 @route("POST", "/sources")
 def sources_create(ctx: Ctx) -> Any:
-    source_id, sig = str(uuid.uuid4()), secrets.token_hex(16)
+    source_id, sig = ctx.new_id(), secrets.token_hex(16)
     ctx.store.put("source-blob", {"id": source_id, "_sig": sig, "_data": None, "_created": ctx.now_iso()})
     if ctx.sandbox.storage_url:  # presigned URLs on the simulated object store, as Heroku's S3 ones
         from hkctl.sandbox import storage
