@@ -34,6 +34,7 @@ class Settings:
     permission_raw: str | None = None  # what HEROKU_PERMISSION held, for the unknown-value warning
     noninteractive_writes: bool = False
     timeout: float = 30.0
+    deadline: float = 60.0  # seconds for one API call, retries included (HKCTL_DEADLINE)
     max_retries: int = 3
     audit_log: Path | None = None
     status_file: Path | None = None
@@ -78,6 +79,7 @@ class Settings:
             permission_raw=raw,
             noninteractive_writes=env.get("HEROKU_NONINTERACTIVE_WRITES") == NONINTERACTIVE_OPT_IN,
             timeout=_seconds(env, "HKCTL_TIMEOUT", 30.0),
+            deadline=_seconds(env, "HKCTL_DEADLINE", 60.0),
             retry_base=_seconds(env, "HKCTL_RETRY_BASE", 0.5),
             audit_log=Path(audit) if audit else None,
             status_file=Path(status) if status else None,

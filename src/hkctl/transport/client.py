@@ -31,7 +31,7 @@ from hkctl.errors import (
 )
 from hkctl.guard.confirm import Confirmer
 from hkctl.guard.policy import Guard, PlannedWrite
-from hkctl.transport import retry
+from hkctl.transport import network, retry
 from hkctl.transport.allowlist import Allowlist
 from hkctl.transport.audit import (
     AuditLog,
@@ -129,6 +129,9 @@ class HerokuClient(FollowedUrls):
         if self._token is None:
             self._token = resolve_token(self.settings)
             self.redact.add_token(self._token.value)
+            if self.settings.verbose:
+                for note in self._token.notes:  # which ~/.netrc lines were skipped
+                    self._say_redacted(note)
         return self._token
 
     @property
@@ -322,12 +325,16 @@ class HerokuClient(FollowedUrls):
         idempotent = action.idempotent or not action.is_write
         attempt = 0
         started = time.monotonic()
+        deadline = started + self.settings.deadline  # the whole call, retries included
         while True:
             t0 = time.monotonic()
             if self.pacer is not None:
                 self.pacer.acquire()
             try:
-                raw = self._send_following(method, url, headers, content, params)
+                remaining = max(0.1, deadline - time.monotonic())  # no attempt outlives the call's deadline
+                raw = self._send_following(
+                    method, url, headers, content, params, timeout=min(self.settings.timeout, remaining)
+                )
             except httpx.TransportError as exc:
                 if self.pacer is not None:
                     self.pacer.done(None)
@@ -342,15 +349,32 @@ class HerokuClient(FollowedUrls):
                     retries=attempt,
                     error=type(exc).__name__,
                 )
+                if not sent:  # refused, or the name does not resolve: retrying repeats it
+                    raise TransportError(
+                        network.unreachable(
+                            url, exc, api_url=self.settings.api_url, data_api_url=self.settings.data_api_url
+                        )
+                    ) from exc
                 if retry.should_retry_connection(
                     sent=sent, idempotent=idempotent, attempt=attempt, max_retries=self.settings.max_retries
+                ) and self._wait(
+                    attempt,
+                    None,
+                    f"{type(exc).__name__} on {method} {redact_url(url)}",
+                    loud=True,
+                    until=deadline,
                 ):
-                    self._wait(attempt, None, f"{type(exc).__name__} on {method} {redact_url(url)}")
                     attempt += 1
                     continue
-                if sent and not idempotent:
+                if action.is_write:  # the answer was lost after the request left: it may have been applied
                     raise OutcomeUnknown(
-                        self._unknown_outcome(method, url, action, type(exc).__name__, app=app)
+                        self._unknown_outcome(
+                            method, url, action, type(exc).__name__, app=app, tries=attempt + 1
+                        )
+                    ) from exc
+                if attempt < self.settings.max_retries:  # a retry was due, but the deadline came first
+                    raise TransportError(
+                        network.gave_up(method, url, type(exc).__name__, attempt + 1, self.settings.deadline)
                     ) from exc
                 raise TransportError(
                     f"{method} {redact_url(url)} failed after {attempt + 1} attempt(s): "
@@ -380,11 +404,13 @@ class HerokuClient(FollowedUrls):
                 return resp
             if retry.should_retry_status(
                 resp.status, idempotent=idempotent, attempt=attempt, max_retries=self.settings.max_retries
-            ):
-                self._wait(
-                    attempt, raw.headers.get("retry-after"), f"{resp.status} on {method} {redact_url(url)}"
-                )
+            ) and self._wait(
+                attempt,
+                raw.headers.get("retry-after"),
+                f"{resp.status} on {method} {redact_url(url)}",
+            ):  # an answer came (the API says how long to wait): the hang deadline starts again
                 attempt += 1
+                deadline = time.monotonic() + self.settings.deadline
                 continue
             if action.is_write and not idempotent and resp.status in retry.RETRYABLE_STATUSES - {429}:
                 raise OutcomeUnknown(
@@ -399,6 +425,8 @@ class HerokuClient(FollowedUrls):
         headers: dict[str, str],
         content: bytes | None,
         params: dict[str, str] | None,
+        *,
+        timeout: float | None = None,
     ) -> httpx.Response:
         """Send; a read follows a redirect only to the same allowed host, a write never follows one.
 
@@ -408,7 +436,14 @@ class HerokuClient(FollowedUrls):
         """
         for _ in range(MAX_REDIRECTS + 1):
             self.sent.append((method, url))
-            raw = self.http.request(method, url, headers=headers, content=content, params=params)
+            raw = self.http.request(
+                method,
+                url,
+                headers=headers,
+                content=content,
+                params=params,
+                timeout=timeout if timeout is not None else self.settings.timeout,
+            )
             if raw.status_code not in REDIRECT_STATUSES or "location" not in raw.headers:
                 return raw
             if method not in _FOLLOWS:
@@ -460,11 +495,26 @@ class HerokuClient(FollowedUrls):
             raw=raw.content,
         )
 
-    def _wait(self, attempt: int, retry_after: str | None, why: str) -> None:
+    def _wait(
+        self,
+        attempt: int,
+        retry_after: str | None,
+        why: str,
+        *,
+        loud: bool = False,
+        until: float | None = None,
+    ) -> bool:
+        """Sleep before retry `attempt + 1`; False (no sleep) when that would pass the call's deadline.
+
+        `loud`: announce it even without --verbose (a hung read or a dropped connection).
+        """
         delay = retry.backoff(attempt, base=self.settings.retry_base, retry_after=retry_after, rng=self._rng)
-        if self.settings.verbose or delay >= LONG_WAIT:  # a long silent wait looks like a hang
+        if until is not None and time.monotonic() + delay >= until:
+            return False
+        if loud or self.settings.verbose or delay >= LONG_WAIT:  # a long silent wait looks like a hang
             self._say_redacted(f"retry {attempt + 1}/{self.settings.max_retries} in {delay:.2f}s after {why}")
         self._sleep(delay)
+        return True
 
     def _api_error(self, method: str, url: str, resp: Response, elapsed: float) -> ApiError:
         body = resp.body if isinstance(resp.body, dict) else {}
@@ -492,17 +542,18 @@ class HerokuClient(FollowedUrls):
         resp: Response | None = None,
         *,
         app: str | None = None,
+        tries: int = 1,
     ) -> str:
         rid = f" [Request-Id: {resp.request_id}]" if resp and resp.request_id else ""
-        known_app = app and _PLAIN_WORD.match(app)  # only echo a name that is safe to paste into a shell
-        check = (
-            f"`hkctl apps info -a {app}` and `hkctl releases list -a {app}`"
-            if known_app
-            else "`hkctl apps list`"
+        check = network.check_command(action.name, app)  # only echoes a name safe to paste into a shell
+        how = (
+            "it was not retried because it may already have been processed"
+            if not action.idempotent
+            else f"no answer came back after {tries} attempt(s)"
         )
         return (
             f"outcome unknown: {method} {redact_url(url)} ({action.description}) got {cause}{rid} after it was "
-            "sent; it was not retried because it may already have been processed. "
+            f"sent; {how}: it may have been applied. "
             f"Check the current state with {check} before trying again."
         )
 
