@@ -82,6 +82,15 @@ def test_global_flags_before_runs_command_line_are_still_hkctls(hk):
     assert hk.writes_received() == []
 
 
+def test_the_value_of_a_commands_own_option_is_never_a_global_flag(hk):
+    argv = ("auth", "tokens", "create", "--scope", "read", "--description", "--verbose")
+    res = hk.cli(*argv, env=hk.full_env())
+    assert res.code == 0, res.text
+    assert "→ POST" not in res.err  # not a --verbose run
+    sent = [w["body"] for w in hk.writes_received() if w["path"] == "/oauth/authorizations"]
+    assert sent and sent[0]["description"] == "--verbose"
+
+
 def test_global_flags_after_double_dash_are_arguments(hk):
     # `config set -- --dry-run` sets nothing called --dry-run: it is an invalid key, not a dry run
     res = hk.cli("config", "set", "-a", APP, "--", "--dry-run=1", env=hk.full_env())

@@ -38,20 +38,21 @@ _PATHS = {"plan_file", "audit_log", "status_file"}
 def extract_global_flags(argv: list[str]) -> tuple[list[str], dict[str, Any]]:
     """Pull global flags out of argv wherever they stand, before the command's own words.
 
-    The command's own words are everything from a `--` on, and everything from the first argument
-    of a command that hands its arguments on untouched (`hkctl run -a APP ./bin/task --dry-run`
-    runs `./bin/task --dry-run` on the dyno; it is not an hkctl dry run).
+    The command's own words are everything from a `--` on, everything from the first argument of
+    a command that hands its arguments on untouched (`hkctl run -a APP ./bin/task --dry-run` runs
+    `./bin/task --dry-run` on the dyno; it is not an hkctl dry run), and the value of any of the
+    command's options (`hkctl api POST PATH -d --verbose` sends the body `--verbose`).
     """
     from pathlib import Path
 
-    stop = _own_words_start(argv)
+    stop, values = _own_words(argv)
     rest: list[str] = []
     flags: dict[str, Any] = {}
     i = 0
     while i < stop:
         word = argv[i]
         name, eq, inline = word.partition("=")
-        if name in GLOBAL_FLAGS:
+        if name in GLOBAL_FLAGS and i not in values:
             field, takes_value = GLOBAL_FLAGS[name]
             if not takes_value:
                 flags[field] = True
@@ -70,36 +71,41 @@ def extract_global_flags(argv: list[str]) -> tuple[list[str], dict[str, Any]]:
     return rest + argv[stop:], flags
 
 
-def _own_words_start(argv: list[str]) -> int:
-    """Index where the command's own words begin (a `--`, or a passthrough command's first argument).
+def _own_words(argv: list[str]) -> tuple[int, set[int]]:
+    """Where the command's own words begin (a `--`, or a passthrough command's first argument), and
+    the positions of the values of the command's own options before that.
 
     Walks the command path as click will (`config set ...`), skipping option values, so that an
-    option's value is never mistaken for the first argument. A command hands its words on when it
-    sets `allow_interspersed_args=False` (see cli/run.py).
+    option's value is never mistaken for the first argument or for a global flag. A command hands
+    its words on when it sets `allow_interspersed_args=False` (see cli/run.py).
     """
     command: click.Command = root
     ctx = click.Context(root)
-    takes_value = {name for name, (_, v) in GLOBAL_FLAGS.items() if v}
+    global_values = {name for name, (_, v) in GLOBAL_FLAGS.items() if v}
+    own_values: set[str] = set()
+    values: set[int] = set()
     i = 0
     while i < len(argv):
         word = argv[i]
         if word == "--":
-            return i
+            return i, values
         if word.startswith("-") and word != "-":
-            if "=" not in word and word in takes_value:
+            if "=" not in word and word in own_values | global_values:
+                if word in own_values and word not in global_values:
+                    values.add(i + 1)
                 i += 1  # the next word is this option's value
         elif isinstance(command, click.Group):
             found = command.get_command(ctx, word)
             if found is None and command is root:
                 found = _alias_command(ctx, word)  # `run:detached` is `run`: the same words are its own
             if found is None:
-                return len(argv)  # click will say the command is unknown
+                return len(argv), values  # click will say the command is unknown
             command = found
-            takes_value |= _value_options(found)
+            own_values |= _value_options(found)
         elif (command.context_settings or {}).get("allow_interspersed_args") is False:
-            return i
+            return i, values
         i += 1
-    return len(argv)
+    return len(argv), values
 
 
 def _alias_command(ctx: click.Context, word: str) -> click.Command | None:
