@@ -78,6 +78,10 @@ def _open(path: Path, tmp: Path) -> tuple[dict[str, Any], list[str], list[str], 
 
 def _assert_rendered(charts: dict[str, Any]) -> None:
     assert set(charts) == {*TIME_CHARTS, "histogram"}
+    # one shared time axis: every time chart's plot area starts and ends at the same x on the page
+    lefts = {round(charts[n]["area"]["left"]) for n in TIME_CHARTS}
+    rights = {round(charts[n]["area"]["right"]) for n in TIME_CHARTS}
+    assert max(lefts) - min(lefts) <= 2 and max(rights) - min(rights) <= 2, (lefts, rights)
     for name, c in charts.items():
         assert c["svg"] and c["svg"]["width"] > 500 and c["svg"]["height"] > 80, name
         assert c["area"] and c["area"]["width"] > 300, name

@@ -44,6 +44,7 @@ DYNO_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION]
 DASHES = ["", "6,3", "2,3", "8,3,2,3"]
 STATE_COLOURS = {"crashed": VERMILLION, "down": PURPLE, "starting": SKY, "restarting": ORANGE, "up": GREEN}
 WIDTH, HEIGHT = 1000, 300
+LABEL_WIDTH = 9  # characters of every time chart's y labels
 TICK_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080)
 
 
@@ -98,6 +99,7 @@ def _time_chart(s: Series, colours: list[str], y_title: str, **kw: Any) -> Any:
         "xrange": (s.t0, s.t1),
         "x_labels": _ticks(s),
         "x_value_formatter": lambda d: d.strftime(fmt),
+        "value_formatter": lambda v: _pad(f"{v:g}"),
         "margin": 8,
         "spacing": 8,
         "show_x_guides": True,
@@ -150,6 +152,12 @@ def _markers(chart: Any, s: Series, colours: list[str], y0: float, y1: float) ->
         # the label starts at the line, or ends at it in the right quarter (so it stays on the chart)
         ids.append(f"marker-{i}" + ("-end" if group[0].t > s.t0 + 0.75 * (s.t1 - s.t0) else ""))
     return ids
+
+
+def _pad(label: str) -> str:
+    """Y labels padded to one width (figure spaces, invisible at the right-aligned end): pygal sizes the
+    left margin from the longest label, so equal widths put every time chart's plot at the same x."""
+    return label.rjust(LABEL_WIDTH, "\u2007")
 
 
 def _ms(ms: float) -> str:
@@ -230,7 +238,7 @@ def latency_chart(s: Series) -> str:
         "latency (ms, log)",
         logarithmic=True,
         range=(1, top),
-        y_labels=[{"label": _ms(v), "value": v} for v in (1, 10, 100, 1000, 10000, 30000) if v <= top],
+        y_labels=[{"label": _pad(_ms(v)), "value": v} for v in (1, 10, 100, 1000, 10000, 30000) if v <= top],
     )
     for key, colour, dash in (("p50", BLUE, ""), ("p95", ORANGE, "6,3"), ("p99", VERMILLION, "2,3")):
         colours.append(colour)
@@ -328,7 +336,7 @@ def dynos_chart(s: Series) -> str:
         "dyno",
         height=max(190, 150 + 26 * len(dynos)),
         range=(-0.7, len(dynos) - 0.3),
-        y_labels=[{"label": d, "value": i} for d, i in row.items()],
+        y_labels=[{"label": _pad(d), "value": i} for d, i in row.items()],
         show_y_guides=True,
     )
     by_state: dict[str, list[tuple[datetime, int]]] = {}
@@ -362,6 +370,7 @@ def histogram_chart(s: Series) -> str:
         print_values=True,
         y_labels=[10**k for k in range(decades + 1)],
         range=(1, 10**decades),
+        zero=1,  # bars rise from 1 (log scale), not from the smallest count
     )
     chart.x_labels = [_band(lo, hi) for lo, hi, _ in s.histogram]
     chart.add(
