@@ -15,6 +15,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hkctl.sandbox.seed import SANDBOX_TOKEN
 from hkctl.transport.audit import Redactor
@@ -256,3 +258,49 @@ def test_an_mcp_tools_unexpected_failure_logs_no_token(hk, caplog):
     assert result.is_error and "internal error in apps_broken: RuntimeError" in result.content[0].text
     assert "RuntimeError: broke while holding [REDACTED] and [REDACTED]" in caplog.text
     assert _leaks(caplog.text) == []
+
+
+# ----------------------------------------------------------- the redactor, over generated inputs
+_TOKEN_CHARS = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+_NAME = st.from_regex(r"\A[a-z][a-z0-9-]{2,29}\Z")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    token=st.text(_TOKEN_CHARS, min_size=20, max_size=64),
+    before=st.text(max_size=12),
+    after=st.text(max_size=12),
+    user=st.text(st.sampled_from("abcdefgh:"), max_size=5),
+)
+def test_no_form_of_the_token_survives(token, before, after, user):
+    r = Redactor()
+    r.add_token(token)
+    basic = base64.b64encode(f"{user}:{token}".encode()).decode()
+    for form in (
+        token,
+        token.swapcase(),
+        quote(token, safe=""),
+        "".join(f"%{ord(c):02X}" for c in token),
+        basic,
+    ):
+        out = r.token_only(before + form + after)
+        assert token.lower() not in out.lower()
+        assert all(f not in out for f in _b64_core(token))
+
+
+def _b64_core(token: str) -> list[str]:
+    """Runs of base64 that can only come from the token (one per alignment), for the assertion above."""
+    raw = token.encode()
+    return [base64.b64encode(b"\0" * k + raw)[4:-4].decode() for k in range(3)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.from_regex(r"\A[a-z0-9]{4,16}\Z"), app=_NAME, key=st.from_regex(r"\A[A-Z_]{1,12}\Z"))
+def test_values_never_corrupt_names_and_never_survive_as_words(value, app, key):
+    r = Redactor()
+    r.add(value)
+    for name in (f"{app}-{value}", f"{value}-{app}", f"{value}_{key}", f"{app}{value}"):
+        composed = f"{key} is not set on {name}"
+        assert r.token_only(composed) == composed  # hkctl's own words are never searched for values
+        assert r(composed) == composed  # a value inside a longer name is not that value
+    assert r(f"{key}={value}; ({value})") == f"{key}=[REDACTED]; ([REDACTED])"
