@@ -27,7 +27,7 @@ CONFIG = "/apps/demo-staging/config-vars"
 class Served:
     """One `hkctl sandbox serve` subprocess on a loopback port."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path | None, *extra: str) -> None:
         self.db, self.port = db, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
@@ -37,11 +37,11 @@ class Served:
                 "hkctl",
                 "sandbox",
                 "serve",
-                "--db",
-                str(db),
+                *(["--db", str(db)] if db else []),
                 "--port",
                 str(self.port),
                 "--instant",
+                *extra,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

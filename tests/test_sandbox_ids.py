@@ -87,3 +87,38 @@ def test_secrets_stay_random_under_a_seed():
     ]
     assert tokens[0]["id"] == tokens[1]["id"]  # an id: reproducible
     assert tokens[0]["token"] != tokens[1]["token"]  # a credential: never
+
+
+def _demo_ids(sb: Any) -> list[str]:
+    return [a["id"] for a in sb.store.all("app")] + [r["id"] for r in sb.store.all("release")]
+
+
+def test_a_seed_reaches_the_sandbox_through_serve_and_running():
+    from hkctl.sandbox import running
+    from tests.test_persistence import HEADERS, Served
+
+    expected = _demo_ids(build_sandbox(seed=11))
+    with running(seed=11) as live:
+        assert _demo_ids(live.sandbox) == expected
+    served = Served(None, "--seed", "11")
+    try:
+        apps = httpx.get(f"{served.url}/apps", headers=HEADERS, timeout=10).json()
+    finally:
+        served.stop()
+    assert sorted(a["id"] for a in apps) == sorted(expected[:2])
+
+
+@pytest.mark.heroku_seed(11)
+def test_the_plugin_marker_seeds_heroku_sandbox(heroku_sandbox):
+    assert _demo_ids(heroku_sandbox.sandbox) == _demo_ids(build_sandbox(seed=11))
+
+
+def test_a_seeded_store_reopened_carries_on_without_handing_an_id_out_twice(tmp_path):
+    def create(sb: Any) -> str:
+        c = httpx.Client(base_url="http://localhost", transport=ASGITransport(create_app(sb)), headers=API)
+        return c.post("/apps", json={"name": "after-restart"}).json()["id"]
+
+    db = str(tmp_path / "sandbox.db")
+    build_sandbox(db, seed=7).store.close()
+    reopened = create(build_sandbox(db, seed=7))  # a restart of `serve --db FILE --seed 7`
+    assert reopened == create(build_sandbox(seed=7))  # the sequence went on where it stopped

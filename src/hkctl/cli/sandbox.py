@@ -36,6 +36,14 @@ def cli() -> None:
     help="before: the request is not processed; after: processed, answer lost.",
 )
 @click.option("--fault-seed", type=int, default=1, help="Seed for --fault-rate.")
+@click.option(
+    "--seed",
+    "id_seed",
+    type=int,
+    default=None,
+    help="Seed for ids and Request-Ids: the same seed and the same requests give the same ids "
+    "[default: random ids].",
+)
 @click.option("--instant", is_flag=True, help="Lifecycles (builds, add-ons, dynos) complete at once.")
 @click.option(
     "--manual-clock",
@@ -59,6 +67,7 @@ def serve_cmd(
     fault_every: int,
     fault_phase: str,
     fault_seed: int,
+    id_seed: int | None,
     instant: bool,
     manual_clock: bool,
     scenario: str,
@@ -79,6 +88,7 @@ def serve_cmd(
         durations={} if instant else SERVE_DURATIONS,
         scenario=None if document else scenario,
         manual_clock=manual_clock,
+        seed=id_seed,
     )
     if document and sb.store.count("app") == 0:
         try:

@@ -22,10 +22,12 @@ def running(
     *,
     lifecycles: dict[str, float] | None = None,
     manual_clock: bool = False,
+    seed: int | str | None = None,
 ) -> Iterator[LiveSandbox]:
     """A sandbox on a free loopback port for the `with` block: `.url`, `.token`, `.env()`, `.requests()`, ...
 
     `scenario`: "demo", "empty", a scenario document or a .json/.toml file (ScenarioError if bad).
+    `seed`: ids and Request-Ids drawn from it, so the same seed and requests give the same ids.
     Raises hkctl.errors.UsageError when the sandbox extra is not installed.
     """
     from hkctl.extras import require
@@ -33,5 +35,5 @@ def running(
     require("sandbox")
     from hkctl.sandbox.harness import running as _running
 
-    with _running(scenario, lifecycles=lifecycles, manual_clock=manual_clock) as sb:
+    with _running(scenario, lifecycles=lifecycles, manual_clock=manual_clock, seed=seed) as sb:
         yield sb

@@ -72,7 +72,7 @@ class Sandbox:
         self.store = store or Store()
         self.clock = clock or Clock()
         #: Every id the sandbox hands out (seeded: reproducible); Request-Ids from a stream of their own.
-        self.ids = ids or Ids()
+        self.ids = ids or Ids(counter=self.store.next)
         self.request_ids = self.ids.stream("request")
         self.config = config or SandboxConfig()
         self.faults = Faults()

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from hkctl.sandbox.clock import iso
-from hkctl.sandbox.ids import Ids
 from hkctl.sandbox.routing import ApiFault, Ctx, route
 
 if TYPE_CHECKING:
@@ -27,17 +26,12 @@ def reset_state(sb: Sandbox, scenario: str | Mapping[str, Any] | None = "demo") 
     from hkctl.sandbox.seed import seed
 
     doc = data.load(scenario) if isinstance(scenario, Mapping) else None
-    previous, sb.ids = sb.ids, Ids(sb.ids.seed)  # seeded: the ids of a fresh sandbox, from the start
-    try:
-        with sb.store.tx():  # a scenario Heroku would refuse leaves the old state as it was
-            sb.store.reset()
-            if doc is None:
-                seeded = seed(sb, scenario if isinstance(scenario, str) else None)
-            else:
-                seeded = {**seed(sb, doc.get("base", "empty")), **data.apply(sb, doc)}
-    except BaseException:
-        sb.ids = previous  # the old state stays, and so does the sequence that made its ids
-        raise
+    with sb.store.tx():  # a scenario Heroku would refuse leaves the old state as it was
+        sb.store.reset()  # and its counters: a seeded sandbox hands out the ids of a fresh one
+        if doc is None:
+            seeded = seed(sb, scenario if isinstance(scenario, str) else None)
+        else:
+            seeded = {**seed(sb, doc.get("base", "empty")), **data.apply(sb, doc)}
     sb.request_ids = sb.ids.stream("request")
     sb.ratelimits.reset()
     sb.faults.configure(rate=0.0, every=0, latency_ms=0, routes=())

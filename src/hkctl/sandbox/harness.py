@@ -134,16 +134,24 @@ class LiveSandbox:
 
 
 def start(
-    scenario: Scenario = "demo", *, lifecycles: dict[str, float] | None = None, manual_clock: bool = False
+    scenario: Scenario = "demo",
+    *,
+    lifecycles: dict[str, float] | None = None,
+    manual_clock: bool = False,
+    seed: int | str | None = None,
 ) -> LiveSandbox:
     """Start a sandbox on a free 127.0.0.1 port, seeded with `scenario`; stop it with `.stop()`.
 
     `lifecycles`: seconds per lifecycle (build, addon, dyno_boot, ...); default none, so builds,
     add-ons and dynos finish at the next request. `manual_clock`: time moves only by `advance()`.
+    `seed`: ids and Request-Ids drawn from it (the same seed and requests give the same ids).
     """
     doc = _document(scenario)
     sb = build_sandbox(
-        durations=lifecycles or {}, scenario=doc if isinstance(doc, str) else None, manual_clock=manual_clock
+        durations=lifecycles or {},
+        scenario=doc if isinstance(doc, str) else None,
+        manual_clock=manual_clock,
+        seed=seed,
     )
     if isinstance(doc, Mapping):
         reset_state(sb, doc)
@@ -152,10 +160,14 @@ def start(
 
 @contextmanager
 def running(
-    scenario: Scenario = "demo", *, lifecycles: dict[str, float] | None = None, manual_clock: bool = False
+    scenario: Scenario = "demo",
+    *,
+    lifecycles: dict[str, float] | None = None,
+    manual_clock: bool = False,
+    seed: int | str | None = None,
 ) -> Iterator[LiveSandbox]:
     """`with running("demo") as sb:` a sandbox for the block (see `start`)."""
-    sb = start(scenario, lifecycles=lifecycles, manual_clock=manual_clock)
+    sb = start(scenario, lifecycles=lifecycles, manual_clock=manual_clock, seed=seed)
     try:
         yield sb
     finally:

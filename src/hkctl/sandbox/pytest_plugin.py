@@ -5,7 +5,7 @@
 - `heroku_env`: `heroku_sandbox.env()` applied to os.environ with monkeypatch, for code that reads it.
 
 A test picks another scenario with `@pytest.mark.heroku_scenario("empty")` (a name, a document or a
-.json/.toml file). This module loads wherever hkctl is installed, so it imports nothing of the
+.json/.toml file), and reproducible ids with `@pytest.mark.heroku_seed(7)`. This module loads wherever hkctl is installed, so it imports nothing of the
 sandbox until a fixture is used; without the sandbox extra the fixture fails saying how to install it.
 """
 
@@ -24,9 +24,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "heroku_scenario(scenario): the scenario heroku_sandbox starts from (default demo)"
     )
+    config.addinivalue_line(
+        "markers", "heroku_seed(n): heroku_sandbox draws its ids from seed n (same seed, same ids)"
+    )
 
 
-def _start(scenario: Any) -> LiveSandbox:
+def _start(scenario: Any, seed: int | str | None = None) -> LiveSandbox:
     from hkctl.errors import UsageError
     from hkctl.extras import require
 
@@ -36,14 +39,15 @@ def _start(scenario: Any) -> LiveSandbox:
         pytest.fail(str(exc), pytrace=False)
     from hkctl.sandbox.harness import start
 
-    return start(scenario)
+    return start(scenario, seed=seed)
 
 
 @pytest.fixture
 def heroku_sandbox(request: pytest.FixtureRequest) -> Iterator[LiveSandbox]:
     """A running sandbox for this test (its own port and state), seeded with the demo scenario."""
     marker = request.node.get_closest_marker("heroku_scenario")
-    sb = _start(marker.args[0] if marker else "demo")
+    seed = request.node.get_closest_marker("heroku_seed")
+    sb = _start(marker.args[0] if marker else "demo", seed.args[0] if seed else None)
     try:
         yield sb
     finally:

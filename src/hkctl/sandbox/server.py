@@ -35,7 +35,7 @@ def build_sandbox(
         store,
         clock=Clock(manual=manual_clock),
         config=SandboxConfig(durations=dict(durations or {})),
-        ids=Ids(seed),
+        ids=Ids(seed, counter=store.next),
     )
     if scenario and store.count("account") == 0:
         seed_scenario(sb, scenario)
