@@ -104,3 +104,19 @@ def test_poll_backs_off_and_times_out_on_an_injected_clock():
     assert slept == [1, 2, 4, 3]  # backoff, capped, never past the deadline
     answers = iter([None, None, "done"])
     assert poll(lambda: next(answers), timeout=10, clock=lambda: now[0], sleep=sleep) == "done"
+
+
+@pytest.mark.parametrize("command", [("bash",), ("rails", "console"), ("rails console --sandbox",), ("psql",)])
+def test_an_interactive_command_is_refused_with_the_heroku_run_line(hk, command):
+    res = hk.cli("run", "-a", APP, *command, env=hk.full_env())
+    assert res.code == 2
+    line = " ".join(command)
+    assert "hkctl runs one-off dynos detached" in res.err and f"heroku run {line} -a {APP}" in res.err
+    assert hk.writes_received() == []
+
+
+def test_detached_runs_an_interactive_program_anyway(hk):
+    res = hk.cli("run", "-a", APP, "--detached", "bash", env=hk.full_env())
+    assert res.code == 0, res.err
+    assert res.out.startswith("run.")
+    assert hk.cli("run", "-a", APP, "--wait", "bash -c 'echo hi'", env=hk.full_env()).code == 0

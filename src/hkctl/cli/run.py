@@ -28,6 +28,11 @@ from hkctl.render.output import say
 @click.option(
     "--timeout", type=float, default=3600.0, show_default=True, help="With --wait: give up after N seconds."
 )
+@click.option(
+    "--detached",
+    is_flag=True,
+    help="Run an interactive program (bash, a console) anyway, detached: it reads no input.",
+)
 @pass_env
 def cli(
     env: Env,
@@ -39,14 +44,28 @@ def cli(
     env_pairs: tuple[str, ...],
     wait: bool,
     timeout: float,
+    detached: bool,
 ) -> None:
     """Run COMMAND in a one-off dyno (`hkctl run -a APP --wait rake db:migrate`).
 
     Options go before COMMAND: from COMMAND on, every word is the dyno's command line, options
     included (`hkctl run -a APP python manage.py migrate --noinput`), and none is read by hkctl.
     Without --wait the dyno runs detached and its name is printed.
+
+    hkctl does not attach a terminal to a dyno: a shell or console there would run commands that
+    no confirmation sees. `bash`, `rails console`, `psql` and the like are refused with the
+    `heroku run` line to use instead (--detached runs them anyway, with no input).
     """
+    from hkctl.errors import UsageError
     from hkctl.resources import dynos
+
+    if not detached and interactive(command):
+        line = " ".join(command)
+        raise UsageError(
+            f"`{line}` needs a terminal attached to the dyno; hkctl runs one-off dynos detached, so that "
+            f"nothing runs on {app} unconfirmed. For an interactive session use the official CLI: "
+            f"heroku run {line} -a {app}. To run a command that ends: hkctl run -a {app} --wait COMMAND"
+        )
 
     client = env.client()
     dyno = dynos.run(
@@ -83,3 +102,49 @@ def cli(
         click.echo(line)
     say(f"{dyno.name} exited with status {result.status}")
     raise click.exceptions.Exit(result.status)
+
+
+#: programs that wait for a person at a terminal when started with no arguments of their own
+_INTERACTIVE = {
+    "bash",
+    "sh",
+    "zsh",
+    "fish",
+    "dash",
+    "irb",
+    "pry",
+    "psql",
+    "python",
+    "python3",
+    "ipython",
+    "node",
+    "console",
+}
+_CONSOLES = {
+    ("rails", "console"),
+    ("rails", "c"),
+    ("bin/rails", "console"),
+    ("bin/rails", "c"),
+    ("rails", "dbconsole"),
+    ("python", "manage.py", "shell"),
+    ("python", "manage.py", "dbshell"),
+    ("bundle", "exec", "rails", "console"),
+    ("bundle", "exec", "rails", "c"),
+    ("heroku", "pg:psql"),
+}
+
+
+def interactive(command: tuple[str, ...]) -> bool:
+    """True for `bash`, `rails console`, `psql`, `python` alone...: a session that needs a terminal."""
+    import shlex
+
+    try:
+        words = tuple(w for part in command for w in shlex.split(part))
+    except ValueError:
+        return False
+    if len(words) == 1 and words[0].rsplit("/", 1)[-1] in _INTERACTIVE:
+        return True
+    scripted = any(w in ("-c", "--command", "-f", "--file", "-e", "--execute") for w in words)
+    if words[:1] == ("psql",):
+        return not scripted
+    return not scripted and any(words[: len(c)] == c for c in _CONSOLES)
