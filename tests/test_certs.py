@@ -92,3 +92,28 @@ def test_unreadable_or_swapped_files_exit_2_and_send_nothing(
 def test_removing_an_unknown_certificate_is_a_404(hk: Harness) -> None:
     r = hk.cli("certs", "remove", "tokyo-00000", "-a", "demo-production", env=hk.full_env())
     assert r.code == 1 and "404" in r.err
+
+
+def test_the_plan_shows_the_public_chain_and_hides_the_key(hk: Harness, pem: tuple[Path, Path]) -> None:
+    cert, key = pem
+    seen: list[str] = []
+
+    def person(plan: str, question: str) -> str:
+        seen.append(plan)
+        return "no"
+
+    r = hk.cli(
+        "certs", "add", "--chain", str(cert), "--key", str(key), "-a", "demo-production",
+        env=hk.env(HEROKU_PERMISSION="full"), confirmer=person,
+    )  # fmt: skip
+    assert r.code == 3
+    assert "-----BEGIN CERTIFICATE-----" in seen[0] and '"private_key": "[REDACTED]"' in seen[0]
+    assert not [line for line in _key_body(key) if line in seen[0]]
+
+
+def test_a_missing_file_is_named_in_plain_words(hk: Harness, pem: tuple[Path, Path], tmp_path: Path) -> None:
+    cert, key = pem
+    r = hk.cli(
+        "certs", "add", "--chain", str(tmp_path / "nope.pem"), "--key", str(key), "-a", "demo-production"
+    )
+    assert r.code == 2 and f"no such file: {tmp_path / 'nope.pem'}" in r.err and "Error" not in r.err

@@ -106,7 +106,9 @@ def test_poll_backs_off_and_times_out_on_an_injected_clock():
     assert poll(lambda: next(answers), timeout=10, clock=lambda: now[0], sleep=sleep) == "done"
 
 
-@pytest.mark.parametrize("command", [("bash",), ("rails", "console"), ("rails console --sandbox",), ("psql",)])
+@pytest.mark.parametrize(
+    "command", [("bash",), ("rails", "console"), ("rails console --sandbox",), ("psql",)]
+)
 def test_an_interactive_command_is_refused_with_the_heroku_run_line(hk, command):
     res = hk.cli("run", "-a", APP, *command, env=hk.full_env())
     assert res.code == 2

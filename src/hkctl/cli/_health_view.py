@@ -122,14 +122,18 @@ def render_side_by_side(pipeline: str, results: list[AppHealth]) -> str:
             ],
         ),
     ]
-    width = [max(len(c), *(len(_short(r[1][i], 40)) for r in rows)) for i, c in enumerate(cols)]
+    import shutil
+
     label = max(len(r[0]) for r in rows)
+    # a cell gets its share of the terminal's width, 40 characters at least
+    cut = max(40, (shutil.get_terminal_size((120, 24)).columns - label - 2) // max(1, len(cols)) - 2)
+    width = [max(len(c), *(len(_short(r[1][i], cut)) for r in rows)) for i, c in enumerate(cols)]
     out = [f"== pipeline {pipeline} =="]
     out.append(" " * (label + 2) + "  ".join(c.ljust(w) for c, w in zip(cols, width, strict=True)))
     for name, cells in rows:
         out.append(
             f"{name:<{label}}  "
-            + "  ".join(_short(c, 40).ljust(w) for c, w in zip(cells, width, strict=True))
+            + "  ".join(_short(c, cut).ljust(w) for c, w in zip(cells, width, strict=True))
         )
     for h in results:
         if h.problems or h.warnings:

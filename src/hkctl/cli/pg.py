@@ -139,8 +139,11 @@ def backups_url(env: Env, backup: str | None, app: str) -> None:
 @pass_env
 def backups_download(env: Env, backup: str | None, app: str, output: Path) -> None:
     """Download BACKUP (default: the latest completed one); its size is checked, no partial file is left."""
+    from hkctl.errors import UsageError
     from hkctl.resources import postgres
 
+    if not output.parent.is_dir():
+        raise UsageError(f"no such directory: {output.parent} (for -o {output})")
     client = env.client()
     num = postgres.backup_num(backup) if backup else postgres.latest_backup(client, app).num
     shown = [0]

@@ -60,8 +60,12 @@ def read_pair(chain_file: Path, key_file: Path) -> tuple[str, str]:
     for path, what in ((chain_file, "certificate chain"), (key_file, "private key")):
         try:
             texts.append(Path(path).read_text())
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read the {what} file {str(path)!r}: {exc.__class__.__name__}") from exc
+        except FileNotFoundError as exc:
+            raise UsageError(f"no such file: {path} (the {what})") from exc
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{path} is not a text (PEM) file (the {what})") from exc
+        except OSError as exc:
+            raise UsageError(f"cannot read {path} (the {what}): {exc.strerror or exc}") from exc
     chain, key = texts
     if _CERT_MARK not in chain:
         raise UsageError(f"{str(chain_file)!r} holds no PEM certificate ({_CERT_MARK})")
@@ -95,7 +99,7 @@ def add(client: HerokuClient, app: str, chain: str, key: str) -> Certificate:
         body={"certificate_chain": chain, "private_key": key},
         action="certs_add",
         app=app,
-        description="add an SSL certificate (chain and private key, not shown)",
+        description="add an SSL certificate (the private key is not shown)",
     )
     return Certificate.from_api(created)
 

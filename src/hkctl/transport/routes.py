@@ -177,15 +177,10 @@ ACTIONS: tuple[Action, ...] = (
     _a("domains_remove", "DELETE", "/apps/{app}/domains/{domain}", WRITE, "remove a domain"),
     _a("certs_list", "GET", "/apps/{app}/sni-endpoints", READ, "list SSL certificates"),
     _a("certs_info", "GET", "/apps/{app}/sni-endpoints/{cert}", READ, "show an SSL certificate"),
-    _a("certs_add", "POST", "/apps/{app}/sni-endpoints", WRITE, "add an SSL certificate", secret_body=True),
-    _a(
-        "certs_update",
-        "PATCH",
-        "/apps/{app}/sni-endpoints/{cert}",
-        WRITE,
-        "replace an SSL certificate",
-        secret_body=True,
-    ),
+    # the certificate chain is public (every TLS client receives it) and shown; `private_key` is
+    # redacted by its name like every secret-named field
+    _a("certs_add", "POST", "/apps/{app}/sni-endpoints", WRITE, "add an SSL certificate"),
+    _a("certs_update", "PATCH", "/apps/{app}/sni-endpoints/{cert}", WRITE, "replace an SSL certificate"),
     _a("certs_remove", "DELETE", "/apps/{app}/sni-endpoints/{cert}", WRITE, "remove an SSL certificate"),
     # logs
     _a("log_sessions_create", "POST", "/apps/{app}/log-sessions", READ, "open a log session (a read)"),
