@@ -19,7 +19,11 @@ def cli() -> None:
 @json_option
 @pass_env
 def list_cmd(env: Env, app: str, as_json: bool) -> None:
-    """List the app's owner and collaborators with their role."""
+    """List the app's owner and collaborators.
+
+    Columns: EMAIL, ROLE (owner, admin, member, viewer or collaborator), SINCE (when added).
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import collaborators
 
     rows = sorted(collaborators.list_(env.client(), app), key=lambda c: (c.role != "owner", c.email or ""))

@@ -19,7 +19,11 @@ def cli() -> None:
 @json_option
 @pass_env
 def list_cmd(env: Env, app: str, as_json: bool) -> None:
-    """List an app's add-ons: name, plan, price, state and the config vars they set."""
+    """List an app's add-ons.
+
+    Columns: NAME, PLAN (service:plan), PRICE (per month), STATE (provisioning, provisioned, deprovisioned), CONFIG VARS (the variables it sets).
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import addons
 
     rows = sorted(addons.list_(env.client(), app), key=lambda a: a.name)

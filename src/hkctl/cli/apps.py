@@ -19,7 +19,11 @@ def cli() -> None:
 @limit_option
 @pass_env
 def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
-    """List the apps you can access."""
+    """List the apps you can access.
+
+    Columns: NAME, REGION, STACK, MAINTENANCE (yes when the maintenance page is served), OWNER (email).
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import apps
 
     rows = list(apps.list_(env.client(), limit=limit))

@@ -38,7 +38,11 @@ def tokens() -> None:
 @json_option
 @pass_env
 def tokens_list(env: Env, as_json: bool) -> None:
-    """List authorizations: id, description, scopes, created, expires (never a token value)."""
+    """List authorizations (never a token value).
+
+    Columns: ID, DESCRIPTION, SCOPES, CREATED, EXPIRES (a time, or never).
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import oauth
 
     rows = sorted(oauth.list_(env.client()), key=lambda a: a.created_at or "")

@@ -41,7 +41,11 @@ def cli() -> None:
 @limit_option
 @pass_env
 def list_cmd(env: Env, app: str, as_json: bool, limit: int | None) -> None:
-    """The most recent builds first."""
+    """List builds, the most recent first.
+
+    Columns: ID (the whole id; `builds info` also takes its start), STATUS (pending, succeeded, failed), VERSION (the source version, first 7 characters), USER, CREATED.
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import builds
 
     rows = builds.list_(env.client(), app, limit=limit)

@@ -21,7 +21,11 @@ def cli() -> None:
 @json_option
 @pass_env
 def list_cmd(env: Env, app: str, as_json: bool) -> None:
-    """List certificates: name, domains covered, expiry, issuer."""
+    """List certificates.
+
+    Columns: NAME, DOMAINS (the names it covers), EXPIRES, TRUST (self-signed or CA-signed), ISSUER.
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import sni_endpoints
 
     rows = list(sni_endpoints.list_(env.client(), app))
@@ -32,7 +36,7 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
             ("name", "name"),
             ("domains", lambda c: ", ".join(c.cert_domains)),
             ("expires", "expires_at"),
-            ("self-signed", "self_signed"),
+            ("trust", lambda c: "self-signed" if c.self_signed else "CA-signed"),
             ("issuer", "issuer"),
         ],
         empty=f"no certificates on {app}",

@@ -19,7 +19,11 @@ def cli() -> None:
 @json_option
 @pass_env
 def list_cmd(env: Env, app: str, as_json: bool) -> None:
-    """List domains: hostname, kind, DNS target (CNAME) and status."""
+    """List domains.
+
+    Columns: HOSTNAME, KIND (heroku: the built-in herokuapp.com one; custom), DNS TARGET (the CNAME to point at), STATUS, SNI ENDPOINT (the certificate serving it).
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import domains
 
     rows = sorted(domains.list_(env.client(), app), key=lambda d: (d.kind != "heroku", d.hostname))

@@ -19,7 +19,11 @@ def cli() -> None:
 @json_option
 @pass_env
 def list_cmd(env: Env, app: str, as_json: bool) -> None:
-    """List an app's log drains."""
+    """List an app's log drains.
+
+    Columns: ID, URL, TOKEN (the d.… id in the drain's log lines), ADDON (the add-on that made it, if any).
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import log_drains
 
     rows = log_drains.list_(env.client(), app)

@@ -64,7 +64,12 @@ def backups() -> None:
 @json_option
 @pass_env
 def backups_list(env: Env, app: str, as_json: bool) -> None:
-    """List the app's backups, newest first (as the official CLI shows them)."""
+    """List the app's backups, newest first (as the official CLI shows them).
+
+    Columns: ID (b001: what `pg backups url/download` take), CREATED, STATUS (Completed, Running,
+    Failed), SIZE, DATABASE (the attachment backed up).
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import postgres
 
     rows = postgres.backups(env.client(), app)[::-1]  # the data API's order is oldest first

@@ -21,7 +21,11 @@ def cli() -> None:
 @limit_option
 @pass_env
 def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
-    """List pipelines."""
+    """List pipelines.
+
+    Columns: NAME, ID, OWNER (user or team).
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import pipelines
 
     client = env.client()

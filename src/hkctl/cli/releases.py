@@ -41,7 +41,11 @@ def cli() -> None:
 )
 @pass_env
 def list_cmd(env: Env, app: str, as_json: bool, max_items: int) -> None:
-    """The newest releases first (`Range: version ..; order=desc, max=N`)."""
+    """List releases, the newest first.
+
+    Columns: VERSION (v12; * marks the current one), STATUS (pending, succeeded, failed), DESCRIPTION, USER, CREATED.
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import releases
 
     rows = releases.list_(env.client(), app, max_items=max_items)

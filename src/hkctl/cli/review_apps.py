@@ -78,7 +78,11 @@ def config_cmd(
 @json_option
 @pass_env
 def list_cmd(env: Env, pipeline: str, as_json: bool) -> None:
-    """List a pipeline's review apps."""
+    """List a pipeline's review apps.
+
+    Columns: ID, APP, BRANCH, PR (pull request number), STATUS, CREATED.
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import pipelines, review_apps
 
     client = env.client()

@@ -21,7 +21,11 @@ def cli() -> None:
 @json_option
 @pass_env
 def list_cmd(env: Env, app: str, as_json: bool) -> None:
-    """List an app's webhooks."""
+    """List an app's webhooks.
+
+    Columns: ID, URL, INCLUDE (the event types sent), LEVEL (notify or sync).
+    On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
+    """
     from hkctl.resources import webhooks
 
     rows = webhooks.list_(env.client(), app)
