@@ -144,3 +144,42 @@ def test_one_parser_behind_logs_health_triage_and_mcp(live: Harness) -> None:
     # and the file read directly agrees with the session
     assert summarize_logs(H10.read_text().splitlines()).server_errors == expected_5xx
     assert report(fast.triage_file(str(H10)))["router"]["status_classes"]["5xx"] == expected_5xx
+
+
+ROUTER_ANSWERS = [
+    ("H10", "at=error", "App crashed", 503),
+    ("H13", "at=error", "Connection closed without response", 503),
+    ("H14", "at=error", "No web processes running", 503),
+    ("H80", "at=info", "Maintenance mode", 503),
+    ("H81", "at=info", "Blank app", 502),
+    ("H82", "at=info", "Free dyno quota exhausted", 503),
+    ("H99", "at=error", "Platform error", 503),
+]
+
+
+@pytest.mark.parametrize(("code", "at", "desc", "status"), ROUTER_ANSWERS)
+def test_every_router_answer_with_empty_fields_counts_its_status(
+    tmp_path: Path, code: str, at: str, desc: str, status: int
+) -> None:
+    line = (
+        f'2024-03-01T12:00:02.000000+00:00 heroku[router]: {at} code={code} desc="{desc}" method=GET path="/x" '
+        'host=example-app.herokuapp.com request_id=2222 fwd="192.0.2.10" dyno= connect= service= '
+        f"status={status} bytes= protocol=https"
+    )
+    ok = (
+        '2024-03-01T12:00:01.000000+00:00 heroku[router]: at=info method=GET path="/" host=example-app.herokuapp.com '
+        'request_id=1111 fwd="192.0.2.10" dyno=web.1 connect=1ms service=40ms status=200 bytes=5 protocol=https'
+    )
+    rec = parse_line(line)
+    assert rec.router is not None and not rec.malformed and rec.code == code
+    assert rec.router["status"] == status
+    assert (
+        rec.router["service_ms"] is None and rec.router["connect_ms"] is None and rec.router["bytes"] is None
+    )
+    log = tmp_path / "one.log"
+    log.write_text(f"{ok}\n{line}\n" * 3)
+    rt = report(fast.triage_file(str(log)))["router"]
+    assert rt["top_statuses"] == {"200": 3, str(status): 3}
+    assert rt["status_classes"]["5xx"] == 3 == summarize_logs(log.read_text().splitlines()).server_errors
+    assert rt["service_ms"] == {"p50": 40, "p95": 40, "p99": 40, "max": 40}
+    assert rt["connect_ms"] == {"p95": 1} and rt["latency_excluded"]["router_answered"] == 3

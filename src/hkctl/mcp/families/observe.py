@@ -152,7 +152,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "logs_triage",
         "Read the last 1,500 log lines once and summarise: status classes, latency percentiles, slow and "
-        "failing paths, H/R/L codes with what to do, dyno crashes and memory, releases, ranked findings.",
+        "failing paths, H/R/L codes with what to do, dyno crashes and memory, releases, app errors by kind "
+        "(tracebacks, worker timeouts, OOMs), Postgres errors by SQLSTATE, likely causes, ranked findings.",
         ("log_sessions_create",),
         _logs_triage,
         (APP, Param("top", "integer", "Rows per top list (default 5).", extra={"minimum": 1, "maximum": 20})),
