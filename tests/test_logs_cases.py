@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hkctl.logs import fast
+from hkctl.logs.aggregate import Aggregate
 from hkctl.logs.parse import parse_line
 from hkctl.logs.triage import report
 from hkctl.workflows.health import summarize_logs
@@ -183,3 +186,35 @@ def test_every_router_answer_with_empty_fields_counts_its_status(
     assert rt["status_classes"]["5xx"] == 3 == summarize_logs(log.read_text().splitlines()).server_errors
     assert rt["service_ms"] == {"p50": 40, "p95": 40, "p99": 40, "max": 40}
     assert rt["connect_ms"] == {"p95": 1} and rt["latency_excluded"]["router_answered"] == 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "0ms", "7ms"]),
+            st.sampled_from(["", "12ms", "30001ms"]),
+            st.sampled_from([None, "H10", "H12", "H27", "H28", "H80"]),
+            st.sampled_from([101, 200, 404, 499, 503]),
+            st.sampled_from(["/", "/cable", "/a/1"]),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_bulk_path_and_the_one_parser_agree(rows: list[tuple[str, str, str | None, int, str]]) -> None:
+    lines = []
+    for i, (connect, service, code, status, path) in enumerate(rows):
+        head = f'at=error code={code} desc="x"' if code else "at=info"
+        lines.append(
+            f'2024-03-01T12:00:{i % 60:02d}.000000+00:00 heroku[router]: {head} method=GET path="{path}" '
+            f'host=a.herokuapp.com request_id=r-{i} fwd="192.0.2.1" dyno=web.1 connect={connect} '
+            f"service={service} status={status} bytes= protocol=https"
+        )
+    slow = Aggregate()
+    for line in lines:
+        slow.add_record(parse_line(line))
+    assert report(fast.triage_lines(lines)) == report(slow)
+    statuses = [r[3] for r in rows]
+    rt = report(slow)["router"]
+    assert rt["status_classes"]["5xx"] == statuses.count(503) == summarize_logs(lines).server_errors
