@@ -140,6 +140,11 @@ class Aggregate:
     symptoms: list[tuple[str, str, str]] = field(default_factory=list)  # (ts, code, dyno)
     joiner: apperrors.Joiner = field(default_factory=apperrors.Joiner, repr=False, compare=False)
 
+    @property
+    def app_error_example(self) -> dict[str, str]:
+        """shape → its earliest example line (`dyno: message`), as before app_error_first existed."""
+        return {k: v[1] for k, v in self.app_error_first.items()}
+
     # ------------------------------------------------------------ router lines, in bulk
     def add_router_bulk(
         self, paths: list[bytes], rids: list[bytes], connects: list[bytes], tails: list[bytes]
