@@ -237,3 +237,33 @@ def test_step_log_lists_a_failed_take_back_as_the_undo() -> None:
     assert any("FAILED (429)" in d for d in failure.done)
     assert failure.not_done == ["Step B (failed: boom)", "Step C"]
     assert failure.steps["status"] == "failed"  # type: ignore[attr-defined]
+
+
+def test_a_procfile_that_drops_a_running_type_is_refused_before_anything_is_sent(
+    hk: Harness, tmp_path: Path
+) -> None:
+    src = _source(tmp_path)
+    (src / "Procfile").write_text("web: bundle exec puma -C config/puma.rb\n")
+    r = _deploy(hk, "demo-staging", src)
+    assert r.code == 3, r.err
+    assert "new code declares web; running now: web=1 worker=1" in r.err
+    assert "the new Procfile has no worker, which runs on demo-staging (worker=1)" in r.err
+    assert "--allow-process-removal" in r.err
+    assert hk.writes_received() == []
+    allowed = _deploy(hk, "demo-staging", src, "--allow-process-removal")
+    assert allowed.code == 0, allowed.err
+    assert "--allow-process-removal: worker will stop on demo-staging" in allowed.err
+
+
+def test_migrate_plan_says_when_it_runs_and_that_a_release_phase_makes_it_redundant(
+    hk: Harness, tmp_path: Path
+) -> None:
+    src = _source(tmp_path)
+    (src / "Procfile").write_text("web: bin/web\nworker: bin/worker\nrelease: bin/rails db:migrate\n")
+    r = _deploy(hk, "demo-staging", src, "--migrate", "rake db:migrate", "--dry-run")
+    assert "runs after the build, when the new release is already live" in r.err
+    assert "release phase (`bin/rails db:migrate`)" in r.err and "drop --migrate" in r.err
+    (src / "Procfile").write_text("web: bin/web\nworker: bin/worker\n")
+    r = _deploy(hk, "demo-staging", src, "--migrate", "rake db:migrate", "--dry-run")
+    assert "add --maintenance so no request sees the new code before its schema" in r.err
+    assert hk.writes_received() == []

@@ -43,6 +43,11 @@ from hkctl.cli._common import Env, app_option, json_option, pass_env
 )
 @click.option("--reason", default=None, help="Why the staging check is skipped (logged).")
 @click.option(
+    "--allow-process-removal",
+    is_flag=True,
+    help="Deploy even when the new Procfile drops a process type that has dynos running (they stop).",
+)
+@click.option(
     "--build-timeout", type=float, default=900.0, show_default=True, help="Seconds to wait for the build."
 )
 @click.option(
@@ -67,6 +72,7 @@ def cli(
     backup: bool,
     skip_staging_check: bool,
     reason: str | None,
+    allow_process_removal: bool,
     build_timeout: float,
     verify_window: float,
     as_json: bool,
@@ -94,6 +100,7 @@ def cli(
         backup=backup,
         skip_staging_check=skip_staging_check,
         reason=reason,
+        allow_process_removal=allow_process_removal,
         build_timeout=build_timeout,
         verify_window=verify_window,
     )

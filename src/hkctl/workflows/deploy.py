@@ -35,6 +35,7 @@ class DeployOptions:
     backup: bool = False
     skip_staging_check: bool = False
     reason: str | None = None
+    allow_process_removal: bool = False
     build_timeout: float = 900.0
     migrate_timeout: float = 1800.0
     boot_timeout: float = 300.0
@@ -142,6 +143,7 @@ def deploy(
         log.skip("maintenance_off", why)
     if not opts.migrate:
         log.skip("migrate", "no --migrate")
+    _process_types(opts, st, log, maintenance=want_maintenance or st.was_maintenance)
     plan = planned_writes(client, opts, st, version, backup=want_backup, maintenance=want_maintenance)
     from hkctl.guard.policy import render_plan
 
@@ -163,6 +165,32 @@ def deploy(
             raise log.failed(exc, undo_hint=undo) from exc
     log.undo = [f"hkctl rollback {st.app_name} v{st.prev_release.get('version')}"]
     return log
+
+
+def _process_types(opts: DeployOptions, st: DeployState, log: StepLog, *, maintenance: bool) -> None:
+    """Say the new process types next to the running ones; refuse to drop a running type (GuardRefused)."""
+    from hkctl.workflows import deploy_procfile as procfile
+
+    types = procfile.process_types(opts.source_dir) if opts.source_dir else None
+    if opts.source_dir is None:
+        log.say("process types: known only after the build of --source-url (the Procfile is inside it)")
+    else:
+        log.say(procfile.comparison(types, st.formation))
+    gone = procfile.disappearing(types, st.formation)
+    if gone and not opts.allow_process_removal:
+        running = procfile.running(st.formation)
+        raise GuardRefused(
+            f"refused: the new Procfile has no {', '.join(gone)}, which runs on {st.app_name} "
+            f"({', '.join(f'{t}={running[t]}' for t in gone)}); the release would stop those dynos. "
+            "Pass --allow-process-removal if that is what you want",
+            rule="process-removal",
+        )
+    if gone:
+        log.note(f"--allow-process-removal: {', '.join(gone)} will stop on {st.app_name}")
+    for note in procfile.migrate_notes(
+        types, opts.migrate, production=st.production, maintenance=maintenance
+    ):
+        log.say(f"· {note}")
 
 
 def staging_gate(
