@@ -104,3 +104,24 @@ def test_plan_prices_by_unit() -> None:
     assert plan_monthly({"cents": 1, "unit": "hour"}) == 7.2
     assert plan_monthly({"cents": 900, "unit": "month", "contract": True}) is None
     assert plan_monthly(None) is None
+
+
+def test_sizes_prints_the_sizing_table_without_an_app(hk, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = hk.cli("cost", "--sizes")
+    assert res.code == 0, res.err
+    rows = {line.split("\t")[0]: line.split("\t") for line in res.out.splitlines()}
+    assert rows["Standard-2X"][1:4] == ["1 GB", "2x shared", "$50"]
+    assert "R14" in rows["Standard-2X"][4] and rows["Performance-M"][2] == "dedicated"
+    assert "Private Spaces" in res.err or "Private or Shield Spaces" in res.err
+    assert hk.received() == []  # a table of facts: nothing is asked of the API
+
+
+def test_the_cookbook_shows_the_same_sizing_table():
+    from pathlib import Path
+
+    from hkctl.workflows.sizing import COMMON_RUNTIME
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "cookbook.md").read_text(encoding="utf-8")
+    for s in COMMON_RUNTIME:
+        assert f"| {s.name} | {s.memory} | {s.cpu} | {s.price()} | {s.pick_when} |" in text, s.name

@@ -39,6 +39,8 @@ READS: list[tuple[str, ...]] = [
     ("health", "--pipeline", PIPE),
     ("cost", P),
     ("cost", "--pipeline", PIPE),
+    ("cost", "--sizes"),
+    ("pipelines", "promotion", "PROMOTION"),
     ("doctor",),
     ("rate-limit",),
     ("config", "show", "-a", P),
@@ -67,14 +69,17 @@ def _observe(hk) -> dict[str, list[str]]:
         "webhooks", "create", "--url", "https://hooks.example.com/x", "-i", "api:release", "-a", P, env=env
     )
     assert made.code == 0, made.err
+    promoted = hk.cli("pipelines", "promote", "-p", PIPE, "--json", env=env)
+    promotion = json.loads(promoted.out)["promotion"]["id"]
     seen = {}
     for argv in READS:
+        argv = tuple(promotion if a == "PROMOTION" else a for a in argv)
         res = hk.cli(*argv, "--json")
         assert res.code in (0, 1), f"{argv}: {res.err}"  # health exits 1 when unhealthy, still JSON
         doc = json.loads(res.out)
         if argv[0] == "config":  # keys are the app's config vars: only the note is hkctl's
             doc = {k: v for k, v in doc.items() if not k.isupper()}
-        seen[" ".join(argv)] = _fields(doc)
+        seen[" ".join(argv).replace(promotion, "ID")] = _fields(doc)
     return seen
 
 

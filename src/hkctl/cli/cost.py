@@ -10,20 +10,52 @@ from hkctl.cli._common import Env, app_option, json_option, pass_env
 @click.command("cost")
 @app_option(positional=True, raw=True)
 @click.option("--pipeline", "-p", default=None, metavar="P", help="Every app of pipeline P, and the total.")
+@click.option(
+    "--sizes",
+    is_flag=True,
+    help="Print the dyno sizing table (memory, CPU share, price, when to pick) and exit.",
+)
 @json_option
 @pass_env
 def cli(
-    env: Env, app_arg: str | None, app: str | None, remote: str | None, pipeline: str | None, as_json: bool
+    env: Env,
+    app_arg: str | None,
+    app: str | None,
+    remote: str | None,
+    pipeline: str | None,
+    sizes: bool,
+    as_json: bool,
 ) -> None:
     """Estimate the monthly cost: formation (quantity × dyno size list price) plus add-on plan prices.
 
     Dyno prices are Heroku's published list prices (the table's date is shown); add-on prices come
-    from the API. Sizes or plans without a known price are listed, never guessed.
+    from the API. Sizes or plans without a known price are listed, never guessed. --sizes prints the
+    dyno sizing table: SIZE, MEMORY, CPU SHARE, PER MONTH, PICK WHEN.
     """
     from hkctl.cli._app import require
     from hkctl.errors import UsageError
     from hkctl.render.output import emit_json, emit_table, say
     from hkctl.workflows import cost
+
+    if sizes:
+        from hkctl.workflows import sizing
+
+        if as_json:
+            emit_json([s.to_json() for s in sizing.COMMON_RUNTIME])
+            return
+        emit_table(
+            sizing.COMMON_RUNTIME,
+            [
+                ("size", "name"),
+                ("memory", "memory"),
+                ("cpu share", "cpu"),
+                ("per month", lambda s: s.price()),
+                ("pick when", "pick_when"),
+            ],
+        )
+        say(sizing.SPACES_NOTE)
+        say(f"Prices: list prices as of {cost.PRICES_AS_OF}, for a dyno running all month.")
+        return
 
     if pipeline and (app_arg or app or remote):
         raise UsageError("name an app or a pipeline (--pipeline P), not both")
