@@ -70,6 +70,7 @@ def exchange_errors(ex: dict[str, Any]) -> list[str]:
             except ValueError:
                 return [f"{label}: answer is not valid JSON: {body[:200]!r}"]
             if status >= 400 or links:
+                parsed = _without_inclusions(parsed, ex["request_headers"].get("accept-inclusion", ""))
                 out += [f"{label}: {e}" for e in official().response_errors(links, status, sample(parsed))]
     if links and status < 300 and ex["request_headers"].get("user-agent", "").startswith("hkctl/"):
         raw = ex.get("request_body") or b""
@@ -80,3 +81,20 @@ def exchange_errors(ex: dict[str, Any]) -> list[str]:
                 sent = None
             out += [f"{label}: request body {e}" for e in official().request_errors(links, sent)]
     return out
+
+
+def _without_inclusions(body: Any, inclusion: str) -> Any:
+    """The answer without what `Accept-Inclusion` asked the platform to add beyond the schema
+    (`addon:plan` → each item's `addon.plan`, `config_vars` → each item's `config_vars`)."""
+    wanted = {w.strip() for w in inclusion.split(",") if w.strip()}
+    if not wanted:
+        return body
+    items = body if isinstance(body, list) else [body]
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            item = {k: v for k, v in item.items() if not (k == "config_vars" and "config_vars" in wanted)}
+            if "addon:plan" in wanted and isinstance(item.get("addon"), dict):
+                item["addon"] = {k: v for k, v in item["addon"].items() if k != "plan"}
+        out.append(item)
+    return out if isinstance(body, list) else out[0]

@@ -260,6 +260,128 @@ def test_pg_backups_on_the_data_host(heroku):
     ok(heroku("pg:backups", "-a", APP))
 
 
+# ----------------------------------------------------------------- the next ring of everyday commands
+PROD = "demo-production"  # one Postgres add-on, one Redis: `heroku-postgresql` is a unique service there
+
+
+def test_config_get(heroku):
+    assert ok(heroku("config:get", "RAILS_ENV", "-a", APP)).strip() == heroku.app()["_config"]["RAILS_ENV"]
+
+
+def test_addons_info_resolves_a_unique_service_name(heroku):
+    out = ok(heroku("addons:info", "heroku-postgresql", "-a", PROD))
+    pg = next(
+        a
+        for a in heroku.store().all("addon", parent=heroku.app(PROD)["id"])
+        if a["addon_service"]["name"] == "heroku-postgresql"
+    )
+    assert f"=== {pg['name']}" in out and pg["plan"]["name"] in out
+
+
+def test_addons_destroy(heroku):
+    made = [a for a in heroku.store().all("addon", parent=heroku.app()["id"])]
+    target = made[-1]["name"]  # the one addons:create made above
+    ok(heroku("addons:destroy", target, "-a", APP, "--confirm", APP))
+    assert heroku.store().first("addon", name=target) is None
+
+
+def test_domains_remove(heroku):
+    ok(heroku("domains:add", "ring.official-cli.example.com", "-a", APP))
+    assert heroku.store().first("domain", hostname="ring.official-cli.example.com") is not None
+    ok(heroku("domains:remove", "ring.official-cli.example.com", "-a", APP))
+    assert heroku.store().first("domain", hostname="ring.official-cli.example.com") is None
+
+
+def test_drains_add_and_list(heroku):
+    url = "syslog+tls://logs.official-cli.example.com:6514"
+    ok(heroku("drains:add", url, "-a", APP))
+    assert [d["url"] for d in heroku.store().all("log-drain", parent=heroku.app()["id"])] == [url]
+    assert url in ok(heroku("drains", "-a", APP))
+
+
+def test_ps_stop_a_process_type(heroku):
+    app = heroku.app()
+    before = {
+        d["name"]: d["_gen"] for d in heroku.store().all("dyno", parent=app["id"]) if d["type"] == "worker"
+    }
+    assert before
+    ok(heroku("ps:stop", "worker", "-a", APP))  # the older form: a type where the dyno goes
+    after = {
+        d["name"]: d["_gen"] for d in heroku.store().all("dyno", parent=app["id"]) if d["type"] == "worker"
+    }
+    assert all(after[n] > g for n, g in before.items())  # each stopped (and replaced by the platform)
+
+
+def test_ps_type_resizes_and_prices(heroku):
+    out = ok(heroku("ps:type", "worker=standard-2x", "-a", APP))
+    worker = next(
+        f for f in heroku.store().all("formation", parent=heroku.app()["id"]) if f["type"] == "worker"
+    )
+    assert worker["size"] == "Standard-2X" and "Standard-2X" in out and "$50" in out
+
+
+def test_releases_output(heroku):
+    done = heroku("releases:output", "-a", APP)
+    ok(done)
+    assert "no release output available" in done.stderr  # the sandbox's releases run no release phase
+
+
+def test_buildpacks_lists_the_detected_buildpack(heroku):
+    assert "heroku/ruby" in ok(heroku("buildpacks", "-a", APP))
+
+
+def test_pg_info_reads_the_data_api(heroku):
+    out = ok(heroku("pg:info", "-a", PROD))
+    assert "=== DATABASE_URL" in out and "Standard 0" in out and "Status:" in out
+
+
+def test_pg_backups_capture(heroku):
+    app_id = heroku.app(PROD)["id"]
+    before = len(heroku.store().all("pg-transfer", parent=app_id))
+    done = heroku("pg:backups:capture", "-a", PROD)
+    ok(done)
+    transfers = heroku.store().all("pg-transfer", parent=app_id)
+    assert len(transfers) == before + 1
+    assert f"b{transfers[-1]['num']:03d}" in done.stdout + done.stderr
+
+
+def test_certs(heroku):
+    out = ok(heroku("certs", "-a", APP))
+    if not heroku.store().all("sni-endpoint", parent=heroku.app()["id"]):
+        assert "has no SSL certificates" in out
+
+
+def test_authorizations(heroku):
+    out = ok(heroku("authorizations"))
+    token = heroku.store().all("oauth-authorization")[0]
+    assert token["id"] in out
+
+
+def test_regions(heroku):
+    out = ok(heroku("regions"))
+    assert "United States" in out and "Europe" in out
+
+
+def test_apps_stacks(heroku):
+    out = ok(heroku("apps:stacks", "-a", APP))
+    assert f"* {heroku.app()['stack']['name']}" in out and "container" in out
+
+
+def test_labs(heroku):
+    assert f"App Features {APP}" in ok(heroku("labs", "-a", APP))
+
+
+def test_pipelines_info(heroku):
+    out = ok(heroku("pipelines:info", "demo"))
+    assert "owner: demo@hkctl.dev" in out and "demo-staging" in out and "production" in out
+
+
+def test_access_add(heroku):
+    ok(heroku("access:add", "alice@demo-shop.example", "-a", APP))
+    emails = [c["user"]["email"] for c in heroku.store().all("collaborator", parent=heroku.app()["id"])]
+    assert "alice@demo-shop.example" in emails
+
+
 def test_apps_destroy(heroku):
     ok(heroku("apps:destroy", "-a", "official-cli-renamed", "--confirm", "official-cli-renamed"))
     assert heroku.app("official-cli-renamed") is None

@@ -206,3 +206,65 @@ def test_the_control_api_answers_bad_input_with_422_and_keeps_working(hk, path, 
         assert http.get("/__sandbox__/clock").status_code == 200
         assert http.get("/__sandbox__/faults").json()["rate"] == 0.0  # nothing changed
     assert hk.cli("apps", "info", "-a", APP).code == 0  # the API still answers
+
+
+# ----------------------------------------------------------------- what the official CLI's next ring needs
+def test_addon_resolve_takes_a_unique_service_name_and_refuses_an_ambiguous_one(hk):
+    with hk.client() as client:
+        rows = client.request(
+            "POST",
+            "/actions/addons/resolve",
+            body={"addon": "heroku-postgresql", "app": "demo-production"},
+            action="addons_resolve",
+        ).body
+        assert [r["addon_service"]["name"] for r in rows] == ["heroku-postgresql"]
+    assert hk.cli("addons", "create", "heroku-postgresql:essential-0", "-a", APP, env=hk.full_env()).code == 0
+    with hk.client() as client:
+        from hkctl.errors import ApiError
+
+        with pytest.raises(ApiError) as err:
+            client.request(
+                "POST",
+                "/actions/addons/resolve",
+                body={"addon": "heroku-postgresql", "app": APP},
+                action="addons_resolve",
+            )
+    assert err.value.status == 422 and err.value.id == "multiple_matches"
+
+
+def test_accept_inclusion_adds_the_plan_and_config_var_names_to_attachments(hk):
+    with hk.client() as client:
+        plain = client.get(f"/apps/{APP}/addon-attachments")
+        rich = client.get(
+            f"/apps/{APP}/addon-attachments", headers={"Accept-Inclusion": "addon:plan,config_vars"}
+        )
+    assert "plan" not in plain[0]["addon"] and "config_vars" not in plain[0]
+    assert rich[0]["addon"]["plan"]["name"].startswith("heroku-postgresql:")
+    assert rich[0]["config_vars"] == ["DATABASE_URL"]
+
+
+def test_buildpack_installations_show_the_detected_buildpack_and_can_be_set(hk):
+    with hk.client(hk.full_env()) as client:
+        assert client.get(f"/apps/{APP}/buildpack-installations") == [
+            {"ordinal": 0, "buildpack": {"url": "heroku/ruby", "name": "heroku/ruby"}}
+        ]
+        client.request(
+            "PUT",
+            f"/apps/{APP}/buildpack-installations",
+            body={"updates": [{"buildpack": "heroku/nodejs"}, {"buildpack": "heroku/python"}]},
+        )
+        names = [b["buildpack"]["name"] for b in client.get(f"/apps/{APP}/buildpack-installations")]
+    assert names == ["heroku/nodejs", "heroku/python"]
+
+
+def test_stopping_a_process_type_through_the_dyno_path_stops_all_of_its_dynos(hk):
+    dynos = [d for d in hk.sandbox.store.all("dyno", parent=_app(hk)["id"]) if d["type"] == "worker"]
+    gens = {d["name"]: d["_gen"] for d in dynos}
+    with hk.client(hk.full_env()) as client:
+        client.request("POST", f"/apps/{APP}/dynos/worker/actions/stop", action="dynos_stop")
+    after = {
+        d["name"]: d["_gen"]
+        for d in hk.sandbox.store.all("dyno", parent=_app(hk)["id"])
+        if d["type"] == "worker"
+    }
+    assert gens and all(after[n] > g for n, g in gens.items())

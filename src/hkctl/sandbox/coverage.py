@@ -84,4 +84,20 @@ def generate() -> str:
     )
     out.append("\n## Used by hkctl outside the schema\n")
     out += [f"- `{e}`" for e in unknown] or ["- (none)"]
+    out += _official_cli()
     return "\n".join(out) + "\n"
+
+
+def _official_cli() -> list[str]:
+    """The section listing what the official Heroku CLI exercises (sandbox/official_cli.py)."""
+    from hkctl.sandbox.official_cli import COMMANDS, VERSION
+
+    out = [
+        f"\n## Exercised by the official Heroku CLI (heroku@{VERSION})\n",
+        f"`tests/test_official_cli.py` runs these {len(COMMANDS)} commands against the sandbox (when npm is "
+        "available) and checks the state each leaves; every answer is schema-checked too.\n",
+        "| command | requests it sends |",
+        "|---|---|",
+    ]
+    out += [f"| `heroku {cmd}` | {'; '.join(f'`{r}`' for r in reqs)} |" for cmd, reqs in COMMANDS]
+    return out

@@ -271,6 +271,13 @@ def resolve(
             a = sb.store.get("addon", att["addon"]["id"])
             if a:
                 found[a["id"]] = a
+    if (
+        not found and app is not None
+    ):  # a service name (`heroku-postgresql`) means that service's add-ons here
+        for att in sb.store.all("addon-attachment", parent=app["id"]):
+            a = sb.store.get("addon", att["addon"]["id"])
+            if a and a["addon_service"]["name"] == ident:
+                found[a["id"]] = a
     rows = [a for a in found.values() if app is None or _visible_in(sb, a, app)]
     if service:
         rows = [a for a in rows if a["addon_service"]["name"] == service]

@@ -289,6 +289,7 @@ def new_build(
     stack = app["build_stack"]["name"]
     if stack == "container":
         src = container_source(src)
+    buildpacks = buildpacks or app.get("_buildpacks")  # set with `buildpacks:set`/PUT installations
     if buildpacks:
         packs = [
             {"url": b.get("url") or b.get("name"), "name": b.get("name") or b.get("url")} for b in buildpacks

@@ -110,7 +110,7 @@ def addon_provisioned(sb: Any, payload: dict[str, Any]) -> None:
 # ------------------------------------------------------------------ attachments
 @route("GET", "/addon-attachments")
 def attachments_list(ctx: Ctx) -> Any:
-    return ctx.page(ctx.store.all("addon-attachment"))
+    return ctx.page(included(ctx, ctx.store.all("addon-attachment")))
 
 
 @route("GET", "/addon-attachments/{attachment}")
@@ -123,7 +123,7 @@ def attachments_info(ctx: Ctx, attachment: str) -> Any:
 
 @route("GET", "/apps/{app}/addon-attachments")
 def attachments_list_app(ctx: Ctx, app: str) -> Any:
-    return ctx.page(ctx.store.all("addon-attachment", parent=ctx.app(app)["id"]))
+    return ctx.page(included(ctx, ctx.store.all("addon-attachment", parent=ctx.app(app)["id"])))
 
 
 @route("GET", "/apps/{app}/addon-attachments/{attachment}")
@@ -137,7 +137,9 @@ def attachments_info_app(ctx: Ctx, app: str, attachment: str) -> Any:
 
 @route("GET", "/addons/{addon}/addon-attachments")
 def attachments_list_addon(ctx: Ctx, addon: str) -> Any:
-    return ctx.page(backend.attachments_of(ctx.sandbox, backend.find_addon(ctx.sandbox, addon)))
+    return ctx.page(
+        included(ctx, backend.attachments_of(ctx.sandbox, backend.find_addon(ctx.sandbox, addon)))
+    )
 
 
 @route("POST", "/actions/addon-attachments/resolve")
@@ -157,7 +159,7 @@ def attachments_resolve(ctx: Ctx) -> Any:
                 rows.append(att)
     if not rows:
         raise not_found("add-on attachment")
-    return _one_or_ambiguous(rows, ident, "add-on attachment")
+    return _one_or_ambiguous(included(ctx, rows), ident, "add-on attachment")
 
 
 def _one_or_ambiguous(rows: list[dict[str, Any]], ident: str, what: str) -> Any:
@@ -171,3 +173,24 @@ def _one_or_ambiguous(rows: list[dict[str, Any]], ident: str, what: str) -> Any:
             f"Ambiguous identifier; multiple matching {what}s found: {ident}. Specify the app.",
         )
     return rows
+
+
+def included(ctx: Ctx, attachments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`Accept-Inclusion: addon:plan,config_vars` (the official CLI's pg and add-on commands send it):
+    each attachment's `addon` gains its `plan`, and the attachment its `config_vars` names."""
+    from hkctl.sandbox.backend.catalog import SERVICES
+
+    wanted = {w.strip() for w in ctx.headers.get("accept-inclusion", "").split(",") if w.strip()}
+    if not wanted:
+        return attachments
+    out = []
+    for att in attachments:
+        att = dict(att)
+        addon = ctx.store.get("addon", att["addon"]["id"]) or {}
+        if "addon:plan" in wanted and addon:
+            att["addon"] = {**att["addon"], "plan": dict(addon["plan"])}
+        if "config_vars" in wanted:
+            svc = next((x for x in SERVICES if x.name == addon.get("addon_service", {}).get("name")), None)
+            att["config_vars"] = [f"{att['name']}_{suffix}" for suffix in (svc.var_suffixes if svc else ())]
+        out.append(att)
+    return out

@@ -106,6 +106,13 @@ def dynos_restart_type(ctx: Ctx, app: str, type: str) -> Any:
 @route("POST", "/apps/{app}/dynos/{dyno}/actions/stop")
 def dynos_stop(ctx: Ctx, app: str, dyno: str) -> Any:
     record = ctx.app(app)
+    if rt.find_dyno(ctx.sandbox, record, dyno) is None and "." not in dyno:
+        # a process type in the dyno's place (`heroku ps:stop worker`, the CLI's older form): all of them
+        _type(ctx, record, dyno)
+        for each in rt.dynos(ctx.sandbox, record, dyno):
+            rt.stop(ctx.sandbox, record, each)
+            _event(ctx, record, "stop", each)
+        return Reply({}, 202)
     found = _dyno(ctx, record, dyno)
     rt.stop(ctx.sandbox, record, found)
     _event(ctx, record, "stop", found)
