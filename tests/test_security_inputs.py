@@ -238,3 +238,12 @@ def test_an_allowlist_entry_that_does_not_parse_is_one_line_exit_2(hk, entry):
 def test_allowlist_entries_that_parse_are_kept_from_a_dot():
     s = Settings.from_env({"HKCTL_ALLOWED_SUFFIXES": "heroku.com, .S3.amazonaws.com,"})
     assert s.allowed_suffixes == (".heroku.com", ".s3.amazonaws.com")
+
+
+def test_runs_own_options_after_the_command_are_the_dyno_commands_and_a_note_says_so(hk):
+    res = hk.cli("run", "-a", APP, "rake", "db:migrate", "--wait", "--size=standard-2x", env=hk.full_env())
+    assert res.code == 0, res.text
+    assert _dyno_commands(hk) == ["rake db:migrate --wait --size=standard-2x"]
+    assert "note: --wait, --size=standard-2x is part of the dyno's command line" in res.err
+    quiet = hk.cli("run", "-a", APP, "./bin/task", "--dry-run", env=hk.full_env())
+    assert "note:" not in quiet.err  # a flag run does not have is the command's own business

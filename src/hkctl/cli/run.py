@@ -67,6 +67,7 @@ def cli(
             f"heroku run {line} -a {app}. To run a command that ends: hkctl run -a {app} --wait COMMAND"
         )
 
+    _note_own_options(command)
     client = env.client()
     dyno = dynos.run(
         client,
@@ -148,3 +149,14 @@ def interactive(command: tuple[str, ...]) -> bool:
     if words[:1] == ("psql",):
         return not scripted
     return not scripted and any(words[: len(c)] == c for c in _CONSOLES)
+
+
+def _note_own_options(command: tuple[str, ...]) -> None:
+    """Say so when the dyno's command line holds one of run's options, typed after COMMAND by habit."""
+    own = {o for p in cli.params for o in getattr(p, "opts", ())} - {"command"}
+    found = [w for w in command[1:] if w.split("=", 1)[0] in own]
+    if found:
+        say(
+            f"note: {', '.join(found)} is part of the dyno's command line: hkctl's options go before "
+            "the command (hkctl run -a APP --wait CMD...)"
+        )
