@@ -56,6 +56,8 @@ def test_staging_then_production(hk: Harness, tmp_path: Path) -> None:
 
     before = _current(hk, "demo-production")
     r = _deploy(hk, "demo-production", src, "--json")
+    assert r.code == 3 and "--confirm demo-production" in r.err, r.err  # its contingent rollback step
+    r = _deploy(hk, "demo-production", src, "--json", "--confirm", "demo-production")
     assert r.code == 0, r.err
     log = json.loads(r.out)
     steps = {s["name"]: s["status"] for s in log["steps"]}
@@ -86,7 +88,17 @@ def test_skip_staging_check_needs_a_reason_and_is_logged(hk: Harness, tmp_path: 
     src = _source(tmp_path, marker="hotfix")
     r = _deploy(hk, "demo-production", src, "--skip-staging-check")
     assert r.code == 2 and hk.writes_received() == []
-    r = _deploy(hk, "demo-production", src, "--skip-staging-check", "--reason", "hotfix INC-42", "--json")
+    r = _deploy(
+        hk,
+        "demo-production",
+        src,
+        "--skip-staging-check",
+        "--reason",
+        "hotfix INC-42",
+        "--json",
+        "--confirm",
+        "demo-production",
+    )
     assert r.code == 0, r.err
     log = json.loads(r.out)
     assert any("hotfix INC-42" in n for n in log["notes"])

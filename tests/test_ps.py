@@ -63,7 +63,16 @@ def test_scale_batch_is_one_patch_with_canonical_sizes(hk):
 
 @pytest.mark.parametrize("spelling", ["standard-1x", "Standard-1X", "STANDARD-1X"])
 def test_sizes_are_case_insensitive(hk, spelling):
-    result = hk.cli("ps", "scale", f"worker=1:{spelling}", "-a", "demo-production", env=hk.full_env())
+    result = hk.cli(
+        "ps",
+        "scale",
+        f"worker=1:{spelling}",
+        "-a",
+        "demo-production",
+        "--confirm",
+        "demo-production",
+        env=hk.full_env(),
+    )
     assert result.code == 0, result.err
     assert _formation(hk, "demo-production")["worker"]["size"] == "Standard-1X"
 

@@ -83,9 +83,11 @@ def test_rollback_restores_the_old_slug_and_config(hk):
     assert "Rollback to v3" in result.out
 
 
-def test_rollback_is_destructive_without_the_typed_name(hk):
-    result = hk.cli("releases", "rollback", "v3", "-a", APP, env=hk.full_env())
-    assert result.code == 3
+def test_rollback_of_production_is_destructive_without_the_typed_name(hk):
+    # The guard's rule: rolling back production needs its name typed (staging: a plain yes).
+    result = hk.cli("releases", "rollback", "v4", "-a", "demo-production", env=hk.full_env())
+    assert result.code == 3, result.err
+    assert "--confirm demo-production" in result.err
     assert hk.writes_received() == []
 
 
@@ -94,13 +96,16 @@ def test_rollback_asks_once_on_a_tty(hk):
 
     def confirmer(plan, question):
         asked.append(plan)
-        return APP
+        return "yes"  # staging: a plain yes (production would need its name)
 
     result = hk.cli(
         "releases", "rollback", "v4", "-a", APP, env=hk.env(HEROKU_PERMISSION="full"), confirmer=confirmer
     )
     assert result.code == 0, result.err
-    assert len(asked) == 1 and "Rollback" not in asked[0] and "to v4" in asked[0]
+    v4 = next(r for r in _releases(hk) if r["version"] == 4)
+    # the prompt is the guard's description of the request itself: the release it names
+    assert len(asked) == 1 and f"roll back {APP} to release {v4['id']}" in asked[0]
+    assert "target:  v4" in result.err
 
 
 def test_rollback_to_a_release_without_slug_is_refused_before_sending(hk):

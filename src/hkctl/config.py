@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 
 PLATFORM_API_URL = "https://api.heroku.com"
@@ -18,10 +19,19 @@ DATA_API_URL = "https://api.data.heroku.com"
 LEGACY_DATA_API_HOST = "postgres-api.heroku.com"
 DEFAULT_ALLOWED_SUFFIXES: tuple[str, ...] = ()  # extra storage-host suffixes (see transport/allowlist.py)
 NONINTERACTIVE_OPT_IN = "i-accept-the-risk"
-PERMISSIONS = ("readonly", "full")
 #: seconds; a timeout or backoff step above this is a typo, and `inf` overflows the OS's timers
 MAX_SECONDS = 3600.0
 _SUFFIX = re.compile(r"\A(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?){2,}\Z")
+
+
+class Permission(StrEnum):
+    """HEROKU_PERMISSION's two modes (a StrEnum: compares equal to its value)."""
+
+    READONLY = "readonly"
+    FULL = "full"
+
+
+PERMISSIONS = tuple(Permission)
 
 
 @dataclass(frozen=True)
@@ -30,7 +40,7 @@ class Settings:
 
     api_url: str = PLATFORM_API_URL
     data_api_url: str = DATA_API_URL
-    permission: str = "readonly"
+    permission: Permission = Permission.READONLY
     permission_raw: str | None = None  # what HEROKU_PERMISSION held, for the unknown-value warning
     noninteractive_writes: bool = False
     timeout: float = 30.0
@@ -56,7 +66,7 @@ class Settings:
         raw = env.get("HEROKU_PERMISSION")
         # Exactly `full`, as the spec's own guard compares it ([[ "$HEROKU_PERMISSION" == "full" ]]):
         # a spelling that only looks like it (` full`, `FULL`, `Full`) fails closed, with a warning.
-        permission = raw if raw in PERMISSIONS else "readonly"
+        permission = Permission(raw) if raw in PERMISSIONS else Permission.READONLY
         audit = env.get("HKCTL_AUDIT_LOG")
         status = env.get("HKCTL_STATUS_FILE")
         if not status and env.get("HKCTL_ORCHESTRATION") == "1":

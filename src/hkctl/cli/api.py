@@ -15,7 +15,12 @@ from hkctl.render.output import emit_json
 @click.option("--accept", default=None, help="Accept variant, e.g. 3.webhooks.")
 @click.option("--range", "range_", default=None, help="Range header, e.g. 'version ..; order=desc, max=10'.")
 @click.option("--postgres", is_flag=True, help="Send to the Postgres API host instead.")
-@click.option("-a", "--app", default=None, help="App this request concerns (shown in confirmations).")
+@click.option(
+    "-a",
+    "--app",
+    default=None,
+    help="Ignored for the decision: the app is read from PATH (a different one is pointed out).",
+)
 @click.option(
     "--reveal", is_flag=True, help="Print config-var values (masked by default, as in `config show`)."
 )
@@ -31,28 +36,43 @@ def cli(
     app: str | None,
     reveal: bool,
 ) -> None:
-    """Send any API request; writes are guarded like every other command."""
+    """Send any API request; writes are guarded like every other command.
+
+    The guard judges the request itself: PATH is normalised (percent-decoded where unreserved;
+    `..`, `//` and bad encodings are refused, exit 2) and matched against the route table, which
+    gives the action, the app (from PATH), the risk and the description shown. A route the table
+    does not know is still guarded: DELETE is destructive, any other write method a write.
+    """
     from hkctl.errors import UsageError
+    from hkctl.guard.decide import decide
+    from hkctl.render.output import say
     from hkctl.resources.config_vars import MASK
     from hkctl.transport.client import parse_json_arg
-    from hkctl.transport.routes import match
 
     if not path.startswith("/"):
         raise UsageError(f"PATH must start with '/', got {path!r}")
     body = parse_json_arg(data, "JSON for -d") if data is not None else None
-    resp = env.client().request(
-        method.upper(),
-        path,
+    decision = decide(method, path, body)  # bad paths are exit 2 before anything else
+    if not decision.known:
+        say(
+            f"note: {decision.method} {decision.path} is an unknown route (no template in the route table); "
+            f"judged as {decision.risk}"
+        )
+    if app is not None and decision.app is not None and app != decision.app:
+        say(f"note: -a {app} is ignored: this request concerns {decision.app} (from the path)")
+    client = env.client()
+    resp = client.request(
+        decision.method,
+        decision.endpoint,
         body=body,
         accept=accept,
         range=range_,
         api="data" if postgres else None,
-        app=app,
     )
     body = resp.body
-    if "config-vars" in match(method, path).template and isinstance(body, dict):
+    if decision.action.template.endswith("/config-vars") and isinstance(body, dict):
         # config vars are secrets: masked here as everywhere else unless asked for
-        env.client().redact.add_many(str(v) for v in body.values() if v is not None)
+        client.redact.add_many(str(v) for v in body.values() if v is not None)
         if not reveal:
             body = {k: (None if v is None else MASK) for k, v in body.items()}
     if body is not None:

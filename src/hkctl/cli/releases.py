@@ -86,7 +86,7 @@ def info_cmd(env: Env, release: str, app: str, as_json: bool) -> None:
 @pass_env
 def rollback_cmd(env: Env, release: str | None, app: str, as_json: bool) -> None:
     """Roll back to vN (default: the previous release that can be rolled back to): a new release
-    with vN's code and config (asks once; type the app name).
+    with vN's code and config (asks once; production: type the app name).
 
     Add-ons and their data are not rolled back.
     """

@@ -7,16 +7,18 @@ that the person sees the whole plan and is asked once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from hkctl.config import NONINTERACTIVE_OPT_IN, Settings
+from hkctl.config import NONINTERACTIVE_OPT_IN, Permission, Settings
 from hkctl.errors import GuardRefused
 from hkctl.guard.confirm import Confirmer, is_yes, tty_confirmer
-from hkctl.transport.routes import DESTRUCTIVE, Action
+from hkctl.guard.decide import Decision, decide
+from hkctl.transport.routes import Action, Risk
 
 READONLY_MESSAGE = (
     "⛔ Currently in readonly mode. Set export HEROKU_PERMISSION=full to enable write operations."
@@ -26,34 +28,106 @@ NONINTERACTIVE_MESSAGE = (
     f"To allow writes in non-interactive contexts (CI, autonomous agents), set: "
     f"HEROKU_NONINTERACTIVE_WRITES={NONINTERACTIVE_OPT_IN}"
 )
+# A body value that is only known when the step runs (an upload URL handed back by an earlier step).
+LATER = "<set when the step runs>"
+
+
+def body_digest(body: Any) -> str:
+    """sha256 of the body's canonical JSON ("" for no body): how a shown step and a sent write are tied."""
+    if body is None:
+        return ""
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _same_body(shown: Any, sent: Any) -> bool:
+    if isinstance(shown, str) and shown == LATER:
+        return sent is not None
+    if isinstance(shown, dict) and isinstance(sent, dict):
+        return shown.keys() == sent.keys() and all(_same_body(shown[k], sent[k]) for k in shown)
+    if isinstance(shown, list) and isinstance(sent, list):
+        return len(shown) == len(sent) and all(_same_body(a, b) for a, b in zip(shown, sent, strict=True))
+    return body_digest(shown) == body_digest(sent)
 
 
 @dataclass(frozen=True)
 class PlannedWrite:
-    """One write as the person is shown it: the payload is already redacted."""
+    """One write as the guard judged it and the person is shown it (the payload is redacted).
 
-    action: Action
-    method: str
-    endpoint: str
+    Everything shown comes from `decision` (derived from method, path and body); `when` only says
+    under which condition a step of a batch runs (e.g. "only if a step fails").
+    """
+
+    decision: Decision
     payload: Any
-    app: str | None
-    description: str
+    body: Any = field(default=None, repr=False, compare=False)  # the real body, to match what is sent
+    when: str | None = None
+    target: str | None = None  # the name typed to confirm; the decision's, resolved (app id -> name)
+
+    @property
+    def action(self) -> Action:
+        return self.decision.action
+
+    @property
+    def method(self) -> str:
+        return self.decision.method
+
+    @property
+    def endpoint(self) -> str:
+        return self.decision.endpoint
+
+    @property
+    def app(self) -> str | None:
+        return self.decision.app
+
+    @property
+    def description(self) -> str:
+        return self.decision.description
+
+    @property
+    def risk(self) -> Risk:
+        return self.decision.risk
 
     @property
     def destructive(self) -> bool:
-        return self.action.kind == DESTRUCTIVE
+        return self.decision.destructive
+
+    @property
+    def confirm_name(self) -> str:
+        return self.target or self.decision.target or self.decision.path
+
+    @property
+    def digest(self) -> str:
+        return body_digest(self.body)
+
+    def matches(self, method: str, endpoint: str, body: Any) -> bool:
+        """The sent write is this shown step: same method, same normalised path, same body."""
+        return method.upper() == self.method and endpoint == self.endpoint and _same_body(self.body, body)
 
     def render(self, origin: str | None = None) -> str:
         """The block shown for this write; `origin` says where an inferred app came from."""
         payload = "" if self.payload is None else json.dumps(self.payload, ensure_ascii=False)
+        risk = " (DESTRUCTIVE)" if self.destructive else ""
         lines = [
             f"  App: {self.app or '-'}" + (f" (from {origin})" if origin else ""),
-            f"  Action: [{self.method}] {self.description}",
+            f"  Action: [{self.method}] {self.description}{risk}",
             f"  Endpoint: {self.endpoint}",
         ]
+        if not self.decision.known:
+            lines.append("  Route: unknown (no template in the route table): judged by its method")
         if payload:
             lines.append(f"  Payload: {payload}")
+        if self.when:
+            lines.append(f"  When: {self.when}")
         return "\n".join(lines)
+
+
+def plan_write(method: str, path: str, body: Any = None, *, when: str | None = None) -> PlannedWrite:
+    """Judge one write and describe it for the person (payload redacted). UsageError on a bad path."""
+    from hkctl.transport.audit import redact_body
+
+    d = decide(method, path, body)
+    return PlannedWrite(decision=d, payload=redact_body(d.action, body), body=body, when=when)
 
 
 def render_plan(
@@ -71,7 +145,13 @@ def render_plan(
     return f"\n{head}\n" + "\n".join(blocks) + "\n"
 
 
+def _names(names: Sequence[str]) -> str:
+    return " ".join(names)
+
+
 class Guard:
+    """Decides, for each write about to be sent, whether it may go (see module docstring)."""
+
     def __init__(
         self,
         settings: Settings,
@@ -82,7 +162,7 @@ class Guard:
         self.settings = settings
         self._confirm = confirmer or tty_confirmer()
         self._warn = warn or (lambda msg: None)
-        self._approved_depth = 0
+        self._shown: list[list[PlannedWrite]] = []  # the steps of each open (confirmed) batch
         # apps the command line did not name but inferred (HEROKU_APP, a git remote) -> where from;
         # the plan shows it, and no write to such an app goes without a person to confirm it
         self.app_origins: dict[str, str] = {}
@@ -93,25 +173,36 @@ class Guard:
             )
 
     @property
-    def mode(self) -> str:
-        return self.settings.permission
+    def in_batch(self) -> bool:
+        return bool(self._shown)
+
+    @property
+    def mode(self) -> Permission:
+        return Permission(self.settings.permission)
 
     def authorize(self, writes: Sequence[PlannedWrite], title: str | None = None) -> None:
-        """Return when the writes may be sent; raise GuardRefused (exit 3) otherwise."""
-        if not writes or self._approved_depth:
+        """Return when the writes may be sent; raise GuardRefused (exit 3) otherwise.
+
+        Inside a confirmed batch a write goes without asking only when it is one of the steps that
+        were shown (method, normalised path, body); any other write is refused.
+        """
+        if not writes:
             return
-        if self.settings.permission != "full":
+        if self._shown:
+            return self._within_batch(writes)
+        if self.settings.permission != Permission.FULL:
             raise GuardRefused(READONLY_MESSAGE, rule="readonly")
         plan = render_plan(writes, title, self.app_origins)
-        destructive_apps = sorted({w.app or "" for w in writes if w.destructive})
-        if self.settings.confirm_app and destructive_apps == [self.settings.confirm_app]:
-            destructive_apps = []  # --confirm APP typed the name in advance
-        if len(destructive_apps) == 1:
-            question = f"→ Type the app name ({destructive_apps[0]}) to confirm this destructive operation: "
-        elif destructive_apps:
-            question = f"→ Type the app names ({' '.join(destructive_apps)}) to confirm these destructive operations: "
-        else:
-            question = "→ Proceed? (yes/no): "
+        targets = sorted({w.confirm_name for w in writes if w.destructive})
+        confirm = self.settings.confirm_app
+        if confirm is not None and targets:
+            if targets != [confirm]:
+                raise GuardRefused(
+                    f"❌ Confirmation {confirm} did not match {_names(targets)}; nothing was sent.",
+                    rule="confirm-mismatch",
+                )
+            targets = []  # --confirm NAME typed the name in advance
+        question = self._question(writes, targets)
         answer = self._confirm(plan, question)
         if answer is None:
             inferred = [w.app for w in writes if w.app and w.app in self.app_origins]
@@ -124,34 +215,57 @@ class Guard:
                 )
             if not self.settings.noninteractive_writes:
                 raise GuardRefused(NONINTERACTIVE_MESSAGE, rule="non-interactive")
+            if targets:
+                raise GuardRefused(
+                    f"⛔ destructive operation on {', '.join(targets)} needs the name typed; "
+                    f"pass --confirm {targets[0]} when no one can type it",
+                    rule="destructive-needs-name",
+                )
             self._warn(
                 "⚠️  Non-interactive write explicitly authorized via "
                 f"HEROKU_NONINTERACTIVE_WRITES={NONINTERACTIVE_OPT_IN}; proceeding without prompt:{plan}"
             )
-            return self._check_typed(destructive_apps, plan)
-        if destructive_apps:
-            # every app a destructive write touches must be named, in any order, nothing else
-            if sorted(set(answer.replace(",", " ").split())) != destructive_apps:
-                raise GuardRefused("❌ Cancelled: the app name did not match.", rule="declined")
+            return None
+        if targets:
+            # every name a destructive write touches must be typed, in any order, nothing else
+            typed = sorted(set(answer.replace(",", " ").split()))
+            if typed != targets:
+                raise GuardRefused(
+                    f"❌ Cancelled: Confirmation {answer.strip() or '(empty)'} did not match {_names(targets)}.",
+                    rule="declined",
+                )
             return None
         if not is_yes(answer):
             raise GuardRefused("❌ Cancelled.", rule="declined")
         return None
 
-    def _check_typed(self, destructive_apps: list[str], plan: str) -> None:
-        if destructive_apps:
-            raise GuardRefused(
-                f"⛔ destructive operation on {', '.join(destructive_apps)} needs the app name typed; "
-                f"pass --confirm {destructive_apps[0]} when no one can type it",
-                rule="destructive-needs-name",
-            )
+    @staticmethod
+    def _question(writes: Sequence[PlannedWrite], targets: list[str]) -> str:
+        if not targets:
+            return "→ Proceed? (yes/no): "
+        kinds = {w.confirm_name: (w.decision.target_kind if w.target is None else "app") for w in writes}
+        if len(targets) == 1:
+            kind = kinds.get(targets[0], "app")
+            what = f"{kind} name" if kind in ("app", "pipeline") else kind
+            return f"→ Type the {what} ({targets[0]}) to confirm this destructive operation: "
+        return f"→ Type the app names ({' '.join(targets)}) to confirm these destructive operations: "
+
+    def _within_batch(self, writes: Sequence[PlannedWrite]) -> None:
+        shown = self._shown[0]
+        for w in writes:
+            if not any(s.matches(w.method, w.endpoint, w.body) for s in shown):
+                raise GuardRefused(
+                    f"⛔ refused: [{w.method}] {w.endpoint} ({w.description}) was not among the steps shown "
+                    "and confirmed for this batch; nothing was sent.",
+                    rule="unshown-write",
+                )
 
     @contextmanager
     def batch(self, writes: Sequence[PlannedWrite], title: str | None = None) -> Iterator[None]:
-        """Show the whole plan once, ask once; the writes inside the block then go without asking."""
+        """Show the whole plan once, ask once; only the writes shown then go without asking."""
         self.authorize(writes, title)
-        self._approved_depth += 1
+        self._shown.append(list(writes) if not self._shown else self._shown[0])
         try:
             yield
         finally:
-            self._approved_depth -= 1
+            self._shown.pop()

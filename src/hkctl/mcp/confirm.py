@@ -65,7 +65,7 @@ def unseal(token: str | None) -> dict[str, Any] | None:
 
 def form_for(question: str) -> tuple[dict[str, Any], str]:
     """The elicitation form for a guard question: a typed app name, or a proceed checkbox."""
-    if "Type the app name" in question:
+    if "→ Type the " in question:
         return (
             {
                 "type": "object",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from hkctl.errors import UsageError
+from hkctl.guard.policy import LATER
 from hkctl.polling import poll
 from hkctl.resources import sources
 from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, name_of, unique_id
@@ -124,7 +125,7 @@ def create_from_dir(client: HerokuClient, app: str, root: Path, *, version: str 
         client.planned(
             "POST",
             f"/apps/{seg(app)}/builds",
-            body=_body("<get_url of the uploaded source>", version),
+            body=_body(LATER, version),  # the get_url POST /sources hands back
             action=by_name("builds_create"),
             app=app,
             description=f"build and release {version[:7]}",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,7 +11,6 @@ from hkctl.errors import UsageError
 from hkctl.resources import sizes
 from hkctl.resources._record import Record, check_app, name_of
 from hkctl.transport.client import HerokuClient, seg
-from hkctl.transport.routes import DESTRUCTIVE, by_name
 
 TYPE = re.compile(r"^[-\w]{1,128}$")
 _SCALE = re.compile(r"^(?P<type>[^=]+)=(?P<qty>-?\d*)(?::(?P<size>.+))?$")
@@ -138,17 +136,9 @@ def info(client: HerokuClient, app: str, ptype: str) -> Formation:
 
 
 def scale(client: HerokuClient, app: str, updates: list[Update]) -> list[Formation]:
-    """One batch PATCH (one confirmation). Scaling anything to zero is destructive: name typed."""
-    action = by_name("formation_batch_update")
-    if any(u.quantity == 0 for u in updates):
-        action = dataclasses.replace(action, kind=DESTRUCTIVE, description="scale process types (to zero)")
+    """One batch PATCH (one confirmation). The guard decides the risk: to zero or on production, name typed."""
     body = {"updates": [u.body() for u in updates]}
     changed = client.json(
-        "PATCH",
-        f"/apps/{seg(check_app(app))}/formation",
-        body=body,
-        action=action,
-        app=app,
-        description=f"scale {' '.join(u.describe() for u in updates)}",
+        "PATCH", f"/apps/{seg(check_app(app))}/formation", body=body, action="formation_batch_update"
     )
     return [Formation.from_api(f) for f in changed or []]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +9,6 @@ from typing import Any
 from hkctl.errors import UsageError
 from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, name_of, unique_id
 from hkctl.transport.client import HerokuClient, seg
-from hkctl.transport.routes import DESTRUCTIVE, by_name
 
 _VERSION = re.compile(r"\A[vV]?([0-9]+)\Z")  # ASCII digits, anchored (`$` would allow "1\n")
 MAX_VERSION = 2**31 - 1  # the API's versions are 32-bit integers; anything above is a typo
@@ -106,16 +104,9 @@ def info(client: HerokuClient, app: str, ref: str) -> Release:
 def rollback(client: HerokuClient, app: str, target: Release, *, current: Release | None = None) -> Release:
     """`POST /releases {"release": id}`: a new release running the target's slug and config.
 
-    The spec marks rollback DESTRUCTIVE: the guard asks for the app name (or --confirm APP).
+    The guard decides the risk: rolling back production needs the app's name typed (or --confirm APP).
     """
-    action = dataclasses.replace(by_name("releases_create"), kind=DESTRUCTIVE, description="roll back")
-    frm = f" from {current.label}" if current else ""
     created = client.json(
-        "POST",
-        f"/apps/{seg(check_app(app))}/releases",
-        body={"release": target.id},
-        action=action,
-        app=app,
-        description=f"roll back {app}{frm} to {target.label} ({target.description}): its code and config return",
+        "POST", f"/apps/{seg(check_app(app))}/releases", body={"release": target.id}, action="releases_create"
     )
     return Release.from_api(created)

@@ -7,6 +7,7 @@ streaming all call `request()`, `paginate()`, `stream_lines()`, `upload()` or `d
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -30,7 +31,8 @@ from hkctl.errors import (
     api_error_class,
 )
 from hkctl.guard.confirm import Confirmer
-from hkctl.guard.policy import Guard, PlannedWrite
+from hkctl.guard.decide import Decision, decide
+from hkctl.guard.policy import Guard, PlannedWrite, plan_write
 from hkctl.transport import network, retry
 from hkctl.transport.allowlist import Allowlist
 from hkctl.transport.audit import (
@@ -47,7 +49,7 @@ from hkctl.transport.follow import REDIRECT_STATUSES, FollowedUrls, httpx_module
 from hkctl.transport.pagination import page_size_for, range_header, with_max
 from hkctl.transport.ratelimit import RateLimitTracker
 from hkctl.transport.redaction import secret_values
-from hkctl.transport.routes import DATA, Action, match
+from hkctl.transport.routes import DATA, Action
 
 if TYPE_CHECKING:
     import httpx
@@ -59,6 +61,7 @@ MAX_REDIRECTS = 5
 _FOLLOWS = ("GET", "HEAD")  # only these follow a redirect (same host); a write never does
 LONG_WAIT = 5.0  # seconds: a retry wait this long is announced even without --verbose
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
 def _action(action: Action | str | None) -> Action | None:
@@ -185,19 +188,42 @@ class HerokuClient(FollowedUrls):
         *,
         body: Any = None,
         action: Action | str | None = None,
-        app: str | None = None,
-        description: str | None = None,
+        when: str | None = None,
+        **_ignored: Any,
     ) -> PlannedWrite:
-        """Describe a write the way the guard shows it (payload redacted); `action` may be its name."""
-        action = _action(action) or match(method, path)
-        return PlannedWrite(
-            action=action,
-            method=method.upper(),
-            endpoint=path,
-            payload=redact_body(action, body),
-            app=app,
-            description=description or action.description,
-        )
+        """The guard's view of a write, as shown (payload redacted); UsageError on a path that is not clean.
+
+        `action`, when given, is only checked: it must be the action the route table finds.
+        """
+        write = plan_write(method, path, body, when=when)
+        self._check_expected(write.decision, action)
+        return self._with_target(write)
+
+    def _check_expected(self, decision: Decision, action: Action | str | None) -> None:
+        expected = _action(action)
+        if expected is not None and expected.name != decision.action.name:
+            raise HkctlError(
+                f"internal error: {decision.method} {decision.path} is {decision.action.name} in the route "
+                f"table, not {expected.name}; nothing was sent"
+            )
+
+    def _with_target(self, write: PlannedWrite) -> PlannedWrite:
+        """Destructive writes name what is typed to confirm: an app id or a review app becomes the app's name."""
+        d = write.decision
+        if not d.destructive or d.target is None or self.settings.permission != "full":
+            return write
+        name: str | None = None
+        try:
+            if d.target_kind == "app" and _UUID.match(d.target):
+                name = self.request("GET", f"/apps/{seg(d.target)}").body.get("name")
+            elif d.target_kind == "review app":
+                ra = self.request("GET", f"/review-apps/{seg(d.target)}").body
+                app_id = (ra.get("app") or {}).get("id")
+                if app_id:
+                    name = self.request("GET", f"/apps/{seg(app_id)}").body.get("name")
+        except (ApiError, AttributeError):
+            name = None
+        return dataclasses.replace(write, target=name) if name else write
 
     @contextmanager
     def batch(self, writes: list[PlannedWrite], title: str | None = None) -> Iterator[None]:
@@ -220,24 +246,32 @@ class HerokuClient(FollowedUrls):
         accept: str | None = None,
         range: str | None = None,
         api: str | None = None,
-        app: str | None = None,
-        description: str | None = None,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        **_ignored: Any,
     ) -> Response:
-        """Send one API request through the allowlist, the guard and the retry loop."""
+        """Send one API request through the allowlist, the guard and the retry loop.
+
+        The guard judges the request itself (guard/decide.py): the path is normalised (UsageError
+        when it is not clean) and the normalised path is what is sent. `action`, when given, is
+        only checked against the route table; nothing a caller passes raises or lowers the risk.
+        """
         method = method.upper()
-        action = _action(action) or match(method, path.split("?", 1)[0])
+        decision = decide(method, path, body)
+        self._check_expected(decision, action)
+        action = decision.action
         api = api or action.api
-        url = self.url_for(path, api)
+        url = self.url_for(decision.endpoint, api)
         self.allowlist.check(url)
         accept = accept or action.accept
         self.redact.add_many(secret_values(action, body))  # whoever called, never shown
         planned: PlannedWrite | None = None
-        if action.is_write:
-            planned = self.planned(method, path, body=body, action=action, app=app, description=description)
+        if decision.is_write:
+            planned = PlannedWrite(decision=decision, payload=redact_body(action, body), body=body)
             self._intercept(planned, method, url, accept, body)
             _ = self.token  # no token is exit 2 before anyone is asked to confirm a write that cannot go
+            if not self.guard.in_batch:
+                planned = self._with_target(planned)
             self.guard.authorize([planned])
         hdrs = self.headers(accept)
         if range:
@@ -246,7 +280,7 @@ class HerokuClient(FollowedUrls):
             hdrs.update(headers)
         content = None if body is None else json.dumps(body).encode()
         try:
-            response = self._send(method, url, hdrs, content, action, params, app=app)
+            response = self._send(method, url, hdrs, content, action, params, app=decision.app)
         except HkctlError as exc:
             if planned is not None and self.on_write_done:
                 self.on_write_done(planned, None, str(exc))

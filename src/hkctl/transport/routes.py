@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
-READ, WRITE, DESTRUCTIVE = "read", "write", "destructive"
+
+class Risk(StrEnum):
+    """How much a request can lose: the guard's three kinds (a StrEnum: compares equal to its value)."""
+
+    READ = "read"
+    WRITE = "write"
+    DESTRUCTIVE = "destructive"
+
+
+READ, WRITE, DESTRUCTIVE = Risk.READ, Risk.WRITE, Risk.DESTRUCTIVE
 PLATFORM, DATA = "platform", "data"
 
 
@@ -23,7 +33,7 @@ class Action:
     name: str
     method: str
     template: str
-    kind: str
+    kind: Risk  # the route's base risk; guard/decide.py may raise it from the body and the app
     description: str
     api: str = PLATFORM
     secret_body: bool = False  # every value in the body is a secret (config vars)
@@ -38,7 +48,7 @@ class Action:
         return self.method in ("GET", "HEAD", "PUT", "PATCH", "DELETE")
 
 
-def _a(name: str, method: str, template: str, kind: str, description: str, **kw: object) -> Action:
+def _a(name: str, method: str, template: str, kind: Risk, description: str, **kw: object) -> Action:
     return Action(name, method, template, kind, description, **kw)  # type: ignore[arg-type]
 
 
@@ -405,12 +415,11 @@ _PARAM = re.compile(r"\{[a-z_]+\}")
 def _compiled() -> list[tuple[re.Pattern[str], Action]]:
     table = []
     for action in ACTIONS:
-        pattern = (
-            "^"
-            + _PARAM.sub("[^/]+", re.escape(action.template).replace(r"\{", "{").replace(r"\}", "}"))
-            + "$"
+        pattern = "^" + _PARAM.sub(
+            lambda m: f"(?P<{m.group(0)[1:-1]}>[^/]+)",
+            re.escape(action.template).replace(r"\{", "{").replace(r"\}", "}"),
         )
-        table.append((re.compile(pattern), action))
+        table.append((re.compile(pattern + "$"), action))
     # Literal segments beat parameters: sort so that templates with fewer parameters match first.
     table.sort(key=lambda item: item[1].template.count("{"))
     return table
@@ -423,12 +432,25 @@ def by_name(name: str) -> Action:
     raise KeyError(name)
 
 
-def match(method: str, path: str) -> Action:
-    """The Action for a request; unknown requests are classified by method, conservatively."""
+def unknown(method: str, path: str) -> Action:
+    """A request no template knows: GET/HEAD read, DELETE destructive, any other method a write."""
+    method = method.upper()
+    kind = READ if method in ("GET", "HEAD") else DESTRUCTIVE if method == "DELETE" else WRITE
+    return Action(f"raw_{method.lower()}", method, path, kind, f"{method} {path} (unknown route)")
+
+
+def match_params(method: str, path: str) -> tuple[Action, dict[str, str]]:
+    """The Action for a request and the values of its template's parameters (still URL-quoted)."""
     path = path.split("?", 1)[0].rstrip("/") or "/"
     method = method.upper()
     for pattern, action in _compiled():
-        if action.method == method and pattern.match(path):
-            return action
-    kind = READ if method in ("GET", "HEAD") else WRITE
-    return Action(f"raw_{method.lower()}", method, path, kind, f"{method} {path} (unclassified request)")
+        if action.method == method:
+            found = pattern.match(path)
+            if found:
+                return action, found.groupdict()
+    return unknown(method, path), {}
+
+
+def match(method: str, path: str) -> Action:
+    """The Action for a request; unknown requests are classified by method, conservatively."""
+    return match_params(method, path)[0]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError
+from hkctl.guard.decide import PRODUCTION_NAME
+from hkctl.guard.policy import LATER
 from hkctl.transport.client import seg
 
 if TYPE_CHECKING:
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from hkctl.workflows.deploy import DeployOptions, DeployState
     from hkctl.workflows.steps import StepLog
 
-PRODUCTION_NAME = re.compile(r"(^|-)prod(uction)?(-|$)")
 MIGRATE_TTL = 1800  # the spec's time_to_live for migrations (Bootsnap cold starts are slow)
 
 
@@ -193,7 +193,7 @@ def planned(
                 description=f"obtain an upload URL and upload {opts.source_dir} as a tarball",
             )
         )
-    url = opts.source_url or "<get_url from /sources>"
+    url = opts.source_url or LATER  # the upload URL that POST /sources hands back
     writes.append(
         client.planned(
             "POST",
@@ -238,7 +238,7 @@ def planned(
             body={"release": st.prev_release.get("id")},
             action="releases_create",
             app=app,
-            description=f"ONLY IF A STEP FAILS: roll back to v{st.prev_release.get('version')}",
+            when=f"ONLY IF A STEP FAILS: roll back to v{st.prev_release.get('version')}",
         )
     )
     return writes

@@ -8,7 +8,6 @@ command returns once the dynos run the new release (or says which did not come u
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from hkctl.errors import HkctlError, UsageError
 from hkctl.resources.rollback_config import ConfigChange
 from hkctl.transport.client import seg
-from hkctl.transport.routes import DESTRUCTIVE, by_name
 from hkctl.workflows.deploy_checks import PRODUCTION_NAME, releases_desc
 
 if TYPE_CHECKING:
@@ -129,18 +127,8 @@ def execute(
     """Confirm (destructive on production), create the rollback release, watch the dynos come up."""
     from hkctl.resources import releases
 
-    action = by_name("releases_create")
-    if p.production:
-        action = dataclasses.replace(action, kind=DESTRUCTIVE)  # production: the app's name is typed
-    cur, tgt = p.current.get("version"), p.target.get("version")
-    write = client.planned(
-        "POST",
-        f"/apps/{seg(p.app)}/releases",
-        body={"release": p.target.get("id")},
-        action=action,
-        app=p.app,
-        description=f"roll back {p.app} from v{cur} to v{tgt} (its slug and config vars)",
-    )
+    tgt = p.target.get("version")
+    write = client.planned("POST", f"/apps/{seg(p.app)}/releases", body={"release": p.target.get("id")})
     with client.batch([write], f"rollback {p.app} to v{tgt}"):
         new = releases.rollback(client, p.app, releases.Release.from_api(p.target)).to_json()
     say(f"created v{new.get('version')}: {new.get('description')}")
