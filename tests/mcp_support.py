@@ -129,3 +129,13 @@ def write_args(hk: Any) -> dict[str, dict[str, Any]]:
         },
         "addons_destroy": {"app": "demo-staging", "addon": pg, "confirm": "demo-staging"},
     }
+
+
+async def person_types_the_name(context: Any, params: Any) -> types.ElicitResult:
+    """A person who confirms whatever is asked: types the name the question shows, or ticks proceed."""
+    if "app" in (params.requested_schema or {}).get("properties", {}):
+        import re
+
+        found = re.search(r"Type the [a-z ]+\(([^)]+)\) to confirm", params.message)
+        return types.ElicitResult(action="accept", content={"app": found.group(1) if found else ""})
+    return types.ElicitResult(action="accept", content={"proceed": True})

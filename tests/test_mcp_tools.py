@@ -9,7 +9,7 @@ import re
 from hkctl.mcp.table import MAX_ANSWER_CHARS, capped, compact
 from hkctl.mcp.tools import table
 from hkctl.transport.routes import DESTRUCTIVE, READ, by_name, match
-from tests.mcp_support import data, read_args, session, text, write_args
+from tests.mcp_support import data, person_types_the_name, read_args, session, text, write_args
 from tests.support import Harness
 
 # What the issue asks the server to offer (more tools are welcome); families still to land are
@@ -103,7 +103,8 @@ def test_writes_send_only_their_declared_actions(live: Harness) -> None:
             out[name] = (await client.call_tool(name, args), live.received()[before:])
         return out
 
-    for name, (result, sent) in session(live.full_env(), body).items():
+    # destructive tools need the person to type the name: the agent's confirm alone never suffices
+    for name, (result, sent) in session(live.full_env(), body, elicit=person_types_the_name).items():
         assert not result.is_error, (name, text(result))
         writes = [r for r in sent if match(r["method"], r["path"]).is_write]
         assert writes, name

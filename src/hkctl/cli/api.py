@@ -53,7 +53,7 @@ def cli(
         raise UsageError(f"PATH must start with '/', got {path!r}")
     body = parse_json_arg(data, "JSON for -d") if data is not None else None
     decision = decide(method, path, body)  # bad paths are exit 2 before anything else
-    if not decision.known:
+    if not decision.known and decision.is_write:
         say(
             f"note: {decision.method} {decision.path} is an unknown route (no template in the route table); "
             f"judged as {decision.risk}"

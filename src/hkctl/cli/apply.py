@@ -22,8 +22,8 @@ def cli(env: Env, file: Path) -> None:
     """
     import os
 
-    from hkctl.guard import replay
     from hkctl.render.output import say
+    from hkctl.workflows import replay
 
     steps = replay.load(file)
     environ = env.env if env.env is not None else dict(os.environ)

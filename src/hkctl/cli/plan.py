@@ -19,8 +19,8 @@ def cli() -> None:
 @json_option
 def show_cmd(file: Path, as_json: bool) -> None:
     """Show the writes a plan file would make, in order, and the secrets it needs at apply time."""
-    from hkctl.guard import replay
     from hkctl.render.output import emit_json
+    from hkctl.workflows import replay
 
     steps = replay.load(file)
     if as_json:
@@ -31,7 +31,7 @@ def show_cmd(file: Path, as_json: bool) -> None:
                     "method": s.method,
                     "endpoint": s.endpoint,
                     "action": s.action.name,
-                    "kind": s.action.kind,
+                    "kind": str(s.decision.risk),
                     "description": s.description,
                     "app": s.app,
                     "payload": s.payload,

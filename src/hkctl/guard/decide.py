@@ -46,6 +46,32 @@ RULE_ACTIONS = (
     CONFIG_UPDATE,
 )
 
+# The rules that raise a route's risk, as SECURITY.md's table states them (guard/table.py).
+RULES: tuple[tuple[str, Risk], ...] = (
+    (
+        f"`{FORMATION_BATCH_UPDATE}` / `{FORMATION_UPDATE}` with any `quantity` equal to 0 (scale to zero)",
+        DESTRUCTIVE,
+    ),
+    (
+        f"`{FORMATION_BATCH_UPDATE}` / `{FORMATION_UPDATE}` on a production app (scale production)",
+        DESTRUCTIVE,
+    ),
+    (f"`{RELEASES_CREATE}` with a `release` in the body (a rollback) on a production app", DESTRUCTIVE),
+)
+
+# What a destructive write loses, said in the prompt and the MCP form (by rule, then by action).
+LOSS = {
+    "scale to zero": "the process type stops: no dyno of it runs until it is scaled up again",
+    "scale production": "production's running capacity changes at once",
+    "roll back production": "production runs an older release's code and config vars (add-ons and data stay)",
+    "apps_destroy": "the app, its add-ons and their data, config vars, releases and domains are deleted for good",
+    "addons_destroy": "the add-on and its data are deleted for good; its config vars are removed",
+    "pipelines_destroy": "the pipeline and its stages are deleted (its apps stay)",
+    "review_apps_destroy": "the review app and its app are deleted",
+    "tokens_revoke": "the token stops working at once, for everything that uses it",
+    "pg_transfers_delete": "the database backup is deleted for good",
+}
+
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 _PATH_CHARS = _UNRESERVED | frozenset("!$&'()*+,;=:@/")
 _HEX = frozenset(string.hexdigits)
@@ -79,6 +105,18 @@ class Decision:
     @property
     def is_write(self) -> bool:
         return self.risk != READ
+
+    @property
+    def loss(self) -> str | None:
+        """What a destructive write loses, in words (None for other writes)."""
+        if not self.destructive:
+            return None
+        known = LOSS.get(self.rule) or LOSS.get(self.action.name)
+        return known or "whatever this endpoint deletes (the route table does not know it)"
+
+    @property
+    def production(self) -> bool:
+        return is_production(self.app)
 
     @property
     def destructive(self) -> bool:

@@ -1,7 +1,7 @@
 """Plan files and the STATUS.md journal (plan-then-execute and orchestration mode).
 
 `--plan FILE` appends each intended write as one JSON line instead of sending it; `hkctl apply`
-replays the file (see guard/replay.py). In orchestration mode each executed write is appended to
+replays the file (see workflows/replay.py). In orchestration mode each executed write is appended to
 STATUS.md. Nothing here writes a file unless one of those was asked for.
 
 Secrets never enter a plan file. The payload is the guard's redacted one; a config value is

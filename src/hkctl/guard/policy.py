@@ -115,6 +115,10 @@ class PlannedWrite:
         ]
         if not self.decision.known:
             lines.append("  Route: unknown (no template in the route table): judged by its method")
+        if self.destructive:
+            lines.append(f"  Lost: {self.decision.loss}")
+            if self.decision.production:
+                lines.append(f"  ⚠ {self.app} is a PRODUCTION app")
         if payload:
             lines.append(f"  Payload: {payload}")
         if self.when:

@@ -33,7 +33,7 @@ INSTRUCTIONS = (
     "hkctl operates Heroku apps through the Platform API. Read tools are always allowed. Write tools "
     "follow HEROKU_PERMISSION: readonly (default) refuses every write; full shows the person the exact "
     "change and asks for confirmation through this client before anything is sent. Destructive tools "
-    "also need confirm=<app name>. Check staging before production; batch related changes."
+    "also need confirm=<app name>, and the person types the app's name in the form. Check staging before production; batch related changes."
 )
 
 NO_ELICITATION = (
@@ -67,13 +67,22 @@ def _text(text: str, *, error: bool = False) -> types.CallToolResult:
 def _refusal(exc: GuardRefused) -> str:
     if exc.rule == "non-interactive":
         return NO_ELICITATION
+    if exc.rule == "destructive-needs-name":
+        return (
+            f"{exc.message.split(';')[0]}. Through MCP the person types the name in the client's form "
+            "(elicitation); the agent's confirm argument alone never suffices. Nothing was sent."
+        )
     if exc.rule == "declined":
         return f"{exc.message} The person did not approve the change in the MCP client; nothing was sent."
     return exc.message
 
 
 def execute(
-    spec: ToolSpec, args: Mapping[str, Any], confirmer: ElicitingConfirmer, environ: Mapping[str, str]
+    spec: ToolSpec,
+    args: Mapping[str, Any],
+    confirmer: ElicitingConfirmer,
+    environ: Mapping[str, str],
+    transport: Any = None,
 ) -> types.CallToolResult | NeedsInput:
     """Run one tool call to completion in this (worker) thread; every failure becomes a tool error."""
     from hkctl.session import Env
@@ -82,8 +91,9 @@ def execute(
         clean = spec.check_args(args)
     except UsageError as exc:
         return _text(exc.message, error=True)
-    flags = {"confirm_app": clean.get("confirm")} if spec.needs_confirm(clean) else {}
-    env = Env(env=dict(environ), confirmer=confirmer, flags=flags)
+    # The agent's `confirm` only shows which app it means (checked by check_args); it never stands in
+    # for the person: a destructive write asks the person to type the app's name in the client.
+    env = Env(env=dict(environ), confirmer=confirmer, transport=transport)
     client = None
     try:
         client = env.client()

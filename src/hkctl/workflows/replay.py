@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from hkctl.errors import ApiError, HkctlError, UsageError, WorkflowFailed
-from hkctl.guard.plan import journal
-from hkctl.transport.routes import ACTIONS, DATA, READ, Action, by_name, match
+from hkctl.guard.decide import CONFIG_UPDATE, Decision, decide
+from hkctl.guard.plan import PLAN_VERSION, REDACTED, VALUE_ENV_PREFIX, journal, value_env
+from hkctl.transport.routes import ACTIONS, DATA, READ, Action, match
 
 if TYPE_CHECKING:
     from hkctl.guard.policy import PlannedWrite
@@ -27,22 +28,52 @@ if TYPE_CHECKING:
 
 # Reads never used as a re-check because they would fetch every secret value of the app.
 _SECRET_READS = {"config_show", "config_release_show"}
+_WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# The plan entry's schema: field -> (accepted JSON types, required). Anything else is refused.
+_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "version": ((int,), False),
+    "method": ((str,), True),
+    "endpoint": ((str,), True),
+    "action": ((str,), False),
+    "description": ((str,), False),
+    "app": ((str, type(None)), False),
+    "payload": ((dict, list, str, int, float, bool, type(None)), False),
+    "url": ((str,), False),
+    "from_env": ((dict,), False),
+    "replayable": ((bool,), False),
+}
 
 
 @dataclass(frozen=True)
 class Step:
-    """One recorded write."""
+    """One recorded write, as the guard judges it now (never as the file describes it)."""
 
     number: int
-    method: str
-    endpoint: str
-    action: Action
-    description: str
-    app: str | None
+    decision: Decision
     payload: Any
     url: str
     from_env: Mapping[str, str] = field(default_factory=dict)
     replayable: bool = True
+
+    @property
+    def method(self) -> str:
+        return self.decision.method
+
+    @property
+    def endpoint(self) -> str:
+        return self.decision.endpoint
+
+    @property
+    def action(self) -> Action:
+        return self.decision.action
+
+    @property
+    def app(self) -> str | None:
+        return self.decision.app
+
+    @property
+    def description(self) -> str:
+        return self.decision.description
 
     @property
     def label(self) -> str:
@@ -50,41 +81,95 @@ class Step:
 
 
 def load(path: Path) -> list[Step]:
-    """Parse a plan file; a malformed one is bad input (exit 2, nothing sent)."""
+    """Parse a plan file; anything that fails the schema or disagrees with its request is exit 2."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        raw = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read plan {path}: {exc.strerror or exc}") from exc
+    try:
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{path}: not a plan file (invalid UTF-8 at byte {exc.start}); nothing was sent"
+        ) from None
     steps: list[Step] = []
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            d = json.loads(line)
-            action = by_name(d["action"])
-            if action.method != d["method"] or match(d["method"], d["endpoint"]).name != action.name:
-                raise ValueError(f"{d['method']} {d['endpoint']} is not {action.name}")
-            if not action.is_write:
-                raise ValueError(f"{action.name} is not a write")
-            steps.append(
-                Step(
-                    number=len(steps) + 1,
-                    method=d["method"],
-                    endpoint=d["endpoint"],
-                    action=action,
-                    description=d.get("description") or action.description,
-                    app=d.get("app"),
-                    payload=d.get("payload"),
-                    url=d.get("url") or "",
-                    from_env=dict(d.get("from_env") or {}),
-                    replayable=d.get("replayable", True) is not False,
-                )
-            )
+            steps.append(_step(json.loads(line), len(steps) + 1))
+        except UsageError as exc:
+            raise UsageError(f"{path}:{lineno}: {exc.message}; nothing was sent") from None
         except (ValueError, KeyError, TypeError) as exc:
-            raise UsageError(f"{path}:{lineno}: not a plan entry ({exc})") from None
+            raise UsageError(f"{path}:{lineno}: not a plan entry ({exc}); nothing was sent") from None
     if not steps:
         raise UsageError(f"{path} holds no steps")
     return steps
+
+
+def _check_schema(d: Any) -> None:
+    if not isinstance(d, dict):
+        raise ValueError("a plan entry is a JSON object")
+    for key, value in d.items():
+        if key not in _FIELDS:
+            raise ValueError(f"unknown field {key!r}")
+        types, _ = _FIELDS[key]
+        if isinstance(value, bool) and bool not in types and int in types:
+            raise ValueError(f"{key} must be {' or '.join(t.__name__ for t in types)}")
+        if not isinstance(value, types):
+            raise ValueError(
+                f"{key} must be {' or '.join(t.__name__ for t in types)}, not {type(value).__name__}"
+            )
+    for key, (_, required) in _FIELDS.items():
+        if required and key not in d:
+            raise ValueError(f"missing field {key!r}")
+    if d.get("version", PLAN_VERSION) != PLAN_VERSION:
+        raise ValueError(f"plan version {d['version']} is not {PLAN_VERSION}")
+    if d["method"] not in _WRITE_METHODS:
+        raise ValueError(f"{d['method']} {d['endpoint']} is not a write")
+    for k, v in (d.get("from_env") or {}).items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            raise ValueError("from_env maps config keys to variable names (strings)")
+
+
+def _step(d: Any, number: int) -> Step:
+    """Judge one entry from its method, endpoint and payload; its free-text fields must agree."""
+    _check_schema(d)
+    payload = d.get("payload")
+    decision = decide(d["method"], d["endpoint"], payload)
+    if not decision.is_write:
+        raise ValueError(f"{d['method']} {d['endpoint']} is not a write")
+    said = {k: d[k] for k in ("action", "app", "description") if k in d}
+    derived = {"action": decision.action.name, "app": decision.app, "description": decision.description}
+    for key, value in said.items():
+        if value != derived[key]:
+            raise UsageError(
+                f"the plan says {key} {value!r}, but {decision.method} {decision.endpoint} is "
+                f"{key} {derived[key]!r}: the step is refused"
+            )
+    from_env = dict(d.get("from_env") or {})
+    if from_env:
+        if decision.action.name != CONFIG_UPDATE or not isinstance(payload, dict):
+            raise UsageError(f"from_env is only for config vars, and this step is {decision.action.name}")
+        for key, var in from_env.items():
+            if key not in payload or payload[key] is None:
+                raise UsageError(f"from_env names {key}, which is not a config var this step sets")
+            if var != value_env(key):
+                raise UsageError(f"from_env may only name {VALUE_ENV_PREFIX}{key} for {key}, not {var!r}")
+    if decision.action.name == CONFIG_UPDATE and isinstance(payload, dict):
+        hidden = [k for k, v in payload.items() if v == REDACTED and k not in from_env]
+        if hidden:
+            raise UsageError(
+                f"config var {hidden[0]} has no value: from_env must name {value_env(hidden[0])}"
+            )
+    return Step(
+        number=number,
+        decision=decision,
+        payload=payload,
+        url=d.get("url") or "",
+        from_env=from_env,
+        replayable=d.get("replayable", True) is not False,
+    )
 
 
 def render(steps: list[Step]) -> str:
@@ -93,7 +178,7 @@ def render(steps: list[Step]) -> str:
     for s in steps:
         out.append(f"  #{s.number} [{s.method}] {s.description}")
         out.append(
-            f"      app: {s.app or '-'}   endpoint: {s.endpoint}   action: {s.action.name} ({s.action.kind})"
+            f"      app: {s.app or '-'}   endpoint: {s.endpoint}   action: {s.action.name} ({s.decision.risk})"
         )
         if s.payload is not None:
             out.append(f"      payload: {json.dumps(s.payload, ensure_ascii=False)}")
@@ -168,7 +253,7 @@ def apply(
             continue
         path, read = target
         try:
-            client.request("GET", path, action=read)
+            client.request("GET", path)
         except ApiError as exc:
             if exc.status == 404:
                 raise WorkflowFailed(
@@ -177,20 +262,13 @@ def apply(
                     not_done=[x.label for x in steps],
                 ) from exc
             raise
-    planned = [
-        client.planned(s.method, s.endpoint, body=b, action=s.action, app=s.app, description=s.description)
-        for s, b in zip(steps, bodies, strict=True)
-    ]
+    planned = [client.planned(s.method, s.endpoint, body=b) for s, b in zip(steps, bodies, strict=True)]
     done: list[str] = []
     answers: list[Response] = []
     with client.batch(planned, title):
         for i, (s, b) in enumerate(zip(steps, bodies, strict=True)):
             try:
-                answers.append(
-                    client.request(
-                        s.method, s.endpoint, body=b, action=s.action, app=s.app, description=s.description
-                    )
-                )
+                answers.append(client.request(s.method, s.endpoint, body=b))
             except HkctlError as exc:
                 rest = steps[i + 1 :]
                 _journal_not_run(client, planned[i + 1 :], failed=s)
