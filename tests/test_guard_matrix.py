@@ -144,7 +144,7 @@ def test_a_multi_write_batch_is_shown_once_and_asked_once(hk):
     from hkctl.resources import apps
 
     writes = [
-        client.planned("PATCH", f"/apps/{a}", body={"maintenance": True}, action="apps_update", app=a)
+        client.planned("PATCH", f"/apps/{a}", body={"maintenance": True}, action="apps_update")
         for a in ("demo-staging", "demo-production")
     ]
     with client.batch(writes, "maintenance on for the pipeline"):
@@ -160,7 +160,7 @@ def test_a_declined_batch_sends_nothing(hk):
     from hkctl.errors import GuardRefused
     from hkctl.resources import apps
 
-    writes = [client.planned("PATCH", "/apps/demo-staging", body={"maintenance": True}, app="demo-staging")]
+    writes = [client.planned("PATCH", "/apps/demo-staging", body={"maintenance": True})]
     with pytest.raises(GuardRefused), client.batch(writes):
         apps.set_maintenance(client, "demo-staging", True)
     assert hk.writes_received() == []
@@ -172,7 +172,7 @@ def test_a_batch_destroying_two_apps_needs_both_names_typed(hk):
 
     def run(answer: str) -> None:
         client = _client(hk, lambda plan, q: answer)
-        writes = [client.planned("DELETE", f"/apps/{a}", action="apps_destroy", app=a) for a in PAIR]
+        writes = [client.planned("DELETE", f"/apps/{a}", action="apps_destroy") for a in PAIR]
         with client.batch(writes, "tear down"):
             for a in PAIR:
                 apps.destroy(client, a)

@@ -151,8 +151,6 @@ def create(
         f"/apps/{seg(check_app(app))}/addons",
         body=body,
         action="addons_create",
-        app=app,
-        description=f"create add-on {plan}" + (f" named {name}" if name else ""),
     )
     return Addon.from_api(created)
 
@@ -167,8 +165,6 @@ def upgrade(client: HerokuClient, app: str, addon: str, plan: str) -> Addon:
             path,
             body={"plan": plan},
             action="addons_upgrade",
-            app=app,
-            description=f"change the plan of {addon} to {plan}",
         )
     )
 
@@ -180,8 +176,6 @@ def destroy(client: HerokuClient, app: str, addon: str) -> Addon:
             "DELETE",
             path,
             action="addons_destroy",
-            app=app,
-            description=f"destroy add-on {addon} and its data (its config vars are removed)",
         )
     )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hkctl.errors import UsageError
+from hkctl.guard.policy import PlannedWrite
 from hkctl.resources._record import APP_NAME, Record, check_app, name_of
 from hkctl.transport.client import HerokuClient, seg
 
@@ -59,9 +60,7 @@ def create(
             "starting with a letter"
         )
     body = {k: v for k, v in {"name": name, "region": region, "stack": stack}.items() if v is not None}
-    return App.from_api(
-        client.json("POST", "/apps", body=body, action="apps_create", app=name or "(new app)")
-    )
+    return App.from_api(client.json("POST", "/apps", body=body, action="apps_create"))
 
 
 def rename(client: HerokuClient, app: str, new_name: str) -> App:
@@ -76,23 +75,19 @@ def rename(client: HerokuClient, app: str, new_name: str) -> App:
             f"/apps/{seg(check_app(app))}",
             body={"name": new_name},
             action="apps_update",
-            app=app,
-            description=f"rename {app} to {new_name}",
         )
+    )
+
+
+def maintenance_write(client: HerokuClient, app: str, on: bool) -> PlannedWrite:
+    """`PATCH /apps/{app}` {"maintenance": on}, as shown and as sent."""
+    return client.planned(
+        "PATCH", f"/apps/{seg(check_app(app))}", body={"maintenance": on}, action="apps_update"
     )
 
 
 def set_maintenance(client: HerokuClient, app: str, on: bool) -> App:
-    return App.from_api(
-        client.json(
-            "PATCH",
-            f"/apps/{seg(check_app(app))}",
-            body={"maintenance": on},
-            action="apps_update",
-            app=app,
-            description=f"turn maintenance mode {'on' if on else 'off'}",
-        )
-    )
+    return App.from_api(client.send(maintenance_write(client, app, on)).body)
 
 
 def destroy(client: HerokuClient, app: str) -> App:
@@ -101,7 +96,5 @@ def destroy(client: HerokuClient, app: str) -> App:
             "DELETE",
             f"/apps/{seg(check_app(app))}",
             action="apps_destroy",
-            app=app,
-            description=f"destroy {app} and all its add-ons, config and releases",
         )
     )

@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from hkctl.errors import UsageError
-from hkctl.guard.policy import LATER
+from hkctl.guard.policy import LATER, PlannedWrite
 from hkctl.polling import poll
 from hkctl.resources import sources
 from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, name_of, unique_id
 from hkctl.transport.client import HerokuClient, seg
-from hkctl.transport.routes import by_name
 
 PENDING = "pending"
 
@@ -98,15 +97,16 @@ def create(client: HerokuClient, app: str, source_url: str, *, version: str | No
     """`POST /builds` from a tarball URL."""
     if not source_url.startswith(("https://", "http://")):
         raise UsageError(f"--source-url must be an http(s) URL of a .tar.gz, got {source_url!r}")
-    created = client.json(
-        "POST",
-        f"/apps/{seg(check_app(app))}/builds",
-        body=_body(source_url, version),
-        action="builds_create",
-        app=app,
-        description=f"build and release {version[:7] if version else source_url}",
+    return Build.from_api(client.send(create_write(client, app, source_url, version=version)).body)
+
+
+def create_write(
+    client: HerokuClient, app: str, source_url: str, *, version: str | None = None
+) -> PlannedWrite:
+    """`POST /apps/{app}/builds` from a tarball URL (LATER: the get_url POST /sources will hand back)."""
+    return client.planned(
+        "POST", f"/apps/{seg(check_app(app))}/builds", body=_body(source_url, version), action="builds_create"
     )
-    return Build.from_api(created)
 
 
 def create_from_dir(client: HerokuClient, app: str, root: Path, *, version: str | None = None) -> Build:
@@ -114,23 +114,7 @@ def create_from_dir(client: HerokuClient, app: str, root: Path, *, version: str 
     check_app(app)
     data = sources.make_tarball(root)
     version = version or sources.git_head(root) or sources.content_version(data)
-    plan = [
-        client.planned(
-            "POST",
-            "/sources",
-            action=by_name("sources_create"),
-            app=app,
-            description=f"obtain a source upload URL for {len(data):,} bytes from {root}",
-        ),
-        client.planned(
-            "POST",
-            f"/apps/{seg(app)}/builds",
-            body=_body(LATER, version),  # the get_url POST /sources hands back
-            action=by_name("builds_create"),
-            app=app,
-            description=f"build and release {version[:7]}",
-        ),
-    ]
+    plan = [sources.create_write(client), create_write(client, app, LATER, version=version)]
     with client.batch(plan, f"deploy {root} to {app}"):
         blob = sources.create(client)
         sources.upload(client, blob, data)

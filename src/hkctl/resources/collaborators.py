@@ -49,8 +49,6 @@ def add(client: HerokuClient, app: str, email: str, *, silent: bool = False) -> 
         f"/apps/{seg(check_app(app))}/collaborators",
         body={"user": check_email(email), "silent": silent},
         action="access_add",
-        app=app,
-        description=f"give {email} access to {app}",
     )
     return Collaborator.from_api(created)
 
@@ -64,7 +62,5 @@ def remove(client: HerokuClient, app: str, who: str) -> Collaborator:
             "DELETE",
             f"/apps/{seg(check_app(app))}/collaborators/{seg(who)}",
             action="access_remove",
-            app=app,
-            description=f"remove {who}'s access to {app}",
         )
     )

@@ -51,28 +51,14 @@ def show(client: HerokuClient, app: str) -> dict[str, str]:
     return dict(config)
 
 
-def update(
-    client: HerokuClient, app: str, changes: Mapping[str, str | None], *, description: str | None = None
-) -> dict[str, str]:
+def update(client: HerokuClient, app: str, changes: Mapping[str, str | None]) -> dict[str, str]:
     """PATCH config vars; a None value unsets the key."""
     client.redact.add_many(v for v in changes.values() if v)
-    set_keys = [k for k, v in changes.items() if v is not None]
-    unset_keys = [k for k, v in changes.items() if v is None]
-    what = "; ".join(
-        p
-        for p in (
-            f"set {', '.join(set_keys)}" if set_keys else "",
-            f"unset {', '.join(unset_keys)}" if unset_keys else "",
-        )
-        if p
-    )
     config = client.json(
         "PATCH",
         f"/apps/{seg(check_app(app))}/config-vars",
         body=dict(changes),
         action="config_update",
-        app=app,
-        description=description or f"config vars: {what}",
     )
     client.redact.add_many((config or {}).values())
     return dict(config or {})

@@ -66,8 +66,6 @@ def add(client: HerokuClient, app: str, hostname: str, *, sni_endpoint: str | No
         # The schema requires sni_endpoint; null lets Heroku pick (or none without a certificate).
         body={"hostname": host, "sni_endpoint": sni_endpoint},
         action="domains_add",
-        app=app,
-        description=f"add custom domain {host}",
     )
     return Domain.from_api(created)
 
@@ -79,7 +77,5 @@ def remove(client: HerokuClient, app: str, hostname: str) -> Domain:
             "DELETE",
             f"/apps/{seg(check_app(app))}/domains/{seg(host)}",
             action="domains_remove",
-            app=app,
-            description=f"remove domain {host} (it stops routing to the app)",
         )
     )

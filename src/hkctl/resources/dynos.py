@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hkctl.errors import HkctlError, NotFound, UsageError
+from hkctl.guard.policy import PlannedWrite
 from hkctl.polling import poll
 from hkctl.resources._record import Record, check_app
 from hkctl.resources.formation import check_size, check_type
@@ -78,42 +79,30 @@ def info(client: HerokuClient, app: str, dyno: str) -> Dyno:
     return Dyno.from_api(client.get(f"{_base(app)}/dynos/{seg(dyno)}", action="dynos_info"))
 
 
+def restart_write(client: HerokuClient, app: str, target: str | None = None) -> PlannedWrite:
+    """The DELETE that restarts every dyno (no target), one process type (`web`) or one dyno (`web.1`)."""
+    if target is None:
+        return client.planned("DELETE", f"{_base(app)}/dynos", action="dynos_restart_all")
+    if is_dyno_name(target):
+        return client.planned("DELETE", f"{_base(app)}/dynos/{seg(target)}", action="dynos_restart")
+    return client.planned(
+        "DELETE", f"{_base(app)}/formations/{seg(check_type(target))}", action="dynos_restart_type"
+    )
+
+
 def restart(client: HerokuClient, app: str, target: str | None = None) -> None:
     """Restart every dyno (no target), one process type (`web`) or one dyno (`web.1`)."""
-    if target is None:
-        client.request(
-            "DELETE",
-            f"{_base(app)}/dynos",
-            action="dynos_restart_all",
-            app=app,
-            description="restart all dynos",
-        )
-    elif is_dyno_name(target):
-        client.request(
-            "DELETE",
-            f"{_base(app)}/dynos/{seg(target)}",
-            action="dynos_restart",
-            app=app,
-            description=f"restart dyno {target}",
-        )
-    else:
-        client.request(
-            "DELETE",
-            f"{_base(app)}/formations/{seg(check_type(target))}",
-            action="dynos_restart_type",
-            app=app,
-            description=f"restart every {target} dyno",
-        )
+    client.send(restart_write(client, app, target))
 
 
 def stop(client: HerokuClient, app: str, target: str) -> None:
     """Stop one dyno (`web.1`) or every dyno of a type (`web`); formation dynos are replaced."""
     if is_dyno_name(target):
-        path, action, what = f"{_base(app)}/dynos/{seg(target)}/actions/stop", "dynos_stop", f"dyno {target}"
+        path, action = f"{_base(app)}/dynos/{seg(target)}/actions/stop", "dynos_stop"
     else:
         path = f"{_base(app)}/formations/{seg(check_type(target))}/actions/stop"
-        action, what = "dynos_stop_type", f"every {target} dyno"
-    client.request("POST", path, action=action, app=app, description=f"stop {what}")
+        action = "dynos_stop_type"
+    client.request("POST", path, action=action)
 
 
 def parse_env(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -142,6 +131,21 @@ def run(
     force_size: bool = False,
 ) -> Dyno:
     """Start a detached one-off dyno (`attach: false`, type `run`); `force_size` passes an unknown size."""
+    write = run_write(client, app, command, size=size, ttl=ttl, env=env, force_size=force_size)
+    return Dyno.from_api(client.send(write).body)
+
+
+def run_write(
+    client: HerokuClient,
+    app: str,
+    command: str,
+    *,
+    size: str | None = None,
+    ttl: int | None = None,
+    env: Mapping[str, str] | None = None,
+    force_size: bool = False,
+) -> PlannedWrite:
+    """`POST /apps/{app}/dynos` for a detached one-off dyno, as shown and as sent."""
     if not command.strip():
         raise UsageError("nothing to run: give a command")
     if ttl is not None and not 0 < ttl <= MAX_TTL:
@@ -153,15 +157,7 @@ def run(
         body["time_to_live"] = ttl
     if env:
         body["env"] = dict(env)  # secret values: redacted by field (transport/redaction.py)
-    created = client.json(
-        "POST",
-        f"{_base(app)}/dynos",
-        body=body,
-        action="dynos_create",
-        app=app,
-        description=f"run `{command}` in a one-off dyno",
-    )
-    return Dyno.from_api(created)
+    return client.planned("POST", f"{_base(app)}/dynos", body=body, action="dynos_create")
 
 
 def wait_for_exit(

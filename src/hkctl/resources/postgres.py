@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hkctl.errors import HkctlError, UsageError
+from hkctl.guard.policy import PlannedWrite
 from hkctl.polling import poll
 from hkctl.resources._record import Record, check_app
 from hkctl.transport.client import HerokuClient, seg
@@ -180,16 +181,13 @@ def transfer(client: HerokuClient, app: str, num: int) -> Transfer:
     return Transfer.from_api(client.get(path, action="pg_transfers_info"))
 
 
+def capture_write(client: HerokuClient, db: Database) -> PlannedWrite:
+    """`POST /client/v11/databases/{db}/backups` (data API), as shown and as sent."""
+    return client.planned("POST", f"/client/v11/databases/{seg(db.id)}/backups", action="pg_backups_capture")
+
+
 def capture(client: HerokuClient, app: str, db: Database) -> Transfer:
-    return Transfer.from_api(
-        client.json(
-            "POST",
-            f"/client/v11/databases/{seg(db.id)}/backups",
-            action="pg_backups_capture",
-            app=app,
-            description=f"capture a backup of {db.name}",
-        )
-    )
+    return Transfer.from_api(client.send(capture_write(client, db)).body)
 
 
 def wait_for_transfer(

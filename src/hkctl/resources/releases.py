@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hkctl.errors import UsageError
+from hkctl.guard.policy import PlannedWrite
 from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, name_of, unique_id
 from hkctl.transport.client import HerokuClient, seg
 
@@ -106,7 +107,14 @@ def rollback(client: HerokuClient, app: str, target: Release, *, current: Releas
 
     The guard decides the risk: rolling back production needs the app's name typed (or --confirm APP).
     """
-    created = client.json(
-        "POST", f"/apps/{seg(check_app(app))}/releases", body={"release": target.id}, action="releases_create"
+    return Release.from_api(client.send(rollback_write(client, app, target.id)).body)
+
+
+def rollback_write(client: HerokuClient, app: str, release_id: str) -> PlannedWrite:
+    """`POST /apps/{app}/releases {"release": id}` (a rollback), as shown and as sent."""
+    return client.planned(
+        "POST",
+        f"/apps/{seg(check_app(app))}/releases",
+        body={"release": release_id},
+        action="releases_create",
     )
-    return Release.from_api(created)

@@ -91,15 +91,15 @@ def configure(
                 "review apps are not enabled on this pipeline: give --repo OWNER/NAME to enable them"
             )
         body = {"repo": repo, **body}
-        action, method, what = "review_app_config_enable", "POST", f"enable review apps from {repo}"
+        action, method = "review_app_config_enable", "POST"
     else:
         if repo:
             raise UsageError("the repository cannot be changed once review apps are enabled")
         if not body:
             raise UsageError("nothing to change: give at least one setting")
-        action, method, what = "review_app_config_update", "PATCH", "change review-app settings"
+        action, method = "review_app_config_update", "PATCH"
     return ReviewAppConfig.from_api(
-        client.json(method, path, body=body, action=action, accept=REVIEW_APPS_ACCEPT, description=what)
+        client.json(method, path, body=body, action=action, accept=REVIEW_APPS_ACCEPT)
     )
 
 
@@ -138,7 +138,6 @@ def create(
             "/review-apps",
             body=body,
             action="review_apps_create",
-            description=f"create a review app for {branch}",
         )
     )
 
@@ -152,7 +151,5 @@ def destroy(client: HerokuClient, review_app_id: str, *, app_name: str | None = 
             "DELETE",
             f"/review-apps/{seg(review_app_id)}",
             action="review_apps_destroy",
-            app=app_name,
-            description=f"destroy review app {review_app_id} and its app {app_name or ''}".rstrip(),
         )
     )

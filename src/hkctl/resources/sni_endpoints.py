@@ -98,16 +98,10 @@ def add(client: HerokuClient, app: str, chain: str, key: str) -> Certificate:
         f"/apps/{seg(check_app(app))}/sni-endpoints",
         body={"certificate_chain": chain, "private_key": key},
         action="certs_add",
-        app=app,
-        description="add an SSL certificate (the private key is not shown)",
     )
     return Certificate.from_api(created)
 
 
 def remove(client: HerokuClient, app: str, name: str) -> Certificate:
     path = f"/apps/{seg(check_app(app))}/sni-endpoints/{seg(check_name(name))}"
-    return Certificate.from_api(
-        client.json(
-            "DELETE", path, action="certs_remove", app=app, description=f"remove SSL certificate {name}"
-        )
-    )
+    return Certificate.from_api(client.json("DELETE", path, action="certs_remove"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hkctl.errors import UsageError
+from hkctl.guard.policy import PlannedWrite
 from hkctl.transport.client import HerokuClient
 
 EXCLUDED = {".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"}
@@ -61,9 +62,14 @@ def content_version(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:40]
 
 
+def create_write(client: HerokuClient) -> PlannedWrite:
+    """`POST /sources` (an upload URL and a download URL), as shown and as sent."""
+    return client.planned("POST", "/sources", action="sources_create")
+
+
 def create(client: HerokuClient) -> SourceBlob:
     """`POST /sources`: where to upload the tarball and where the build will fetch it from."""
-    body = client.json("POST", "/sources", action="sources_create", description="obtain a source upload URL")
+    body = client.send(create_write(client)).body
     blob = body["source_blob"]
     return SourceBlob(get_url=blob["get_url"], put_url=blob["put_url"])
 

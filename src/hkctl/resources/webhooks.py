@@ -180,8 +180,6 @@ def create(
         f"/apps/{seg(check_app(app))}/webhooks",
         body=body,
         action="webhooks_create",
-        app=app,
-        description=f"send {', '.join(body['include'])} events of {app} to {url}",
     )
     generated = resp.headers.get("heroku-webhook-secret")
     return Webhook.from_api(resp.body, secret=generated)
@@ -190,11 +188,7 @@ def create(
 def destroy(client: HerokuClient, app: str, webhook_id: str) -> Webhook:
     webhook_id = _full_id(client, app, webhook_id)
     path = f"/apps/{seg(check_app(app))}/webhooks/{seg(_check_id(webhook_id, 'webhook'))}"
-    return Webhook.from_api(
-        client.json(
-            "DELETE", path, action="webhooks_destroy", app=app, description=f"delete webhook {webhook_id}"
-        )
-    )
+    return Webhook.from_api(client.json("DELETE", path, action="webhooks_destroy"))
 
 
 def deliveries(

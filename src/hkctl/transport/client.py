@@ -189,7 +189,6 @@ class HerokuClient(FollowedUrls):
         body: Any = None,
         action: Action | str | None = None,
         when: str | None = None,
-        **_ignored: Any,
     ) -> PlannedWrite:
         """The guard's view of a write, as shown (payload redacted); UsageError on a path that is not clean.
 
@@ -225,6 +224,10 @@ class HerokuClient(FollowedUrls):
             name = None
         return dataclasses.replace(write, target=name) if name else write
 
+    def send(self, write: PlannedWrite) -> Response:
+        """Send exactly the write that was shown: its method, normalised path and body."""
+        return self.request(write.method, write.endpoint, body=write.body)
+
     @contextmanager
     def batch(self, writes: list[PlannedWrite], title: str | None = None) -> Iterator[None]:
         """Confirm a multi-write plan once (see Guard.batch); --dry-run/--plan still apply per write."""
@@ -248,7 +251,6 @@ class HerokuClient(FollowedUrls):
         api: str | None = None,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
-        **_ignored: Any,
     ) -> Response:
         """Send one API request through the allowlist, the guard and the retry loop.
 

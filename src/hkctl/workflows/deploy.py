@@ -67,6 +67,8 @@ class DeployState:
     log_before: set[str] = field(default_factory=set)
     database: dict[str, Any] | None = None
     rate_limit: int | None = None
+    # the writes shown in the plan, by step: the same objects are sent (see deploy_checks.planned)
+    writes: dict[str, PlannedWrite] = field(default_factory=dict)
 
 
 STEPS = (
@@ -245,7 +247,7 @@ def _run(
                 lambda: apps.set_maintenance(client, app, False),
                 f"hkctl apps maintenance off -a {app}",
             )
-            apps.set_maintenance(client, app, True)
+            client.send(st.writes["maintenance_on"])
     with log.step("build") as step:
         checks.build(client, opts, st, version, say=log.say, log=log)
         step.detail = f"build {st.build.get('id', '')[:8]} succeeded → v{st.new_release.get('version')}"
@@ -256,7 +258,7 @@ def _run(
         checks.restart(client, st)
     if maintenance:
         with log.step("maintenance_off"):
-            apps.set_maintenance(client, app, False)
+            client.send(st.writes["maintenance_off"])
             log.settle("turn maintenance mode off")
     with log.step("verify") as step:
         step.detail = checks.verify(client, opts, st, say=log.say)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -9,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from hkctl.errors import HkctlError
 from hkctl.guard.decide import PRODUCTION_NAME
 from hkctl.guard.policy import LATER
-from hkctl.transport.client import seg
 
 if TYPE_CHECKING:
     from hkctl.guard.policy import PlannedWrite
@@ -159,89 +159,34 @@ def planned(
     backup: bool,
     maintenance: bool,
 ) -> list[PlannedWrite]:
+    """Every write the deploy may make, built by the resource functions that send them (one confirmation).
+
+    Kept in `st.writes` by step: maintenance and the restart are sent as these very objects; the
+    others are built again by the same builder when their answer-dependent values are known (the
+    upload URL, the new dyno) and must match the shown step to go (guard/policy.py).
+    """
+    from hkctl.resources import apps, builds, dynos, postgres, releases, sources
+
     app = st.app_name
-    a = seg(app)
-    writes: list[PlannedWrite] = []
+    w = st.writes
+    w.clear()
     if backup and st.database:
-        writes.append(
-            client.planned(
-                "POST",
-                f"/client/v11/databases/{seg(st.database['id'])}/backups",
-                action="pg_backups_capture",
-                app=app,
-                description=f"capture a backup of {st.database.get('name')} and wait for it",
-            )
-        )
+        w["backup"] = postgres.capture_write(client, postgres.Database.from_api(st.database))
     if maintenance:
-        writes.append(
-            client.planned(
-                "PATCH",
-                f"/apps/{a}",
-                body={"maintenance": True},
-                action="apps_update",
-                app=app,
-                description="turn maintenance mode on",
-            )
-        )
+        w["maintenance_on"] = apps.maintenance_write(client, app, True)
     if opts.source_dir is not None:
-        writes.append(
-            client.planned(
-                "POST",
-                "/sources",
-                action="sources_create",
-                app=app,
-                description=f"obtain an upload URL and upload {opts.source_dir} as a tarball",
-            )
-        )
-    url = opts.source_url or LATER  # the upload URL that POST /sources hands back
-    writes.append(
-        client.planned(
-            "POST",
-            f"/apps/{a}/builds",
-            body={"source_blob": {"url": url, "version": version}},
-            action="builds_create",
-            app=app,
-            description=f"build and release {version}",
-        )
-    )
+        w["upload"] = sources.create_write(client)
+    w["build"] = builds.create_write(client, app, opts.source_url or LATER, version=version)
     if opts.migrate:
-        writes.append(
-            client.planned(
-                "POST",
-                f"/apps/{a}/dynos",
-                body={"command": opts.migrate, "attach": False, "type": "run", "time_to_live": MIGRATE_TTL},
-                action="dynos_create",
-                app=app,
-                description="run the migration and check its exit status",
-            )
-        )
-    writes.append(
-        client.planned(
-            "DELETE", f"/apps/{a}/dynos", action="dynos_restart_all", app=app, description="restart all dynos"
-        )
-    )
+        w["migrate"] = dynos.run_write(client, app, opts.migrate, ttl=MIGRATE_TTL)
+    w["restart"] = dynos.restart_write(client, app)
     if maintenance:
-        writes.append(
-            client.planned(
-                "PATCH",
-                f"/apps/{a}",
-                body={"maintenance": False},
-                action="apps_update",
-                app=app,
-                description="turn maintenance mode off",
-            )
-        )
-    writes.append(
-        client.planned(
-            "POST",
-            f"/apps/{a}/releases",
-            body={"release": st.prev_release.get("id")},
-            action="releases_create",
-            app=app,
-            when=f"ONLY IF A STEP FAILS: roll back to v{st.prev_release.get('version')}",
-        )
+        w["maintenance_off"] = apps.maintenance_write(client, app, False)
+    rollback = releases.rollback_write(client, app, str(st.prev_release.get("id")))
+    w["rollback"] = dataclasses.replace(
+        rollback, when=f"ONLY IF A STEP FAILS: roll back to v{st.prev_release.get('version')}"
     )
-    return writes
+    return list(w.values())
 
 
 # ---------------------------------------------------------------------------- the writes
@@ -327,7 +272,10 @@ def restart(client: HerokuClient, st: DeployState) -> None:
     from hkctl.resources import dynos
 
     st.log_before = set(recent_log(client, st.app_name))
-    dynos.restart(client, st.app_name)
+    if "restart" in st.writes:
+        client.send(st.writes["restart"])  # the very write the plan showed
+    else:
+        dynos.restart(client, st.app_name)
 
 
 def recent_log(client: HerokuClient, app: str) -> list[str]:

@@ -8,6 +8,7 @@ command returns once the dynos run the new release (or says which did not come u
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError, UsageError
 from hkctl.resources.rollback_config import ConfigChange
-from hkctl.transport.client import seg
 from hkctl.workflows.deploy_checks import PRODUCTION_NAME, releases_desc
 
 if TYPE_CHECKING:
@@ -128,9 +128,9 @@ def execute(
     from hkctl.resources import releases
 
     tgt = p.target.get("version")
-    write = client.planned("POST", f"/apps/{seg(p.app)}/releases", body={"release": p.target.get("id")})
+    write = releases.rollback_write(client, p.app, str(p.target.get("id")))  # shown, then sent as is
     with client.batch([write], f"rollback {p.app} to v{tgt}"):
-        new = releases.rollback(client, p.app, releases.Release.from_api(p.target)).to_json()
+        new = releases.Release.from_api(client.send(write).body).to_json()
     say(f"created v{new.get('version')}: {new.get('description')}")
     watch_dynos(client, p.app, int(new.get("version") or 0), say=say, timeout=boot_timeout, interval=interval)
     return new
