@@ -17,11 +17,11 @@ pytestmark = pytest.mark.core
 
 
 def _check(hk: Harness, method: str, path: str, body: Any = None) -> Any:
-    # Destructive writes name their target (the app, or the authorization's id) and confirm it up front.
-    parts = path.split("/")
-    target = parts[2] if parts[1] == "apps" else parts[-1]
-    client = hk.client(hk.full_env(), confirm_app=target)
-    response = client.request(method, path, body=body, app=target)
+    # Destructive writes confirm up front the name the guard reads from the path.
+    from hkctl.guard.decide import decide
+
+    client = hk.client(hk.full_env(), confirm_app=decide(method, path, body).target)
+    response = client.request(method, path, body=body)
     links = schema.official().match(method, path)
     assert links, f"no schema link for {method} {path}"
     errors = schema.official().response_errors(links, response.status, response.body)

@@ -197,3 +197,43 @@ def test_an_unknown_route_is_judged_by_its_method(hk: Harness) -> None:
     r = hk.cli("api", "DELETE", f"/apps/{STAGING}/some-new-thing", env=hk.full_env())
     assert r.code == 3 and "unknown route" in r.err, r.text
     assert hk.writes_received() == []
+
+
+# ------------------------------------------------------------------ batches
+def test_inside_a_batch_only_the_shown_writes_go(hk: Harness) -> None:
+    from hkctl.errors import GuardRefused
+    from hkctl.resources import apps
+
+    client = hk.client(hk.full_env())
+    shown = [apps.maintenance_write(client, STAGING, True)]
+    with client.batch(shown, "maintenance on"):
+        with pytest.raises(GuardRefused) as unshown:
+            apps.destroy(client, STAGING)  # never shown: refused, not asked
+        assert unshown.value.rule == "unshown-write"
+        with pytest.raises(GuardRefused):
+            apps.set_maintenance(client, STAGING, False)  # the shown path with another body
+        apps.set_maintenance(client, STAGING, True)
+    assert [(w["method"], w["path"], w["body"]) for w in hk.writes_received()] == [
+        ("PATCH", f"/apps/{STAGING}", {"maintenance": True})
+    ]
+    assert hk.sandbox.store.first("app", name=STAGING) is not None
+
+
+def test_a_batch_shows_every_step_and_asks_for_every_destructive_name(hk: Harness) -> None:
+    asked: list[tuple[str, str]] = []
+    client = hk.client(hk.env(HEROKU_PERMISSION="full"))
+    client.guard._confirm = lambda plan, q: asked.append((plan, q)) or "no"  # type: ignore[assignment]
+    from hkctl.errors import GuardRefused
+
+    writes = [
+        client.planned(
+            "PATCH", f"/apps/{STAGING}/formation", body={"updates": [{"type": "web", "quantity": 0}]}
+        ),
+        client.planned("PATCH", f"/apps/{PRODUCTION}", body={"maintenance": True}),
+    ]
+    with pytest.raises(GuardRefused), client.batch(writes, "two steps"):
+        pass
+    plan, question = asked[0]
+    assert "#1" in plan and "#2" in plan and "scale web=0" in plan and "maintenance mode on" in plan
+    assert f"Type the app name ({STAGING})" in question
+    assert hk.writes_received() == []

@@ -13,6 +13,7 @@ import pytest
 
 from hkctl.config import Settings
 from hkctl.errors import TransportError
+from hkctl.guard.decide import decide
 from hkctl.transport.client import HerokuClient
 from tests.support import LoopbackServer
 
@@ -62,16 +63,20 @@ def api():
     server.close()
 
 
-def _client(hk, api) -> HerokuClient:
-    return HerokuClient(Settings.from_env(hk.full_env(HKCTL_API_URL=api.url)), stderr=lambda m: None)
+def _client(hk, api, confirm: str | None = None) -> HerokuClient:
+    settings = Settings.from_env(hk.full_env(HKCTL_API_URL=api.url), confirm_app=confirm)
+    return HerokuClient(settings, stderr=lambda m: None)
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 @pytest.mark.parametrize("method", ["POST", "PATCH", "PUT", "DELETE"])
 def test_a_write_answered_with_a_redirect_on_the_same_host_is_not_re_sent(hk, api, method, status):
-    client = _client(hk, api)
+    path = f"/r/{status}/apps/demo-production/config-vars"
+    client = _client(
+        hk, api, confirm=decide(method, path).target
+    )  # a DELETE of an unknown route: destructive
     with pytest.raises(TransportError) as err:
-        client.request(method, f"/r/{status}/apps/demo-production/config-vars", body={"X": "1"})
+        client.request(method, path, body={"X": "1"})
     assert [(m, p) for m, p, _ in api.hits] == [(method, f"/r/{status}/apps/demo-production/config-vars")]
     message = str(err.value)
     assert f"answered {status}, pointing to {api.url}/apps/demo-production/config-vars" in message
