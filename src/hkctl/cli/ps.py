@@ -95,7 +95,8 @@ def scale_cmd(env: Env, changes: tuple[str, ...], app: str, as_json: bool, force
     """Scale process types in one change: `web=2:standard-1x worker=1`, or `web+1` / `web-1`.
 
     With no argument, prints the formation as `TYPE=QTY:SIZE` words. Sizes in any case.
-    Scaling a type to 0 is destructive: the app name is asked for (or --confirm APP).
+    Scaling a type to 0, or scaling a production app, is destructive: the app name is asked for
+    (or --confirm APP).
     """
     from hkctl.resources import formation
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -100,7 +100,6 @@ class Decision:
     origin: str = ""  # scheme://host when the caller gave an absolute URL (the allowlist judges it)
     target: str | None = None  # the name typed to confirm (destructive writes only)
     target_kind: str = "app"
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def is_write(self) -> bool:
