@@ -20,10 +20,11 @@ def test_ps_scale_relative_and_without_arguments(hk):
     shown = hk.cli("ps", "scale", "-a", PROD)
     assert (shown.code, shown.out) == (0, "web=2:Standard-2X worker=1:Standard-1X\n")
     assert hk.writes_received() == []
-    up = hk.cli("ps", "scale", "web+1", "-a", PROD, env=hk.full_env())
+    # scaling production needs its name (the guard's rule), here given up front
+    up = hk.cli("ps", "scale", "web+1", "-a", PROD, "--confirm", PROD, env=hk.full_env())
     assert up.code == 0, up.err
     assert _quantities(hk, PROD)["web"] == 3
-    down = hk.cli("ps", "scale", "web-2", "-a", PROD, env=hk.full_env())
+    down = hk.cli("ps", "scale", "web-2", "-a", PROD, "--confirm", PROD, env=hk.full_env())
     assert down.code == 0 and _quantities(hk, PROD)["web"] == 1
     below = hk.cli("ps", "scale", "worker-5", "-a", PROD, env=hk.full_env())
     assert below.code == 2 and "cannot go below 0" in below.err
