@@ -247,16 +247,15 @@ def _updates(action: Action, body: Any, params: dict[str, str]) -> list[dict[str
 
 
 def _is_zero(quantity: Any) -> bool:
+    """A quantity that stops the process: 0, or anything below 1 however it is spelled ("0", 0.0, "-0")."""
     if isinstance(quantity, bool):
         return False
-    if isinstance(quantity, (int, float)):
-        return quantity == 0
     if isinstance(quantity, str):
         try:
-            return float(quantity) == 0
+            quantity = float(quantity)
         except ValueError:
             return False
-    return False
+    return isinstance(quantity, (int, float)) and quantity < 1
 
 
 def is_rollback(action: Action, body: Any) -> bool:
