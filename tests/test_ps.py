@@ -114,7 +114,7 @@ def test_scale_rejects_bad_input_before_sending(hk, arg, message):
 def test_sandbox_rejects_invalid_formation_changes(hk, update):
     from hkctl.errors import InvalidParams
 
-    client = hk.client(hk.full_env())
+    client = hk.client(hk.full_env(), confirm_app=APP)  # a negative quantity is judged destructive
     with pytest.raises(InvalidParams) as err:
         client.json("PATCH", f"/apps/{APP}/formation", body={"updates": [update]})
     assert err.value.id == "invalid_params"
