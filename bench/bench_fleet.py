@@ -83,6 +83,18 @@ def run() -> list[dict[str, object]]:
             rows.append({"measure": "fleet health 429s", "value": throttled, "note": "must be 0"})
 
             sb.ratelimits.reset()
+            mark = len(sb.requests)
+            t_wide, _ = _timed([exe, "fleet", "health", "--budget", "5000", "--concurrency", "16"], env)
+            wide = _api(sb, mark)
+            rows.append(
+                {
+                    "measure": "fleet health --concurrency 16 (s)",
+                    "value": round(t_wide, 1),
+                    "note": f"{sum(1 for r in wide if r.get('status') == 429)} × 429",
+                }
+            )
+
+            sb.ratelimits.reset()
             step = max(1, len(apps) // SAMPLE)
             sample = apps[::step][:SAMPLE]
             mark = len(sb.requests)
