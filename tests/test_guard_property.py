@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -266,6 +267,20 @@ def via_command(hk: Harness, cell: Cell, argv: list[str], method: str, path: str
     return went
 
 
+def via_apply(hk: Harness, cell: Cell, method: str, path: str, body: Any, plan: Path) -> bool:
+    """Record the write with --plan (nothing is sent), then `hkctl apply` it in the cell."""
+    fresh(hk)
+    plan.unlink(missing_ok=True)
+    data = ["-d", json.dumps(body)] if body is not None else []
+    recorded = hk.cli("--plan", str(plan), "api", method, path, *data, env=hk.env())
+    assert recorded.code == 0 and hk.writes_received() == [], recorded.text
+    env = {**cell.env(hk), "HKCTL_VALUE_HK_PROPERTY": "v"}  # a config value travels outside the plan
+    r = hk.cli(*cell.flags(), "apply", str(plan), env=env, confirmer=cell.person())
+    went = sent(hk, method, path)
+    assert went or r.code == 3, r.text
+    return went
+
+
 def via_mcp(hk: Harness, cell: Cell, tool: str, args: dict[str, Any], method: str, path: str) -> bool:
     from hkctl.mcp.server import execute
     from hkctl.mcp.tools import table
@@ -278,7 +293,7 @@ def via_mcp(hk: Harness, cell: Cell, tool: str, args: dict[str, Any], method: st
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None
 )
 @given(
     name=st.sampled_from(SHARED),
@@ -288,8 +303,8 @@ def via_mcp(hk: Harness, cell: Cell, tool: str, args: dict[str, Any], method: st
     app=st.sampled_from((STAGING, PRODUCTION)),
     quantity=st.integers(0, 1),
 )
-def test_command_api_and_mcp_tool_give_the_same_verdict(
-    hk: Harness, name: str, mode: str, channel: str, confirm: str, app: str, quantity: int
+def test_command_api_apply_and_mcp_tool_give_the_same_verdict(
+    hk: Harness, tmp_path: Path, name: str, mode: str, channel: str, confirm: str, app: str, quantity: int
 ) -> None:
     fresh(hk)
     cell = Cell(mode, channel, confirm, app, _other(app))
@@ -299,6 +314,7 @@ def test_command_api_and_mcp_tool_give_the_same_verdict(
     api_went, text = via_api(hk, cell, method, path, body)
     assert api_went is want, (name, cell, text)
     assert via_command(hk, cell, argv, method, path) is want, (name, cell)
+    assert via_apply(hk, cell, method, path, body, tmp_path / "plan.jsonl") is want, (name, cell)
     if tool is not None:
         got = via_mcp(hk, cell, tool[0], tool[1], method, path)
         assert got is expected(d.destructive, mode, channel, confirm, mcp=True), (name, cell)
