@@ -46,6 +46,7 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
+        self._sleeping = threading.Lock()
         self.level = float(pool if remaining is None else remaining)
         self._at = clock()
         self.in_flight = 0
@@ -83,9 +84,13 @@ class Pacer:
                     self.in_flight += 1
                     self.sent += 1
                     return
-                wait = missing / self.rate
-            self.waited += wait
-            self._sleep(wait)
+            # One waiter sleeps at a time; the others queue here and look again when it wakes, so
+            # eight workers short of a token wait for the refill once, not eight times over.
+            with self._sleeping:
+                wait = self.wait_for(1.0)
+                if wait > 0 and not self.cancelled:
+                    self.waited += wait
+                    self._sleep(wait)
 
     def done(self, remaining: str | int | None, status: int | None = None) -> None:
         """An answer came back (`remaining` is its RateLimit-Remaining, if any)."""
