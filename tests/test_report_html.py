@@ -148,3 +148,17 @@ def test_help_and_text_triage_do_not_import_the_charting_library() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_log_without_router_lines_still_gets_a_page(hk: Harness, tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(
+        "2026-11-28T10:00:00.000000+00:00 app[web.1]: booted\n"
+        "2026-11-28T10:05:00.000000+00:00 app[web.1]: Error: boom\n"
+    )
+    out = tmp_path / "r.html"
+    r = hk.cli("logs", "triage", "--file", str(log), "--html", str(out))
+    assert r.code == 0, r.err
+    page = out.read_text()
+    assert "2026-11-28 10:00–10:06 UTC" in page  # the log's own window, not 1970 or now
+    assert "no H/R/L error codes in this window" in page and "no router lines in this window" in page

@@ -19,11 +19,11 @@ def render_html(
     extra_markers: list[Marker] | None = None,
 ) -> str:
     """The self-contained page for a Timeline and its triage report (`triage.report(tl)`)."""
-    from hkctl.report import charts, page
+    from hkctl.report import charts, page, spark
 
     series = build(tl, report, extra_markers=extra_markers)
     drawn = charts.draw_all(series)
-    sparks = {row["path"]: charts.sparkline(row["spark_p95"], row["spark_5xx"]) for row in series.paths}
+    sparks = {row["path"]: spark.sparkline(row["spark_p95"], row["spark_5xx"]) for row in series.paths}
     return page.render(report, series, title=title, charts=drawn, paths_spark=sparks, health=health)
 
 

@@ -86,13 +86,13 @@ def build(tl: Timeline, report: dict[str, Any], *, extra_markers: list[Marker] |
     """Re-bin the Timeline's minutes; `report` is triage.report(tl) (paths, releases and totals)."""
     minutes = {m: epoch(m) for m in {*tl.status, *(k[0] for k in tl.minute_codes)}}
     minutes.update({k[0]: epoch(k[0]) for k in tl.minute_memory})
-    stamps = [t for t in minutes.values() if t > 0]
+    edges = [epoch(ts[:16]) for ts in (tl.first_ts, tl.last_ts) if ts]  # app-only logs have a window too
+    stamps = [t for t in [*minutes.values(), *edges] if t > 0]
     markers = _markers(tl)
     seen = {(m.kind, m.label) for m in markers}
     markers += [m for m in extra_markers or [] if (m.kind, m.label) not in seen]
-    if not stamps:
-        now = epoch(tl.first_ts or "") or 0.0
-        stamps = [now]
+    if not stamps:  # nothing timestamped: an empty window ending now, so the axes still read as times
+        stamps = [datetime.now(UTC).timestamp() // 60 * 60]
     lo, hi = min(stamps), max(stamps) + 60
     bucket = choose_bucket(hi - lo)
     t0 = lo // bucket * bucket
