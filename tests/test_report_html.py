@@ -162,3 +162,22 @@ def test_a_log_without_router_lines_still_gets_a_page(hk: Harness, tmp_path: Pat
     page = out.read_text()
     assert "2026-11-28 10:00–10:06 UTC" in page  # the log's own window, not 1970 or now
     assert "no H/R/L error codes in this window" in page and "no router lines in this window" in page
+
+
+def test_drain_framed_lines_are_counted_per_minute_too(tmp_path: Path) -> None:
+    """Syslog (drain) framing has no timestamp at the line's start: those lines go line by line."""
+    framed = []
+    for line in report_story.lines():
+        m = re.match(r"(\S+) (\w+)\[([^\]]+)\]: (.*)", line)
+        assert m is not None
+        ts, source, dyno, message = m.groups()
+        framed.append(f"<158>1 {ts} host {source} {dyno} - {message}")
+    log = tmp_path / "drain.log"
+    log.write_text("\n".join(framed) + "\n")
+    tl = timeline.triage_file(str(log))
+    r = report(tl)
+    assert _same(r, report(fast.triage_file(str(log))))
+    s = build(tl, r)
+    assert sum(sum(v) for v in s.status.values()) == r["router"]["requests"] == 600
+    assert [i for i, n in enumerate(s.h12) if n] == list(report_story.H12_MINUTES)
+    assert [m.label for m in s.markers] == ["v12", "set FEATURE_X", "v13"]
