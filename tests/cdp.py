@@ -167,7 +167,9 @@ class Page:
         self.browser.wait_event("Page.loadEventFired", session=self.session)
 
     def evaluate(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        result = self.call(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}
+        )
         if "exceptionDetails" in result:
             raise CDPError(str(result["exceptionDetails"]))
         return result["result"].get("value")
