@@ -25,8 +25,14 @@ from hkctl.sandbox.server import build_sandbox, start_in_thread
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 #: modules that belong to an extra: the emulator, the MCP server, the demo (which runs the emulator) and
-#: the report's charts
-EXTRA_ONLY = ("hkctl.sandbox.", "hkctl.mcp.server", "hkctl.demo", "hkctl.report.charts")
+#: the report's charts (pygal)
+EXTRA_ONLY = (
+    "hkctl.sandbox.",
+    "hkctl.mcp.server",
+    "hkctl.demo",
+    "hkctl.report.charts",
+    "hkctl.report.drawing",
+)
 #: what the extras' modules may fail on here: the packages the extras install
 EXTRA_PACKAGES = {name for _, modules in EXTRAS.values() for name in modules}
 

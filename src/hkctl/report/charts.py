@@ -15,15 +15,6 @@ from datetime import datetime
 import pygal
 
 from hkctl.report.drawing import (
-    BLUE,
-    CODE_COLOURS,
-    DASHES,
-    DYNO_COLOURS,
-    FG,
-    ORANGE,
-    STATE_COLOURS,
-    STATUS_COLOURS,
-    VERMILLION,
     WIDTH,
     markers,
     mids,
@@ -34,6 +25,17 @@ from hkctl.report.drawing import (
     style,
     time_chart,
     utc,
+)
+from hkctl.report.palette import (
+    BLUE,
+    CODE_COLOURS,
+    DASHES,
+    DYNO_COLOURS,
+    FG,
+    ORANGE,
+    STATE_COLOURS,
+    STATUS_COLOURS,
+    VERMILLION,
 )
 from hkctl.report.series import Series
 

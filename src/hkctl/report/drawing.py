@@ -19,24 +19,9 @@ from typing import Any
 import pygal
 from pygal.style import Style
 
+from hkctl.report.palette import FG, PURPLE
 from hkctl.report.series import Marker, Series
 
-# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
-BLUE, ORANGE, SKY, GREEN, YELLOW, VERMILLION, PURPLE = (
-    "#0072B2",
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#F0E442",
-    "#D55E00",
-    "#CC79A7",
-)
-FG = "var(--fg)"
-STATUS_COLOURS = {"2xx": GREEN, "3xx": SKY, "4xx": ORANGE, "5xx": VERMILLION}
-CODE_COLOURS = [VERMILLION, ORANGE, BLUE, PURPLE, SKY, GREEN, YELLOW]
-DYNO_COLOURS = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION]
-DASHES = ["", "6,3", "2,3", "8,3,2,3"]
-STATE_COLOURS = {"crashed": VERMILLION, "down": PURPLE, "starting": SKY, "restarting": ORANGE, "up": GREEN}
 WIDTH, HEIGHT = 1000, 300
 LABEL_WIDTH = 9  # characters of every time chart's y labels
 TICK_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from hkctl.report.drawing import ORANGE, VERMILLION
+from hkctl.report.palette import ORANGE, VERMILLION
 
 
 def sparkline(values: list[int | None], errors: list[int], width: int = 160, height: int = 28) -> str:
