@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ CHARTS_JS = r"""
       markers: [...fig.querySelectorAll(`g[id^="${name}-marker-"]`)]
         .filter(g => /-marker-\d+$/.test(g.id)).map(g => { const b = box(g); return b.left + b.width / 2; }),
       labels: [...fig.querySelectorAll(`g[id^="${name}-marker-"][id$="-text"]`)].map(g => g.textContent.trim()),
+      ticks: [...fig.querySelectorAll('.axis.x text')].filter(t => /^\d\d:\d\d$/.test(t.textContent))
+        .map(t => { const b = box(t); return [t.textContent, b.left + b.width / 2]; }),
       t0: Number(fig.dataset.t0), t1: Number(fig.dataset.t1),
       caption: fig.querySelector('figcaption').textContent,
     };
@@ -100,14 +103,21 @@ def test_story_report_in_browser(hk: Harness, tmp_path: Path) -> None:
     assert requests == []  # nothing fetched: no CDN, font, script or image
     _assert_rendered(charts)
     # the release (10:07:30) and the config change (10:18:00) on every time chart, where they happened
+    day = datetime.fromtimestamp(report_story.START, UTC)
     for name in TIME_CHARTS:
         c = charts[name]
-        area, span = c["area"], c["t1"] - c["t0"]
-        times = [c["t0"] + (x - area["left"]) / area["width"] * span for x in c["markers"]]
+        # read the time axis as a person does: from its first and last tick labels
+        (first, x0), (last, x1) = c["ticks"][0], c["ticks"][-1]
+        t0, t1 = (day.replace(hour=int(h[:2]), minute=int(h[3:])).timestamp() for h in (first, last))
+        times = [t0 + (x - x0) / (x1 - x0) * (t1 - t0) for x in c["markers"]]
         assert len(times) == 2, (name, c["labels"])
         for got, want in zip(sorted(times), sorted(report_story.MARKERS.values()), strict=True):
-            assert abs(got - want) < 20, (name, got - want)  # 30 min over ~700 px: ~3 s a pixel
+            assert abs(got - want) < 6, (name, got - want)  # 30 min over ~880 px: 2 s a pixel
         assert c["labels"] == ["v12", "v13 · set FEATURE_X"], name
+    # one shared time axis: each marker sits at the same x in every chart
+    for i in range(2):
+        xs = [charts[name]["markers"][i] for name in TIME_CHARTS]
+        assert max(xs) - min(xs) <= 2, xs
     assert colours["light"] != colours["dark"]
     assert colours["svg_text_dark"] == colours["dark"].split("|")[0]  # chart text follows the scheme
     assert (tmp_path / "story.png").stat().st_size > 20_000

@@ -23,6 +23,7 @@ from hkctl.report.palette import FG, PURPLE
 from hkctl.report.series import Marker, Series
 
 WIDTH, HEIGHT = 1000, 300
+X_MARGIN = 0.02  # pygal.view.Box.margin
 LABEL_WIDTH = 9  # characters of every time chart's y labels
 TICK_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080)
 
@@ -64,7 +65,11 @@ def ticks(s: Series) -> list[datetime]:
 
 
 def time_chart(s: Series, colours: list[str], y_title: str, **kw: Any) -> Any:
+    """A pygal DateTimeLine over exactly [t0, t1] with the shared ticks, y-label width and legend."""
     fmt = "%H:%M" if s.t1 - s.t0 <= 86400 else "%d %H:%M"
+    # pygal widens a linear chart's x range by 2 % each side (pygal.view.Box.margin) but not a log
+    # one's: widen the log chart by as much, so every chart puts t0 and t1 at the same x.
+    pad_x = X_MARGIN * (s.t1 - s.t0) if kw.get("logarithmic") else 0.0
     config: dict[str, Any] = {
         "width": WIDTH,
         "height": HEIGHT,
@@ -78,7 +83,7 @@ def time_chart(s: Series, colours: list[str], y_title: str, **kw: Any) -> Any:
         "truncate_legend": -1,
         "show_dots": False,
         "print_labels": True,
-        "xrange": (s.t0, s.t1),
+        "xrange": (s.t0 - pad_x, s.t1 + pad_x),
         "x_labels": ticks(s),
         "x_value_formatter": lambda d: d.strftime(fmt),
         "value_formatter": lambda v: pad(f"{v:g}"),
