@@ -237,3 +237,13 @@ def test_a_batch_shows_every_step_and_asks_for_every_destructive_name(hk: Harnes
     assert "#1" in plan and "#2" in plan and "scale web=0" in plan and "maintenance mode on" in plan
     assert f"Type the app name ({STAGING})" in question
     assert hk.writes_received() == []
+
+
+def test_an_app_named_by_its_id_is_confirmed_by_its_name(hk: Harness) -> None:
+    app_id = hk.sandbox.store.first("app", name=STAGING)["id"]
+    by_id = hk.cli("--confirm", app_id, "api", "DELETE", f"/apps/{app_id}", env=hk.full_env())
+    assert by_id.code == 3 and f"Confirmation {app_id} did not match {STAGING}" in by_id.err, by_id.text
+    assert hk.writes_received() == []
+    by_name = hk.cli("--confirm", STAGING, "api", "DELETE", f"/apps/{app_id}", env=hk.full_env())
+    assert by_name.code == 0, by_name.text
+    assert hk.sandbox.store.first("app", name=STAGING) is None

@@ -52,7 +52,8 @@ LIMIT = Param(
 CONFIRM = Param(
     "confirm",
     "string",
-    "Must equal the app's name: this tool destroys or removes something and refuses without it.",
+    "Must equal the app's name: this tool destroys or removes something and refuses without it. "
+    "It does not stand in for the person, who still confirms in the client.",
     required=True,
 )
 
