@@ -266,9 +266,9 @@ def apply(
     done: list[str] = []
     answers: list[Response] = []
     with client.batch(planned, title):
-        for i, (s, b) in enumerate(zip(steps, bodies, strict=True)):
+        for i, s in enumerate(steps):
             try:
-                answers.append(client.request(s.method, s.endpoint, body=b))
+                answers.append(client.send(planned[i]))  # the very write that was shown
             except HkctlError as exc:
                 rest = steps[i + 1 :]
                 _journal_not_run(client, planned[i + 1 :], failed=s)
