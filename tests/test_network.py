@@ -104,3 +104,19 @@ def test_read_netrc_rules():
     assert read_netrc("machine api.heroku.com login a password b", "api.heroku.com") == ("b", [])
     assert read_netrc("default login a password b", "api.heroku.com")[0] is None
     assert read_netrc("machine x port 1 machine api.heroku.com password t", "api.heroku.com")[0] == "t"
+
+
+def test_an_unreachable_handed_back_host_is_named_and_nothing_is_left_behind(hk, tmp_path):
+    from hkctl.errors import TransportError
+    from hkctl.sandbox.server import free_port
+
+    store = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    client = HerokuClient(Settings.from_env(hk.env(HKCTL_SANDBOX_STORAGE_URL=store)))  # the real network
+    with pytest.raises(TransportError) as err:
+        client.download(f"{store}/xfrtu/x/backup.dump?X-Amz-Signature=abc", tmp_path / "out" / "b.dump")
+    assert f"could not reach {store.split('//')[1]} (connection refused)" in str(err.value)
+    assert "X-Amz-Signature=abc" not in str(err.value)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    with pytest.raises(TransportError) as err:
+        client.upload(f"{store}/heroku-sources-production/x?Signature=abc", b"data")
+    assert "the host the API handed back" in str(err.value)

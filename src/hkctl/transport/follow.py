@@ -35,6 +35,19 @@ def httpx_module() -> Any:
     return load()
 
 
+def handed_back_unreachable(url: str, exc: BaseException) -> str:
+    """`could not reach HOST (why)` for a URL the API handed back (nothing was sent to it)."""
+    from urllib.parse import urlsplit
+
+    from hkctl.transport.network import why_unreachable
+
+    host = urlsplit(url).netloc or url
+    return (
+        f"could not reach {host} ({why_unreachable(exc)}), the host the API handed back in "
+        f"{redact_url(url)}; nothing was sent to it. Check the network and DNS, then try again."
+    )
+
+
 class FollowedUrls:
     """The part of HerokuClient that fetches URLs handed back by the API."""
 
@@ -100,6 +113,8 @@ class FollowedUrls:
                     raw.read()
                     raise TransportError(f"GET {redact_url(url)} answered {raw.status_code}")
                 yield raw.headers.get("content-type", ""), raw.iter_lines()
+        except httpx.ConnectError as exc:
+            raise TransportError(handed_back_unreachable(url, exc)) from exc
         except httpx.TransportError as exc:
             # the exception's text is not hkctl's: scrubbed of every secret seen (transport/redaction.py)
             raise TransportError(
@@ -120,6 +135,8 @@ class FollowedUrls:
         self.http.cookies.clear()  # nothing the API set travels to a storage host
         try:
             raw = self.http.put(url, content=data, headers={"User-Agent": f"hkctl/{__version__}"})
+        except httpx.ConnectError as exc:
+            raise TransportError(handed_back_unreachable(url, exc)) from exc
         except httpx.TransportError as exc:
             raise TransportError(f"upload to {redact_url(url)} failed: {type(exc).__name__}") from exc
         self._followed("PUT", url, "source_upload", raw, t0)
@@ -160,6 +177,8 @@ class FollowedUrls:
                 )
             os.replace(tmp, dest)
             return size
+        except httpx.ConnectError as exc:
+            raise TransportError(handed_back_unreachable(url, exc)) from exc
         except httpx.TransportError as exc:
             raise TransportError(f"download {redact_url(url)} interrupted: {type(exc).__name__}") from exc
         finally:
