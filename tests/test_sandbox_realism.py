@@ -268,3 +268,21 @@ def test_stopping_a_process_type_through_the_dyno_path_stops_all_of_its_dynos(hk
         if d["type"] == "worker"
     }
     assert gens and all(after[n] > g for n, g in gens.items())
+
+
+def test_a_container_app_is_promoted_down_its_pipeline_like_any_other(hk, tmp_path):
+    env = hk.full_env()
+    for name in ("box-staging", "box-production"):
+        assert hk.cli("apps", "create", name, "--stack", "container", env=env).code == 0
+    assert hk.cli("pipelines", "create", "boxes", env=env).code == 0
+    assert hk.cli("pipelines", "add", "box-staging", "-p", "boxes", "-s", "staging", env=env).code == 0
+    assert hk.cli("pipelines", "add", "box-production", "-p", "boxes", "-s", "production", env=env).code == 0
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "heroku.yml").write_text("build:\n  docker:\n    web: Dockerfile\n")
+    assert hk.cli("builds", "create", "--dir", str(root), "-a", "box-staging", env=env).code == 0
+    res = hk.cli("pipelines", "promote", "-p", "boxes", "--no-check", env=env)
+    assert res.code == 0, res.text
+    staged = _releases(hk, "box-staging")[-1]
+    promoted = _releases(hk, "box-production")[-1]
+    assert promoted["slug"] == staged["slug"] and promoted["description"].startswith("Promote")
