@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -34,6 +34,7 @@ SECRET_MAPS: Mapping[str, tuple[str, ...]] = {
 }
 MIN_VALUE = 4  # shorter values (`1`, `on`) would scrub ordinary words, and reveal next to nothing
 _WORD = r"A-Za-z0-9_\-"  # a value counts only as a whole word: not inside `demo-production`
+Replace = Callable[[str, Any], Any]  # (key, secret value) -> what stands in its place
 
 
 # ------------------------------------------------------------------------- structured, by field
@@ -41,7 +42,7 @@ def _is_secret_key(key: str) -> bool:
     return any(s in key.lower() for s in _SECRET_KEYS)
 
 
-def _map(body: dict[str, Any], action: Action, secret: Any) -> dict[str, Any]:
+def _map(body: dict[str, Any], action: Action, secret: Replace) -> dict[str, Any]:
     """The body with every secret value replaced by `secret(key, value)` (None stays None)."""
     if action.secret_body:
         if action.name == "config_update":
@@ -57,7 +58,7 @@ def _map(body: dict[str, Any], action: Action, secret: Any) -> dict[str, Any]:
     return out
 
 
-def _by_key(value: Any, secret: Any) -> Any:
+def _by_key(value: Any, secret: Replace) -> Any:
     if isinstance(value, dict):
         return {
             k: (secret(k, v) if _is_secret_key(k) and v is not None else _by_key(v, secret))
