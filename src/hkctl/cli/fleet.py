@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.cli._common import Env, pass_env
 
 if TYPE_CHECKING:
     from hkctl.workflows.fleet import Job
@@ -54,7 +54,12 @@ def fleet_options(fn: F) -> F:
             show_default=True,
             help="Requests in flight at once.",
         ),
-        json_option,
+        click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="One JSON line per app as it completes (drift: one per finding; cost: then the totals).",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
