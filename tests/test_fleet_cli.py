@@ -126,6 +126,9 @@ def test_find_stale_and_maintenance(fleet: Harness) -> None:
         ["personal-21", "", "heroku-24", "41d", "maintenance on"],
     ]
     assert fleet.cli("fleet", "find", "--no-release-since", "soon").code == 2
+    assert fleet.cli("fleet", "find", "--config-key", "NOT-A-KEY").code == 2
+    assert fleet.cli("fleet", "find", "--missing").code == 2
+    assert fleet.cli("fleet", "find").code == 2  # no filter
 
 
 def test_find_by_addon_reads_the_account_addons_once_then_only_the_matching_formations(

@@ -219,6 +219,10 @@ def find_cmd(env: Env, **opts: Any) -> None:
 
     if opts["missing"] and not opts["config_key"]:
         raise UsageError("--missing needs --config-key KEY")
+    if opts["config_key"]:
+        from hkctl.resources.config_vars import check_key
+
+        check_key(opts["config_key"])  # a name that cannot exist is bad input: exit 2, nothing sent
     filters = Filters(
         stack=opts["stack"],
         size=opts["size"],
