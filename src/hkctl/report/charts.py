@@ -14,6 +14,7 @@ from datetime import datetime
 
 import pygal
 
+from hkctl.logs.codes import lookup
 from hkctl.report.drawing import (
     WIDTH,
     markers,
@@ -54,8 +55,9 @@ def requests_chart(s: Series) -> str:
         colours.append(STATUS_COLOURS[cls])
         chart.add(f"{cls} ({sum(s.status[cls]):,})", steps(s, stacked[cls]), fill=True)
         ids.append(f"series-{cls}")
-    ids += markers(chart, s, colours, 0, top)
-    return render(chart, "requests", ids, colours)
+    titles: dict[str, str] = {}
+    ids += markers(chart, s, colours, 0, top, titles)
+    return render(chart, "requests", ids, colours, titles)
 
 
 def latency_chart(s: Series) -> str:
@@ -88,8 +90,9 @@ def latency_chart(s: Series) -> str:
         colours.append(VERMILLION)
         chart.add(f"H12 timeouts ({sum(s.h12):,})", h12, stroke=False, show_dots=True, dots_size=6)
         ids.append("series-h12")
-    ids += markers(chart, s, colours, 1, top)
-    return render(chart, "latency", ids, colours)
+    titles: dict[str, str] = {}
+    ids += markers(chart, s, colours, 1, top, titles)
+    return render(chart, "latency", ids, colours, titles)
 
 
 def codes_chart(s: Series) -> str:
@@ -103,7 +106,10 @@ def codes_chart(s: Series) -> str:
         stacked[code] = total
     top = max([1.0, *total]) * 1.2
     chart = time_chart(s, colours, "codes / min", range=(0, top), fill=True, legend_at_bottom_columns=2)
+    titles: dict[str, str] = {}
     for i, code in enumerate(order):
+        entry = lookup(code)
+        titles[f"series-{code}"] = f"{code} {entry.title}: {entry.meaning} Do: {entry.action}"
         colours.append(CODE_COLOURS[i % len(CODE_COLOURS)])
         chart.add(
             f"{code} {s.code_titles[code]} ({sum(s.codes[code]):,})", steps(s, stacked[code]), fill=True
@@ -113,8 +119,8 @@ def codes_chart(s: Series) -> str:
         colours.append(FG)
         chart.add("no H/R/L error codes in this window", [(utc(s.t0), 0), (utc(s.t1), 0)])
         ids.append("series-none")
-    ids += markers(chart, s, colours, 0, top)
-    return render(chart, "codes", ids, colours)
+    ids += markers(chart, s, colours, 0, top, titles)
+    return render(chart, "codes", ids, colours, titles)
 
 
 def memory_chart(s: Series) -> str:
@@ -154,8 +160,9 @@ def memory_chart(s: Series) -> str:
         colours.append(FG)
         chart.add("no memory samples (log-runtime-metrics off?)", [(utc(s.t0), 0), (utc(s.t1), 0)])
         ids.append("series-none")
-    ids += markers(chart, s, colours, 0, top)
-    return render(chart, "memory", ids, colours)
+    titles: dict[str, str] = {}
+    ids += markers(chart, s, colours, 0, top, titles)
+    return render(chart, "memory", ids, colours, titles)
 
 
 def dynos_chart(s: Series) -> str:
@@ -183,8 +190,9 @@ def dynos_chart(s: Series) -> str:
         colours.append(FG)
         chart.add("no dyno state changes in this window", [(utc(s.t0), 0), (utc(s.t1), 0)])
         ids.append("series-none")
-    ids += markers(chart, s, colours, -0.7, len(dynos) - 0.3)
-    return render(chart, "dynos", ids, colours)
+    titles: dict[str, str] = {}
+    ids += markers(chart, s, colours, -0.7, len(dynos) - 0.3, titles)
+    return render(chart, "dynos", ids, colours, titles)
 
 
 def histogram_chart(s: Series) -> str:

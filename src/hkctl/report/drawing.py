@@ -11,6 +11,7 @@ labels; the browser test reads them to check where things landed.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from datetime import UTC, datetime
@@ -109,8 +110,11 @@ def mids(s: Series, values: list[Any]) -> list[tuple[datetime, Any]]:
     return [(utc(t + s.bucket_s / 2), v) for t, v in zip(s.times, values, strict=True)]
 
 
-def markers(chart: Any, s: Series, colours: list[str], y0: float, y1: float) -> list[str]:
-    """Add one vertical line per group of markers closer than a bucket; returns their series ids."""
+def markers(
+    chart: Any, s: Series, colours: list[str], y0: float, y1: float, titles: dict[str, str] | None = None
+) -> list[str]:
+    """Add one vertical line per group of markers closer than a bucket; returns their series ids and
+    puts each line's hover text (the log's own lines, with times) in `titles`."""
     groups: list[list[Marker]] = []
     for m in (m for m in s.markers if s.t0 <= m.t <= s.t1):
         if groups and m.t - groups[-1][0].t < s.bucket_s:
@@ -136,6 +140,8 @@ def markers(chart: Any, s: Series, colours: list[str], y0: float, y1: float) -> 
             dots_size=2,
             stroke_style={"width": 2, "dasharray": "" if releases else "5,3"},
         )
+        if titles is not None:
+            titles[f"marker-{i}"] = "\n".join(f"{utc(m.t):%H:%M:%S} UTC  {m.text}" for m in group[:12])
         # the label starts at the line, or ends at it in the right quarter (so it stays on the chart)
         ids.append(f"marker-{i}" + ("-end" if group[0].t > s.t0 + 0.75 * (s.t1 - s.t0) else ""))
     return ids
@@ -155,9 +161,16 @@ def clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def render(chart: Any, name: str, ids: list[str], colours: list[str] | None = None) -> str:
+def render(
+    chart: Any,
+    name: str,
+    ids: list[str],
+    colours: list[str] | None = None,
+    titles: dict[str, str] | None = None,
+) -> str:
     """SVG text with stable ids: series k gets `<name>-<ids[k]>` (its dots `…-dots`, labels `…-text`);
-    `colours` are the series' colours in the order they were added."""
+    `colours` are the series' colours in the order they were added; `titles` (by id) become the
+    series' SVG <title>, which browsers show on hover."""
     colours = list(colours if colours is not None else chart.config.style.colors)
     # pygal reserves len(series) // columns legend rows: pad with untitled, empty series when short
     visible = sum(1 for i in ids if not i.startswith("marker-"))
@@ -182,6 +195,10 @@ def render(chart: Any, name: str, ids: list[str], colours: list[str] | None = No
         sid = sid.removesuffix("-end")
         for suffix in ("", "-dots", "-text"):  # pygal's plot, overlay (dots) and text-overlay groups
             text = text.replace(head, f'<g id="{name}-{sid}{suffix}" class="series serie-{k} color-{k}"', 1)
+        title = (titles or {}).get(sid)
+        if title:
+            tag = f'<g id="{name}-{sid}" class="series serie-{k} color-{k}">'
+            text = text.replace(tag, f"{tag}<title>{html.escape(title)}</title>", 1)
         if end:  # pygal centres labels on the point; this one ends at the line instead
             lo = text.find(f'id="{name}-{sid}-text"')
             hi = text.find("</g>", lo)
