@@ -117,10 +117,8 @@ def test_triage_html_is_self_contained_with_the_same_findings(hk: Harness, tmp_p
         assert label in page
     assert "H12 Request timeout" in page and "/api/v1/reports/:id" in page
     # hover texts: each marker names the log's own lines, each code its catalogue meaning
-    assert (
-        '<g id="latency-marker-0" class="series serie-5 color-5"><title>10:07:30 UTC  Release v12 created by dev@example.com</title>'
-        in page
-    )
+    release = "<title>10:07:30 UTC  Release v12 created by dev@example.com</title>"
+    assert re.search(r'<g id="latency-marker-0" [^>]*>' + re.escape(release), page)
     assert '<g id="codes-series-H12" ' in page and "H12 Request timeout: The app sent no response" in page
 
 
