@@ -247,3 +247,19 @@ def test_an_app_named_by_its_id_is_confirmed_by_its_name(hk: Harness) -> None:
     by_name = hk.cli("--confirm", STAGING, "api", "DELETE", f"/apps/{app_id}", env=hk.full_env())
     assert by_name.code == 0, by_name.text
     assert hk.sandbox.store.first("app", name=STAGING) is None
+
+
+def test_an_app_at_a_pipelines_production_stage_is_production_whatever_its_name(hk: Harness) -> None:
+    env = hk.full_env()
+    assert hk.cli("apps", "create", "shop-live", env=env).code == 0
+    assert hk.cli("pipelines", "add", "shop-live", "-p", "demo", "-s", "production", env=env).code == 0
+    body = json.dumps({"updates": [{"type": "web", "quantity": 1}]})
+    before = len(hk.writes_received())
+    r = hk.cli("api", "PATCH", "/apps/shop-live/formation", "-d", body, env=env)
+    assert r.code == 3 and "--confirm shop-live" in r.err, r.text
+    assert len(hk.writes_received()) == before
+    staged = hk.cli("apps", "create", "shop-stage", env=env)
+    assert staged.code == 0
+    assert hk.cli("pipelines", "add", "shop-stage", "-p", "demo", "-s", "staging", env=env).code == 0
+    ok = hk.cli("api", "PATCH", "/apps/shop-stage/formation", "-d", body, env=env)
+    assert "--confirm" not in ok.err, ok.text  # a staging app scales on a plain yes (or the opt-in)

@@ -26,7 +26,9 @@ from urllib.parse import unquote, urlsplit
 from hkctl.errors import UsageError
 from hkctl.transport.routes import ACTIONS, DESTRUCTIVE, READ, Action, Risk, match_params
 
-# An app is production when its name says so (`prod`/`production` as a dash-separated word). The
+# An app is production when its name says so (`prod`/`production` as a dash-separated word), or when
+# the client read that its pipeline coupling's stage is `production` (`decide(..., production=True)`;
+# that read can only raise a risk). The
 # guard judges the request alone: it does not read the pipeline to learn an app's stage.
 PRODUCTION_NAME = re.compile(r"(^|-)prod(uction)?(-|$)")
 
@@ -37,6 +39,7 @@ RELEASES_CREATE = "releases_create"
 APPS_UPDATE = "apps_update"
 APPS_CREATE = "apps_create"
 CONFIG_UPDATE = "config_update"
+STAGE_RULE_ACTIONS = (FORMATION_BATCH_UPDATE, FORMATION_UPDATE, RELEASES_CREATE)
 RULE_ACTIONS = (
     FORMATION_BATCH_UPDATE,
     FORMATION_UPDATE,
@@ -97,6 +100,7 @@ class Decision:
     risk: Risk
     description: str
     rule: str  # why the risk is what it is: "route", "unknown route", "scale to zero", ...
+    production: bool = False  # the app is production (its name, or its pipeline stage when read)
     origin: str = ""  # scheme://host when the caller gave an absolute URL (the allowlist judges it)
     target: str | None = None  # the name typed to confirm (destructive writes only)
     target_kind: str = "app"
@@ -114,8 +118,9 @@ class Decision:
         return known or "whatever this endpoint deletes (the route table does not know it)"
 
     @property
-    def production(self) -> bool:
-        return is_production(self.app)
+    def needs_stage(self) -> bool:
+        """True when the app's pipeline stage could raise this write's risk (scale, rollback)."""
+        return self.app is not None and not self.production and self.action.name in STAGE_RULE_ACTIONS
 
     @property
     def destructive(self) -> bool:
@@ -178,8 +183,12 @@ def is_production(app: str | None) -> bool:
     return bool(app and PRODUCTION_NAME.search(app))
 
 
-def decide(method: str, path: str, body: Any = None) -> Decision:
-    """The guard's view of one request. Raises UsageError when the path does not normalise cleanly."""
+def decide(method: str, path: str, body: Any = None, *, production: bool = False) -> Decision:
+    """The guard's view of one request. Raises UsageError when the path does not normalise cleanly.
+
+    `production=True` says the app was read to be in a pipeline's production stage; it can only
+    raise the risk (an app whose name says production is production whatever is passed).
+    """
     method = method.upper()
     origin = ""
     if path.startswith(("https://", "http://")):
@@ -194,7 +203,8 @@ def decide(method: str, path: str, body: Any = None) -> Decision:
         app = _app_of_unknown(norm)
     if action.name == APPS_CREATE and isinstance(body, dict) and isinstance(body.get("name"), str):
         app = body["name"]  # the app this request creates
-    risk, rule = _risk(action, app, body)
+    production = production or is_production(app)
+    risk, rule = _risk(action, production, body)
     target, target_kind = _target(action, params, app, norm)
     return Decision(
         method=method,
@@ -206,6 +216,7 @@ def decide(method: str, path: str, body: Any = None) -> Decision:
         risk=risk,
         description=describe(action, params, app, body),
         rule=rule,
+        production=production,
         origin=origin,
         target=target if risk == DESTRUCTIVE else None,
         target_kind=target_kind,
@@ -262,15 +273,15 @@ def is_rollback(action: Action, body: Any) -> bool:
     return action.name == RELEASES_CREATE and isinstance(body, dict) and "release" in body
 
 
-def _risk(action: Action, app: str | None, body: Any) -> tuple[Risk, str]:
+def _risk(action: Action, production: bool, body: Any) -> tuple[Risk, str]:
     if action.kind == READ or action.kind == DESTRUCTIVE:
         return action.kind, ("unknown route" if action.name.startswith("raw_") else "route")
     if action.name in (FORMATION_BATCH_UPDATE, FORMATION_UPDATE):
         if any(_is_zero(u.get("quantity")) for u in _updates(action, body, {"type": ""})):
             return DESTRUCTIVE, "scale to zero"
-        if is_production(app):
+        if production:
             return DESTRUCTIVE, "scale production"
-    if is_rollback(action, body) and is_production(app):
+    if is_rollback(action, body) and production:
         return DESTRUCTIVE, "roll back production"
     return action.kind, ("unknown route" if action.name.startswith("raw_") else "route")
 

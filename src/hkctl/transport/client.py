@@ -119,6 +119,7 @@ class HerokuClient(FollowedUrls):
         self._sleep = sleep
         self._rng = rng
         self.on_write_done = on_write_done
+        self._stages: dict[str, str] = {}  # app -> its pipeline stage, read once (see _with_stage)
         self.sent: list[tuple[str, str]] = []  # (method, url) of every request that left, for diagnostics
         #: When set (fleet runs), every attempt waits for a rate-limit token first (transport/pacing.py).
         self.pacer: Pacer | None = None
@@ -196,7 +197,7 @@ class HerokuClient(FollowedUrls):
         """
         write = plan_write(method, path, body, when=when)
         self._check_expected(write.decision, action)
-        return self._with_target(write)
+        return self._with_target(self._with_stage(write))
 
     def _check_expected(self, decision: Decision, action: Action | str | None) -> None:
         expected = _action(action)
@@ -205,6 +206,25 @@ class HerokuClient(FollowedUrls):
                 f"internal error: {decision.method} {decision.path} is {decision.action.name} in the route "
                 f"table, not {expected.name}; nothing was sent"
             )
+
+    def _with_stage(self, write: PlannedWrite) -> PlannedWrite:
+        """Scaling or rolling back an app in a pipeline's production stage is judged as production.
+
+        One read of the app's pipeline coupling (cached per client); it can only raise the risk.
+        """
+        d = write.decision
+        if not d.needs_stage or self.settings.permission != "full" or d.app is None:
+            return write
+        if d.app not in self._stages:
+            try:
+                coupling = self.request("GET", f"/apps/{seg(d.app)}/pipeline-couplings").body
+                self._stages[d.app] = str((coupling or {}).get("stage") or "")
+            except ApiError:
+                self._stages[d.app] = ""  # in no pipeline (404), or not readable: the name decides
+        if self._stages[d.app] != "production":
+            return write
+        raised = decide(d.method, d.endpoint, write.body, production=True)
+        return dataclasses.replace(write, decision=raised)
 
     def _with_target(self, write: PlannedWrite) -> PlannedWrite:
         """Destructive writes name what is typed to confirm: an app id or a review app becomes the app's name."""
@@ -273,7 +293,7 @@ class HerokuClient(FollowedUrls):
             self._intercept(planned, method, url, accept, body)
             _ = self.token  # no token is exit 2 before anyone is asked to confirm a write that cannot go
             if not self.guard.in_batch:
-                planned = self._with_target(planned)
+                planned = self._with_target(self._with_stage(planned))
             self.guard.authorize([planned])
         hdrs = self.headers(accept)
         if range:
