@@ -162,8 +162,9 @@ TOOLS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         "ps_scale",
-        "Scale process types in one change. Scaling a type to 0 stops it: then confirm must equal the app name.",
-        ("formation_batch_update",),
+        "Scale process types in one change. Scaling a type to 0 stops it: then confirm must equal the app name. "
+        "Scaling production (by name or pipeline stage) asks the person to type the app name.",
+        ("pipeline_couplings_app", "formation_batch_update"),  # the stage read decides production
         _ps_scale,
         (
             APP,
