@@ -28,7 +28,9 @@ def ci_build(
     timeout: float = DEFAULT_TIMEOUT,
     say: Callable[[str], None],
 ) -> dict[str, Any]:
-    """Build `source_dir` on `app`; return the finished build, raise HkctlError unless it succeeded."""
+    """Build `source_dir` on `app` (POST /sources, PUT to its put_url, POST /apps/{app}/builds, then
+    GET /apps/{app}/builds/{id} until done); returns the finished build's JSON. UsageError (exit 2) when
+    `source_dir` is not a directory; HkctlError unless the build succeeded; WaitTimedOut after `timeout` s."""
     from hkctl.resources import builds
     from hkctl.workflows.deploy import DeployOptions, source_version
 
@@ -48,7 +50,8 @@ def ci_build(
 def follow_build(
     client: HerokuClient, app: str, build: Any, *, say: Callable[[str], None], timeout: float
 ) -> dict[str, Any]:
-    """Follow a build with its output indented under the step (builds.follow owns the timeout)."""
+    """Follow a build (its output_stream_url, and GET /apps/{app}/builds/{id} until not pending) with its
+    output indented under the step; returns the final build's JSON; WaitTimedOut after `timeout` seconds."""
     from hkctl.resources import builds
 
     final = builds.follow(client, app, build, on_line=lambda line: say(f"  │ {line}"), timeout=timeout)

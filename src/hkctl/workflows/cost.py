@@ -24,6 +24,8 @@ HOURS_PER_MONTH = 720  # Heroku bills to the second; the list price is 24 × 30 
 
 @dataclass(frozen=True)
 class CostLine:
+    """One priced line: a process type's dynos, an add-on, or the shared Eco pool; dollars per month."""
+
     kind: str  # "dyno" | "addon" | "eco-pool"
     name: str  # process type or add-on name
     what: str  # size or plan
@@ -33,6 +35,7 @@ class CostLine:
     note: str = ""
 
     def to_json(self) -> dict[str, Any]:
+        """{kind, name, what, quantity, unit_monthly, monthly[, note]}: USD per month, None when unknown."""
         return {
             "kind": self.kind,
             "name": self.name,
@@ -46,15 +49,19 @@ class CostLine:
 
 @dataclass
 class CostReport:
+    """An app's (or a pipeline's) priced lines in USD per month, and what could not be priced."""
+
     app: str
     lines: list[CostLine] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> float:
+        """Sum of the known lines, USD per month, to the cent (a lower bound when `unknown` is not empty)."""
         return round(sum(line.monthly or 0.0 for line in self.lines), 2)
 
     def to_json(self) -> dict[str, Any]:
+        """{app, monthly_total (USD), currency, complete, lines, unknown, prices_as_of, prices_source}."""
         return {
             "app": self.app,
             "monthly_total": self.total,
@@ -142,7 +149,8 @@ def _addons(client: HerokuClient, app: str) -> list[dict[str, Any]]:
 
 
 def for_app(client: HerokuClient, app: str) -> CostReport:
-    """Read formation and add-ons (concurrently) and price them."""
+    """Read formation and add-ons concurrently (GET /apps/{app}/formation, GET /apps/{app}/addons, and
+    GET /addon-services/{service}/plans for add-ons without a billed price) and price them in USD/month."""
     from hkctl.workflows.health import prime
 
     prime(client)
@@ -173,7 +181,11 @@ def _catalogue_prices(client: HerokuClient, addons: list[dict[str, Any]]) -> dic
 
 
 def for_pipeline(client: HerokuClient, pipeline: str) -> tuple[str, list[CostReport]]:
-    """Every app of a pipeline, by stage (apps addressed by id, named from their add-on/formation reads)."""
+    """Every app of a pipeline, by stage (apps addressed by id, named from their add-on/formation reads).
+
+    GET /pipelines/{pipeline}, GET /pipelines/{id}/pipeline-couplings, then `for_app` per app. Returns
+    (the pipeline's name, one CostReport per app, USD per month); NotFound for an unknown pipeline.
+    """
     from hkctl.resources import apps, pipelines
     from hkctl.workflows.health import STAGE_ORDER
 

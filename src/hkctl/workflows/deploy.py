@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class DeployOptions:
+    """What to deploy and how: one source (a directory or a tarball URL); timeouts and waits in seconds."""
+
     app: str
     source_dir: Path | None = None
     source_url: str | None = None
@@ -43,6 +45,8 @@ class DeployOptions:
     interval: float = 2.0
 
     def validate(self) -> None:
+        """UsageError (exit 2, nothing sent) unless exactly one source is given, --dir is a directory and a
+        skipped staging check has a reason."""
         if bool(self.source_dir) == bool(self.source_url):
             raise UsageError("give exactly one of --dir PATH or --source-url URL")
         if self.source_dir is not None and not self.source_dir.is_dir():
@@ -114,7 +118,12 @@ def deploy(
     say: Callable[[str], None],
     show_plan: Callable[[str], None] | None = None,
 ) -> StepLog:
-    """Run the whole deploy; returns the step log, or raises WorkflowFailed / GuardRefused / UsageError."""
+    """Run the whole deploy; returns the step log, or raises WorkflowFailed / GuardRefused / UsageError.
+
+    The steps' endpoints are in deploy_checks.py (reads, then maintenance PATCH /apps/{app}, POST /sources,
+    POST /apps/{app}/builds, POST /apps/{app}/dynos, DELETE /apps/{app}/dynos, POST /apps/{app}/releases on
+    failure). Stopped under --dry-run/--plan (the plan is shown, nothing sent).
+    """
     opts.validate()
     version = source_version(opts)
     log = StepLog(f"deploy {opts.app}", say=say)
@@ -198,7 +207,11 @@ def _process_types(opts: DeployOptions, st: DeployState, log: StepLog, *, mainte
 def staging_gate(
     client: HerokuClient, opts: DeployOptions, st: DeployState, version: str, log: StepLog
 ) -> str:
-    """Refuse a production deploy that staging has not run healthy first (or log the override)."""
+    """Refuse a production deploy that staging has not run healthy first (or log the override).
+
+    Reads through `deploy_checks.staging_has` (GET /pipelines/{id}/pipeline-couplings, the staging apps'
+    releases and health); GuardRefused (exit 3, rule staging-before-production) when staging lacks it.
+    """
     if not st.production or st.pipeline is None:
         return "not a pipeline's production app: no staging check needed"
     if opts.skip_staging_check:
@@ -219,7 +232,8 @@ def planned_writes(
     backup: bool,
     maintenance: bool,
 ) -> list[PlannedWrite]:
-    """Every write the deploy may make, in order, as the guard shows them (one confirmation)."""
+    """Every write the deploy may make, in order, as the guard shows them (one confirmation); nothing is
+    sent (see `deploy_checks.planned` for the endpoints)."""
     return checks.planned(client, opts, st, version, backup=backup, maintenance=maintenance)
 
 

@@ -26,13 +26,15 @@ def _json(rec: Any) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- reads
 def releases_desc(client: HerokuClient, app: str, n: int) -> list[dict[str, Any]]:
-    """The newest `n` releases, newest first (Range: version ..; order=desc)."""
+    """The newest `n` releases' JSON (GET /apps/{app}/releases, Range: version ..; order=desc)."""
     from hkctl.resources import releases
 
     return [_json(r) for r in releases.list_(client, app, max_items=n)]
 
 
 def current_release(client: HerokuClient, app: str) -> dict[str, Any]:
+    """The current release's JSON (else the newest succeeded one) among the last 10
+    (GET /apps/{app}/releases); HkctlError when none succeeded, NotFound when the app does not exist."""
     rows = releases_desc(client, app, 10)
     for r in rows:
         if r.get("current"):
@@ -44,7 +46,11 @@ def current_release(client: HerokuClient, app: str) -> dict[str, Any]:
 
 
 def precheck(client: HerokuClient, opts: DeployOptions, st: DeployState) -> None:
-    """App exists, current release, maintenance, formation, rate limit; production or not; the database."""
+    """App exists, current release, maintenance, formation, rate limit; production or not; the database.
+
+    GET /apps/{app}, /releases, /formation, /pipeline-couplings, /addons and GET /account/rate-limits,
+    concurrently; fills `st`. NotFound for an unknown app; HkctlError when fewer than 100 requests are left.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     from hkctl.resources import account, apps
@@ -101,7 +107,8 @@ def _coupling(client: HerokuClient, app: str) -> Any:
 
 
 def release_version_of(client: HerokuClient, app: str, release: dict[str, Any]) -> str | None:
-    """The source version a release runs: the build that made its slug, else the slug's commit."""
+    """The source version a release runs: the build that made its slug (GET /apps/{app}/builds, newest 20),
+    else the slug's commit (GET /apps/{app}/slugs/{id}); None when the release has no slug."""
     from hkctl.resources import builds, slugs
 
     slug_id = (release.get("slug") or {}).get("id")
@@ -115,7 +122,10 @@ def release_version_of(client: HerokuClient, app: str, release: dict[str, Any]) 
 
 
 def staging_has(client: HerokuClient, st: DeployState, version: str) -> tuple[bool, str]:
-    """Is `version` released and healthy on a staging app of the pipeline? (ok, what was found)."""
+    """Is `version` released and healthy on a staging app of the pipeline? (ok, what was found).
+
+    GET /pipelines/{id}/pipeline-couplings, then per staging app its releases, builds and health reads.
+    """
     from hkctl.resources import pipelines
     from hkctl.workflows import health
 
@@ -161,6 +171,10 @@ def planned(
 ) -> list[PlannedWrite]:
     """Every write the deploy may make, built by the resource functions that send them (one confirmation).
 
+    In order: POST /client/v11/databases/{db}/backups (backup), PATCH /apps/{app} (maintenance on),
+    POST /sources, POST /apps/{app}/builds, POST /apps/{app}/dynos (migrate), DELETE /apps/{app}/dynos
+    (restart), PATCH /apps/{app} (maintenance off), POST /apps/{app}/releases (rollback, only on failure).
+
     Kept in `st.writes` by step: maintenance and the restart are sent as these very objects; the
     others are built again by the same builder when their answer-dependent values are known (the
     upload URL, the new dyno) and must match the shown step to go (guard/policy.py).
@@ -191,7 +205,11 @@ def planned(
 
 # ---------------------------------------------------------------------------- the writes
 def backup(client: HerokuClient, st: DeployState, *, say: Callable[[str], None]) -> str:
-    """Capture a backup of the app's database and wait until it has finished (not just started)."""
+    """Capture a backup of the app's database and wait until it has finished (not just started).
+
+    POST /client/v11/databases/{db}/backups (data API), then polls the transfer up to 3600 s;
+    HkctlError when the backup fails, WaitTimedOut when it has not finished in time.
+    """
     from hkctl.resources import postgres
 
     assert st.database is not None
@@ -211,7 +229,11 @@ def build(
     say: Callable[[str], None],
     log: StepLog,
 ) -> None:
-    """Upload (for --dir), create the build, stream its output, wait for succeeded; note the new release."""
+    """Upload (for --dir), create the build, stream its output, wait for succeeded; note the new release.
+
+    POST /sources and PUT to its put_url (for --dir), POST /apps/{app}/builds, GET .../builds/{id} until
+    done, GET /apps/{app}/releases. HkctlError unless it succeeded; WaitTimedOut after `build_timeout` s.
+    """
     from hkctl.resources import builds
     from hkctl.workflows.ci_build import follow_build
 
@@ -242,7 +264,8 @@ def build(
 
 
 def restore_previous(client: HerokuClient, st: DeployState) -> str:
-    """Roll back to the release that ran before the deploy, unless it is still the current one."""
+    """Roll back to the release that ran before the deploy, unless it is still the current one
+    (GET /apps/{app}/releases, then POST /apps/{app}/releases {"release": id}); returns what it did."""
     from hkctl.resources import releases
 
     prev = st.prev_release.get("version")
@@ -254,6 +277,9 @@ def restore_previous(client: HerokuClient, st: DeployState) -> str:
 
 
 def migrate(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: Callable[[str], None]) -> str:
+    """Run `opts.migrate` in a one-off dyno (POST /apps/{app}/dynos, time_to_live 1800 s), echo its
+    output, and wait up to `opts.migrate_timeout` s for its exit (GET /apps/{app}/dynos/{dyno}, then its
+    log); HkctlError on a non-zero status, WaitTimedOut when it does not end in time."""
     from hkctl.resources import dynos
 
     run = dynos.run(client, st.app_name, str(opts.migrate), ttl=MIGRATE_TTL)
@@ -268,7 +294,8 @@ def migrate(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: 
 
 
 def restart(client: HerokuClient, st: DeployState) -> None:
-    """Restart every dyno, after noting the log lines seen so far (verify looks only at newer ones)."""
+    """Restart every dyno (DELETE /apps/{app}/dynos), after noting the log lines seen so far (a log session;
+    verify looks only at newer ones)."""
     from hkctl.resources import dynos
 
     st.log_before = set(recent_log(client, st.app_name))
@@ -279,13 +306,18 @@ def restart(client: HerokuClient, st: DeployState) -> None:
 
 
 def recent_log(client: HerokuClient, app: str) -> list[str]:
+    """The app's last 1500 log lines, as text (POST /apps/{app}/log-sessions, then the session's URL)."""
     from hkctl.resources import log_sessions
 
     return list(log_sessions.read(client, app, lines=1500))
 
 
 def verify(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: Callable[[str], None]) -> str:
-    """The new release is current, every formation dyno is up on it, and no new H10/H12 appeared."""
+    """The new release is current, every formation dyno is up on it, and no new H10/H12 appeared.
+
+    GET /apps/{app}/releases, /formation, /dynos (polled up to `boot_timeout` s), then waits
+    `verify_window` s and reads a log session. HkctlError for each failed condition; WaitTimedOut.
+    """
     from hkctl.workflows.health import summarize_logs
     from hkctl.workflows.rollback import watch_dynos
 

@@ -27,37 +27,43 @@ Row = dict[str, Any]
 
 # ---------------------------------------------------------------------------- per-app reads
 def read_formation(client: HerokuClient, app: FleetApp) -> list[Row]:
+    """{type, quantity, size} per process type (GET /apps/{app}/formation)."""
     from hkctl.resources import formation
 
     return [{"type": f.type, "quantity": f.quantity, "size": f.size} for f in formation.list_(client, app.id)]
 
 
 def read_config_keys(client: HerokuClient, app: FleetApp) -> list[str]:
-    """Only the names: the values are dropped here (and were added to the redactor on the way)."""
+    """Config var names, sorted (GET /apps/{app}/config-vars): the values are dropped here (and were added
+    to the redactor on the way)."""
     from hkctl.resources import config_vars
 
     return sorted(config_vars.show(client, app.id))
 
 
 def read_dynos(client: HerokuClient, app: FleetApp) -> list[Row]:
+    """Every dyno's JSON (GET /apps/{app}/dynos)."""
     from hkctl.resources import dynos
 
     return [d.to_json() for d in dynos.list_(client, app.id)]
 
 
 def read_latest_release(client: HerokuClient, app: FleetApp) -> list[Row]:
+    """The newest release's JSON, as a list of at most one (GET /apps/{app}/releases, Range max=1)."""
     from hkctl.resources import releases
 
     return [r.to_json() for r in releases.list_(client, app.id, max_items=1)]
 
 
 def read_domains(client: HerokuClient, app: FleetApp) -> list[Row]:
+    """Every domain's JSON (GET /apps/{app}/domains)."""
     from hkctl.resources import domains
 
     return [d.to_json() for d in domains.list_(client, app.id)]
 
 
 def read_logs(client: HerokuClient, app: FleetApp) -> Any:
+    """A LogSummary of the last 500 log lines (POST /apps/{app}/log-sessions, then the session's URL)."""
     from hkctl.resources import log_sessions
     from hkctl.workflows.health import LOG_LINES, summarize_logs
 
@@ -90,6 +96,7 @@ class Job:
 
     @property
     def per_app(self) -> int:
+        """Requests spent per app: one per read."""
         return len(self.reads)
 
     def rows(self, report: RunReport) -> list[Row]:
@@ -101,6 +108,7 @@ class Job:
 
 
 def error_row(result: AppResult, **extra: Any) -> Row:
+    """The row of an app whose reads failed: {app, team, **extra, error, status (HTTP, or None)}."""
     app = result.app
     return {"app": app.name, "team": app.team, **extra, "error": result.error, "status": result.status}
 

@@ -37,9 +37,11 @@ class BudgetPlan:
 
     @property
     def requests(self) -> int:
+        """Requests the run will send: apps × per_app + fixed."""
         return self.apps * self.per_app + self.fixed
 
     def share_of_remaining(self) -> float | None:
+        """requests / RateLimit-Remaining (1.0 = all of it; inf when nothing is left; None when unknown)."""
         if self.remaining is None:
             return None
         return self.requests / self.remaining if self.remaining > 0 else float("inf")
@@ -64,6 +66,7 @@ class BudgetPlan:
         return line
 
     def to_json(self) -> dict[str, object]:
+        """{apps, per_app, fixed, requests, remaining, refill_seconds}."""
         return {
             "apps": self.apps,
             "per_app": self.per_app,
@@ -129,7 +132,12 @@ def execute(
     sleep: Callable[[float], None] | None = None,
     stop: threading.Event | None = None,
 ) -> tuple[BudgetPlan, RunReport]:
-    """Plan the job against RateLimit-Remaining, have it allowed (see `authorize`), then run it paced."""
+    """Plan the job against RateLimit-Remaining, have it allowed (see `authorize`), then run it paced.
+
+    Sends only the job's reads (its `fixed` list reads, e.g. GET /addons, then per app the endpoints of
+    its readers, e.g. GET /apps/{app}/formation). BudgetRefused (exit 3, nothing sent for the apps) when
+    the plan is over --budget, or over `share` of what is left and not confirmed.
+    """
     plan = BudgetPlan(len(job.apps), job.per_app, job.fixed if job.apps else 0, client.ratelimit.remaining)
     if on_plan is not None:
         on_plan(plan)

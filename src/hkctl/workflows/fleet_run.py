@@ -53,9 +53,11 @@ class RunReport:
 
     @property
     def covered(self) -> int:
+        """Apps that finished (all reads done, or one failed), of `total`; interrupted ones do not count."""
         return len(self.results)
 
     def coverage(self) -> str:
+        """`covered 12 of 40 apps`."""
         return f"covered {self.covered} of {self.total} apps"
 
 
@@ -78,6 +80,9 @@ def run(
     stop: threading.Event | None = None,
 ) -> RunReport:
     """Run `reads` (name → reader) for every app; `on_result` is called in this thread as apps finish.
+
+    Each reader sends its own GETs (e.g. GET /apps/{app}/dynos); a read that fails (HkctlError) ends that
+    app's reads and is recorded in its AppResult, never raised.
 
     `clock` and `sleep` drive the pacer (tests pass the sandbox's manual clock); by default the
     pacer sleeps on an event that Ctrl-C sets, so an interrupted run never waits out the refill.

@@ -97,7 +97,11 @@ def select(
     match: str | None = None,
     with_pipelines: bool = False,
 ) -> Selection:
-    """Read the selection from list endpoints; raises UsageError for a pipeline that does not exist."""
+    """Read the selection from list endpoints; raises UsageError for a pipeline that does not exist.
+
+    GET /apps (or GET /teams/{team}/apps), plus GET /pipelines and GET /pipeline-couplings when pipelines
+    are named or wanted; NotFound for an unknown team. `Selection.requests` counts the reads spent.
+    """
     from hkctl.resources import pipelines as pipes
     from hkctl.resources import teams
 

@@ -19,6 +19,8 @@ NEAR_DAYS = 365  # "near end-of-life": within a year
 
 @dataclass(frozen=True)
 class Stack:
+    """A Heroku stack (API object `stack`) with its Ubuntu base, dates and where the dates come from."""
+
     name: str
     base: str
     deprecated: date | None
@@ -94,6 +96,8 @@ STACKS: dict[str, Stack] = {
 
 @dataclass(frozen=True)
 class Verdict:
+    """Where an app's stack stands on a day: status, end-of-life date and days until it (negative: since)."""
+
     stack: str | None
     status: str  # end-of-life | near end-of-life | supported | no end-of-life | unknown
     end_of_life: date | None
@@ -101,9 +105,11 @@ class Verdict:
 
     @property
     def flagged(self) -> bool:
+        """True for end-of-life, near end-of-life and unknown stacks."""
         return self.status in ("end-of-life", "near end-of-life", "unknown")
 
     def describe(self) -> str:
+        """`end-of-life on 2027-04-30 (in 151 days)`, `... since ...`, or the status when there is no date."""
         if self.days is None:
             return self.status
         if self.days < 0:

@@ -43,6 +43,7 @@ class LogSummary:
 
     @property
     def error_rate(self) -> float:
+        """5xx answers / router requests, 0.0–1.0 (0.0 when there were no requests)."""
         return self.server_errors / self.requests if self.requests else 0.0
 
     def to_json(self) -> dict[str, Any]:
@@ -99,10 +100,12 @@ class AppHealth:
 
     @property
     def healthy(self) -> bool:
+        """True when no problem was found (warnings do not count)."""
         return not self.problems
 
     @property
     def latest_release(self) -> dict[str, Any] | None:
+        """The newest release's JSON (releases are kept newest first), None when there is none."""
         return self.releases[0] if self.releases else None
 
     def to_json(self) -> dict[str, Any]:
@@ -215,7 +218,12 @@ def gather(
     sections: Iterable[str] = tuple(FETCHERS),
     max_workers: int = MAX_WORKERS,
 ) -> list[AppHealth]:
-    """Read every section of every (app, stage) concurrently; a failed section is recorded, not fatal."""
+    """Read every section of every (app, stage) concurrently; a failed section is recorded, not fatal.
+
+    Sections: GET /apps/{app} (info), /formation, /dynos, /releases (newest RECENT_RELEASES), /addons,
+    /domains, and POST /apps/{app}/log-sessions (last LOG_LINES lines). A failed info read is re-raised
+    (NotFound: no such app; Forbidden: no access); the others land in `AppHealth.errors`.
+    """
     prime(client)
     results = [AppHealth(app, stage) for app, stage in apps]
     futures: list[tuple[AppHealth, str, Future[Any]]] = []
@@ -238,7 +246,8 @@ def gather(
 
 
 def check_app(client: HerokuClient, app: str, **kw: Any) -> AppHealth:
-    """Health of one app."""
+    """Health of one app: the reads of `gather` (GET /apps/{app} and its sections); NotFound when the app
+    does not exist."""
     return gather(client, [(app, None)], **kw)[0]
 
 
@@ -246,7 +255,9 @@ def check_pipeline(client: HerokuClient, pipeline: str, **kw: Any) -> tuple[Any,
     """Health of every app of a pipeline, ordered by stage (staging before production).
 
     Apps are addressed by id (the couplings carry ids, and /apps/{id} accepts one), so the stage
-    apps cost no extra name look-ups: pipeline, couplings, then one concurrent round.
+    apps cost no extra name look-ups: GET /pipelines/{pipeline}, GET /pipelines/{id}/pipeline-couplings,
+    then one concurrent round of `gather`. Returns (the Pipeline, its apps' health); NotFound when the
+    pipeline does not exist.
     """
     from hkctl.resources import pipelines
 

@@ -19,7 +19,11 @@ if TYPE_CHECKING:
 def check_source(
     client: HerokuClient, source_app: str, *, no_check: bool, say: Callable[[str], None]
 ) -> AppHealth | None:
-    """Refuse (exit 3, nothing sent) to promote from an unhealthy app unless `no_check`."""
+    """Refuse (GuardRefused, exit 3, nothing sent) to promote from an unhealthy app unless `no_check`.
+
+    Runs `health.check_app` (GET /apps/{app}, its formation, dynos, releases, add-ons, domains and a log
+    session); returns its AppHealth, or None when skipped.
+    """
     from hkctl.workflows import health
 
     if no_check:

@@ -57,26 +57,32 @@ class Step:
 
     @property
     def method(self) -> str:
+        """The write's HTTP method, as the guard derived it now."""
         return self.decision.method
 
     @property
     def endpoint(self) -> str:
+        """The normalised concrete path the step is sent to."""
         return self.decision.endpoint
 
     @property
     def action(self) -> Action:
+        """The Action the guard matched the request to (not the file's `action`)."""
         return self.decision.action
 
     @property
     def app(self) -> str | None:
+        """The app named in the path (None when the path names none)."""
         return self.decision.app
 
     @property
     def description(self) -> str:
+        """What the guard shows for this write."""
         return self.decision.description
 
     @property
     def label(self) -> str:
+        """`#3 [PATCH] <description> (/apps/x/formation)`: the step as listed before replay."""
         return f"#{self.number} [{self.method}] {self.description} ({self.endpoint})"
 
 
@@ -243,7 +249,12 @@ def _same_api(step: Step, client: HerokuClient) -> None:
 def apply(
     client: HerokuClient, steps: list[Step], environ: Mapping[str, str], *, title: str
 ) -> list[Response]:
-    """Re-check, ask once, run every step in order; raise WorkflowFailed at the first failure."""
+    """Re-check, ask once, run every step in order; raise WorkflowFailed at the first failure.
+
+    Sends each step's own `METHOD /path` (after a GET of its target where one must still exist); returns
+    the answers. UsageError (exit 2, nothing sent) for a missing environment value or another API host;
+    GuardRefused when not confirmed; WorkflowFailed when a target is gone or a step fails.
+    """
     bodies = [body_for(s, environ) for s in steps]  # every input problem before anything is sent
     for s in steps:
         _same_api(s, client)

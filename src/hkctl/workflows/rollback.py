@@ -30,6 +30,8 @@ WARNING = (
 
 @dataclass
 class RollbackPlan:
+    """A rollback before it is sent: current and target release JSON, recent releases, config change."""
+
     app: str
     production: bool
     current: dict[str, Any]
@@ -39,6 +41,7 @@ class RollbackPlan:
 
     @property
     def eligible(self) -> list[dict[str, Any]]:
+        """The recent releases a rollback may target (see `is_eligible`), newest first."""
         return [r for r in self.recent if is_eligible(r, self.current)]
 
     def to_json(self) -> dict[str, Any]:
@@ -54,6 +57,7 @@ class RollbackPlan:
 
 
 def is_eligible(release: dict[str, Any], current: dict[str, Any]) -> bool:
+    """A release JSON can be rolled back to: succeeded, not marked ineligible, and not `current` itself."""
     return (
         release.get("status") == "succeeded"
         and release.get("eligible_for_rollback", True) is not False
@@ -76,7 +80,13 @@ def parse_version(text: str) -> int:
 
 
 def plan(client: HerokuClient, app: str, target: str | None = None) -> RollbackPlan:
-    """Read the recent releases and pick the target (default: the newest eligible one below current)."""
+    """Read the recent releases and pick the target (default: the newest eligible one below current).
+
+    Reads GET /apps/{app}, GET /apps/{app}/releases (newest 10; GET /apps/{app}/releases/{version} when
+    the target is older), GET /apps/{app}/pipeline-couplings and the two releases' config-vars plus
+    GET /apps/{app}/addons. UsageError (exit 2) for a malformed or ineligible target; NotFound for an
+    unknown app or version; HkctlError when there is no current or earlier eligible release.
+    """
     from hkctl.resources import apps, pipelines, releases
 
     version = None if target is None else parse_version(target)  # bad input before anything is sent
@@ -124,7 +134,12 @@ def execute(
     boot_timeout: float = 300.0,
     interval: float = 2.0,
 ) -> dict[str, Any]:
-    """Confirm (destructive on production), create the rollback release, watch the dynos come up."""
+    """Confirm (destructive on production), create the rollback release, watch the dynos come up.
+
+    Sends POST /apps/{app}/releases {"release": target id}, then polls GET /apps/{app}/dynos every
+    `interval` s. Returns the new release's JSON. GuardRefused when not confirmed; HkctlError when a
+    dyno crashes; WaitTimedOut when the dynos are not up within `boot_timeout` seconds.
+    """
     from hkctl.resources import releases
 
     tgt = p.target.get("version")
@@ -147,9 +162,9 @@ def watch_dynos(
     sleep: Callable[[float], None] = time.sleep,
     what: str = "the rollback",
 ) -> list[dict[str, Any]]:
-    """Poll (hkctl.polling) until every process dyno is up (on `version` when given).
+    """Poll GET /apps/{app}/dynos every `interval` s until every process dyno is up (on `version` when given).
 
-    Raises when a dyno crashes, or WaitTimedOut after `timeout` seconds.
+    Returns the dynos' JSON. HkctlError when a dyno crashes; WaitTimedOut after `timeout` seconds.
     """
     from hkctl.polling import poll
     from hkctl.resources import dynos

@@ -12,6 +12,8 @@ from hkctl.workflows.prices import DYNO_MONTHLY, ECO_POOL_MONTHLY
 
 @dataclass(frozen=True)
 class Size:
+    """A dyno size (API object `dyno-size`) in the sizing guide: memory, CPU share, when to pick it."""
+
     name: str  # Heroku's spelling
     memory: str
     cpu: str  # CPU share: a multiple of the shared baseline, or dedicated
@@ -19,14 +21,17 @@ class Size:
 
     @property
     def monthly(self) -> float:
+        """List price, USD per month for one dyno running all month (KeyError for a size prices.py lacks)."""
         return DYNO_MONTHLY[self.name.lower()]
 
     def price(self) -> str:
+        """`$25` (per dyno-month), or `$5 pool` for Eco (the account's shared 1,000 hours)."""
         if self.name == "Eco":
             return f"${ECO_POOL_MONTHLY:g} pool"
         return f"${self.monthly:g}"
 
     def to_json(self) -> dict[str, object]:
+        """{size, memory, cpu_share, monthly_usd (the pool's price for Eco), pick_when}."""
         return {
             "size": self.name,
             "memory": self.memory,

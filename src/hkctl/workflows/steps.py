@@ -65,6 +65,7 @@ class StepLog:
             self.steps.append(Step(name, title))
 
     def get(self, name: str) -> Step:
+        """The step called `name`, appended (pending, titled by its name) when it was not planned."""
         for s in self.steps:
             if s.name == name:
                 return s
@@ -92,6 +93,7 @@ class StepLog:
         self.say(f"✓ {step.title}" + (f" — {step.detail}" if step.detail else ""))
 
     def skip(self, name: str, reason: str) -> None:
+        """Mark a step skipped, with the reason shown in its progress line and record."""
         step = self.get(name)
         step.status = SKIPPED
         step.detail = reason
@@ -136,6 +138,7 @@ class StepLog:
         return failure
 
     def to_json(self, *, status: str = "succeeded", error: str | None = None) -> dict[str, Any]:
+        """{workflow, status, steps: [{name, title, status, detail?, seconds?}], notes?, error?, undo?}."""
         out: dict[str, Any] = {
             "workflow": self.title,
             "status": status,
