@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Mapping
+from itertools import accumulate
 from typing import Any
 
 from hkctl.logs.aggregate import Aggregate, is_streaming, tail_value
@@ -14,22 +17,15 @@ SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 N_PLUS_ONE_MIN = 10  # the same SQL shape this many times under one request id
 
 
-def nearest_rank(hist: Counter[int], fractions: tuple[float, ...]) -> list[int]:
+def nearest_rank(hist: Mapping[int, int], fractions: tuple[float, ...]) -> list[int]:
     """Nearest-rank percentiles from an exact histogram: the smallest value with rank ≥ ⌈p·n⌉."""
     n = sum(hist.values())
     if n == 0:
         return [0 for _ in fractions]
     ranks = [max(1, -(-int(round(f * n * 1_000_000)) // 1_000_000)) for f in fractions]
-    out: list[int | None] = [None] * len(fractions)
-    seen = 0
-    for value in sorted(hist):
-        seen += hist[value]
-        for i, rank in enumerate(ranks):
-            if out[i] is None and seen >= rank:
-                out[i] = value
-        if all(o is not None for o in out):
-            break
-    return [int(o or 0) for o in out]
+    values = sorted(hist)
+    cumulative = list(accumulate(hist[v] for v in values))
+    return [int(values[bisect_left(cumulative, rank)]) for rank in ranks]
 
 
 def _classes(statuses: Counter[bytes]) -> dict[str, int]:
