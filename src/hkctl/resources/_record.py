@@ -15,6 +15,12 @@ APP_NAME = re.compile(r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$")
 
 @dataclass(frozen=True, kw_only=True)
 class Record:
+    """Base of the typed records (frozen dataclasses mirroring one API object each).
+
+    Each subclass has a `from_api(d)` classmethod that builds it from the API's JSON object (KeyError when
+    the object lacks its `id`/`name`), and `to_json()` gives back that JSON whole, for --json output.
+    """
+
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -28,6 +34,7 @@ def name_of(obj: Any, key: str = "name") -> str | None:
 
 
 def is_uuid(value: str) -> bool:
+    """True when `value` parses as a UUID (how the API names most objects by id)."""
     try:
         uuid.UUID(value)
     except ValueError:

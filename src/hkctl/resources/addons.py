@@ -19,6 +19,8 @@ CONFIG_KEY = re.compile(r"^[A-Za-z_][\w.-]*$")
 
 @dataclass(frozen=True, kw_only=True)
 class Addon(Record):
+    """An add-on (API object `add-on`): service, plan, state, the config vars it owns; price in cents."""
+
     id: str
     name: str
     service: str | None
@@ -55,6 +57,8 @@ class Addon(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class Attachment(Record):
+    """An add-on attachment (API object `add-on-attachment`): an add-on attached to an app under a name."""
+
     id: str
     name: str
     addon: str | None
@@ -68,12 +72,14 @@ class Attachment(Record):
 
 
 def check_plan(plan: str) -> str:
+    """`plan` when it reads SERVICE[:PLAN] (lowercase, dashes), else UsageError (exit 2)."""
     if not isinstance(plan, str) or not PLAN.match(plan):
         raise UsageError(f"invalid plan {plan!r}: use SERVICE:PLAN, e.g. heroku-postgresql:essential-0")
     return plan
 
 
 def check_addon(name: str) -> str:
+    """`name` when it can name an add-on (name, id or attachment name), else UsageError (exit 2)."""
     if not isinstance(name, str) or not ADDON.match(name):
         raise UsageError(
             f"invalid add-on {name!r}: give its name (postgresql-curved-12345), id or attachment (DATABASE)"
@@ -93,11 +99,13 @@ def parse_config(pairs: Iterable[str]) -> dict[str, str]:
 
 
 def list_(client: HerokuClient, app: str) -> Iterator[Addon]:
+    """Every add-on of the app (GET /apps/{app}/addons, every page); NotFound for an unknown app."""
     for item in client.paginate(f"/apps/{seg(check_app(app))}/addons", action="addons_list"):
         yield Addon.from_api(item)
 
 
 def info(client: HerokuClient, app: str, addon: str) -> Addon:
+    """An add-on by name, id or attachment name (GET /apps/{app}/addons/{addon}); NotFound when none."""
     path = f"/apps/{seg(check_app(app))}/addons/{seg(check_addon(addon))}"
     return Addon.from_api(client.get(path, action="addons_info"))
 
@@ -126,6 +134,7 @@ def full_plan(addon: Addon, plan: str) -> str:
 
 
 def attachments(client: HerokuClient, app: str) -> list[Attachment]:
+    """Every add-on attachment of the app (GET /apps/{app}/addon-attachments, every page)."""
     path = f"/apps/{seg(check_app(app))}/addon-attachments"
     return [Attachment.from_api(a) for a in client.paginate(path, action="addon_attachments_list_app")]
 
@@ -139,6 +148,8 @@ def create(
     attachment: str | None = None,
     config: dict[str, str] | None = None,
 ) -> Addon:
+    """Provision an add-on (POST /apps/{app}/addons {plan, name?, attachment?, config?}); returns it as
+    created (often state `provisioning`). UsageError (exit 2, nothing sent) for a bad plan, name or app."""
     body: dict[str, Any] = {"plan": check_plan(plan)}
     if name is not None:
         body["name"] = check_addon(name)
@@ -156,7 +167,8 @@ def create(
 
 
 def upgrade(client: HerokuClient, app: str, addon: str, plan: str) -> Addon:
-    """Change an add-on's plan (the plan must belong to the same service)."""
+    """Change an add-on's plan (PATCH /apps/{app}/addons/{addon} {plan}); the plan must belong to the same
+    service (else InvalidParams, 422). UsageError (exit 2, nothing sent) for a malformed plan or name."""
     check_plan(plan)
     path = f"/apps/{seg(check_app(app))}/addons/{seg(check_addon(addon))}"
     return Addon.from_api(
@@ -170,6 +182,8 @@ def upgrade(client: HerokuClient, app: str, addon: str, plan: str) -> Addon:
 
 
 def destroy(client: HerokuClient, app: str, addon: str) -> Addon:
+    """Delete an add-on (DELETE /apps/{app}/addons/{addon}; destructive: the guard wants the app's name
+    typed); returns it as deleted. NotFound for an unknown add-on."""
     path = f"/apps/{seg(check_app(app))}/addons/{seg(check_addon(addon))}"
     return Addon.from_api(
         client.json(
@@ -181,11 +195,14 @@ def destroy(client: HerokuClient, app: str, addon: str) -> Addon:
 
 
 def services(client: HerokuClient) -> list[dict[str, Any]]:
+    """The add-on catalogue: every service's JSON (GET /addon-services, every page, by name)."""
     return list(client.paginate("/addon-services", field="name", action="addon_services_list"))
 
 
 def plans(client: HerokuClient, service: str) -> list[dict[str, Any]]:
-    """A service's plans with their prices (`price.cents` per `price.unit`)."""
+    """A service's plans' JSON with their prices (`price.cents` per `price.unit`)
+    (GET /addon-services/{service}/plans); UsageError (exit 2) for a malformed service name, NotFound for
+    an unknown one."""
     if not PLAN.match(service) or ":" in service:
         raise UsageError(f"invalid add-on service {service!r}")
     path = f"/addon-services/{seg(service)}/plans"

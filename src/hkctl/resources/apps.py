@@ -14,6 +14,8 @@ from hkctl.transport.client import HerokuClient, seg
 
 @dataclass(frozen=True, kw_only=True)
 class App(Record):
+    """An app (API object `app`): id, name, region, stack, maintenance flag, owner's email; dates ISO 8601."""
+
     id: str
     name: str
     region: str | None
@@ -48,6 +50,8 @@ def list_(client: HerokuClient, *, limit: int | None = None) -> Iterator[App]:
 
 
 def info(client: HerokuClient, app: str) -> App:
+    """An app by name or id (GET /apps/{app}); UsageError (exit 2) for a malformed name, NotFound for an
+    unknown one."""
     return App.from_api(client.get(f"/apps/{seg(check_app(app))}", action="apps_info"))
 
 
@@ -64,6 +68,8 @@ def create(
 
 
 def rename(client: HerokuClient, app: str, new_name: str) -> App:
+    """Rename an app (PATCH /apps/{app} {name}); returns it renamed. UsageError (exit 2, nothing sent) for a
+    malformed name; InvalidParams (422) when the new name is taken."""
     if not APP_NAME.match(new_name):
         raise UsageError(
             f"invalid app name {new_name!r}: use 3–30 lowercase letters, digits and dashes, "
@@ -87,10 +93,13 @@ def maintenance_write(client: HerokuClient, app: str, on: bool) -> PlannedWrite:
 
 
 def set_maintenance(client: HerokuClient, app: str, on: bool) -> App:
+    """Turn maintenance mode on or off (PATCH /apps/{app} {maintenance}); returns the app as changed."""
     return App.from_api(client.send(maintenance_write(client, app, on)).body)
 
 
 def destroy(client: HerokuClient, app: str) -> App:
+    """Delete an app (DELETE /apps/{app}; destructive: the guard wants the app's name typed); returns it as
+    deleted. NotFound for an unknown app."""
     return App.from_api(
         client.json(
             "DELETE",

@@ -19,6 +19,8 @@ PENDING = "pending"
 
 @dataclass(frozen=True, kw_only=True)
 class Build(Record):
+    """A build (API object `build`): status (pending, succeeded, failed), source version and URL, slug."""
+
     id: str
     status: str
     version: str | None
@@ -49,17 +51,20 @@ class Build(Record):
 
     @property
     def buildpacks(self) -> str:
+        """The build's buildpacks by name (else URL), comma-separated; empty when the API lists none."""
         return ", ".join(str(b.get("name") or b.get("url")) for b in self.raw.get("buildpacks") or [])
 
 
 def check_build_id(build_id: str) -> str:
+    """`build_id` when it is a whole build id (a UUID), else UsageError (exit 2)."""
     if not is_uuid(build_id):
         raise UsageError(f"invalid build id {build_id!r}: builds are named by their id (a UUID)")
     return build_id
 
 
 def list_(client: HerokuClient, app: str, *, limit: int | None = None) -> list[Build]:
-    """Most recent first (`Range: started_at ..; order=desc`)."""
+    """The app's builds, most recent first (GET /apps/{app}/builds, `Range: started_at ..; order=desc`;
+    `limit` caps the count); NotFound for an unknown app."""
     items = client.paginate(
         f"/apps/{seg(check_app(app))}/builds",
         field="started_at",
@@ -79,7 +84,8 @@ def info(client: HerokuClient, app: str, build_id: str) -> Build:
 
 
 def output(client: HerokuClient, build: Build) -> Iterator[str]:
-    """The build's output lines (the stream ends when the build does)."""
+    """The build's output lines (GET {output_stream_url}, the URL the build hands back; the stream ends when
+    the build does); nothing when there is no URL. HostNotAllowed (exit 3) for a host off the allowlist."""
     if not build.output_stream_url:
         return
     with client.stream_lines(build.output_stream_url, accept="text/plain") as (_, lines):
@@ -132,9 +138,10 @@ def follow(
 ) -> Build:
     """Poll until the build is no longer pending, streaming its output to `on_line` meanwhile.
 
-    The output stream stays open until the build ends, so it is read on a helper thread: the
-    status poll owns the deadline, and a stalled stream cannot hold the caller past `timeout`.
-    The output is a courtesy; the build's status decides.
+    Polls GET /apps/{app}/builds/{id} (backing off) and reads GET {output_stream_url}. The output stream stays
+    open until the build ends, so it is read on a helper thread: the status poll owns the deadline, and a
+    stalled stream cannot hold the caller past `timeout` (seconds: WaitTimedOut). The output is a courtesy;
+    the build's status decides. Returns the final Build, whatever its status.
     """
     import threading
 

@@ -16,6 +16,8 @@ EMAIL = re.compile(r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$")
 
 @dataclass(frozen=True, kw_only=True)
 class Collaborator(Record):
+    """A collaborator (API object `collaborator`): a person with access to an app."""
+
     id: str
     email: str | None
     role: str | None
@@ -33,17 +35,22 @@ class Collaborator(Record):
 
 
 def check_email(email: str) -> str:
+    """`email` when it looks like an address (one @, a dot in the domain), else UsageError (exit 2)."""
     if not isinstance(email, str) or not EMAIL.match(email):
         raise UsageError(f"invalid email address {email!r}")
     return email
 
 
 def list_(client: HerokuClient, app: str) -> Iterator[Collaborator]:
+    """Every collaborator of the app (GET /apps/{app}/collaborators, every page); NotFound for an
+    unknown app."""
     for item in client.paginate(f"/apps/{seg(check_app(app))}/collaborators", action="access_list"):
         yield Collaborator.from_api(item)
 
 
 def add(client: HerokuClient, app: str, email: str, *, silent: bool = False) -> Collaborator:
+    """Give `email` access to the app (POST /apps/{app}/collaborators; `silent`: no email sent);
+    UsageError (exit 2, nothing sent) for a bad address or app name."""
     created = client.json(
         "POST",
         f"/apps/{seg(check_app(app))}/collaborators",
@@ -54,7 +61,8 @@ def add(client: HerokuClient, app: str, email: str, *, silent: bool = False) -> 
 
 
 def remove(client: HerokuClient, app: str, who: str) -> Collaborator:
-    """Remove by email (or collaborator id)."""
+    """Remove a collaborator by email or collaborator id (DELETE /apps/{app}/collaborators/{who});
+    UsageError (exit 2, nothing sent) for something that is neither, NotFound when not a collaborator."""
     if not is_uuid(who):
         check_email(who)
     return Collaborator.from_api(

@@ -14,6 +14,8 @@ from hkctl.transport.client import HerokuClient
 
 @dataclass(frozen=True)
 class ConfigDiff:
+    """Two apps' config vars compared, by key (sorted lists); values are kept aside, never shown unasked."""
+
     left: str
     right: str
     only_left: list[str]
@@ -24,9 +26,11 @@ class ConfigDiff:
 
     @property
     def differs(self) -> bool:
+        """True when a key is in one app only or its values differ."""
         return bool(self.only_left or self.only_right or self.different)
 
     def value(self, side: str, key: str) -> str | None:
+        """The value of `key` on the `left` or `right` side (None when that side lacks it)."""
         return (self._values[0] if side == "left" else self._values[1]).get(key)
 
     def rows(self) -> list[tuple[str, str]]:
@@ -40,6 +44,7 @@ class ConfigDiff:
         return sorted(((m, k) for k, m in marks.items()), key=lambda r: r[1])
 
     def to_json(self, *, reveal: bool = False) -> dict[str, Any]:
+        """{apps, only_in, different, same, differs}, plus `values` per key only when `reveal`."""
         out: dict[str, Any] = {
             "apps": [self.left, self.right],
             "only_in": {self.left: self.only_left, self.right: self.only_right},
@@ -71,5 +76,6 @@ def compare(left_name: str, left: dict[str, str], right_name: str, right: dict[s
 
 
 def diff(client: HerokuClient, app1: str, app2: str) -> ConfigDiff:
-    """Fetch both apps' config (values go to the redactor) and compare them."""
+    """Fetch both apps' config (GET /apps/{app}/config-vars, twice; values go to the redactor) and compare
+    them; NotFound when either app does not exist."""
     return compare(app1, config_vars.show(client, app1), app2, config_vars.show(client, app2))

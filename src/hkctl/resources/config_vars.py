@@ -46,13 +46,16 @@ def _shown(key: str) -> str:
 
 
 def show(client: HerokuClient, app: str) -> dict[str, str]:
+    """The app's config vars, KEY → value (GET /apps/{app}/config-vars); the values are added to the
+    redactor (never printed unless revealed). NotFound for an unknown app."""
     config = client.get(f"/apps/{seg(check_app(app))}/config-vars", action="config_show") or {}
     client.redact.add_many(config.values())
     return dict(config)
 
 
 def update(client: HerokuClient, app: str, changes: Mapping[str, str | None]) -> dict[str, str]:
-    """PATCH config vars; a None value unsets the key."""
+    """Set or unset config vars in one PATCH /apps/{app}/config-vars (a None value unsets the key; the
+    change makes a release); returns the whole config after it. Values go to the redactor first."""
     client.redact.add_many(v for v in changes.values() if v)
     config = client.json(
         "PATCH",
@@ -65,4 +68,5 @@ def update(client: HerokuClient, app: str, changes: Mapping[str, str | None]) ->
 
 
 def masked(config: Mapping[str, str]) -> dict[str, str]:
+    """The same keys, every value replaced by the mask (`••••••••`), for display without --reveal."""
     return {k: MASK for k in config}

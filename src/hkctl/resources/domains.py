@@ -16,6 +16,8 @@ HOSTNAME = re.compile(r"^(\*\.)?(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63
 
 @dataclass(frozen=True, kw_only=True)
 class Domain(Record):
+    """A custom domain (API object `domain`): hostname, kind, the DNS target (`cname`) and its status."""
+
     id: str
     hostname: str
     kind: str | None
@@ -49,16 +51,22 @@ def check_hostname(hostname: str) -> str:
 
 
 def list_(client: HerokuClient, app: str) -> Iterator[Domain]:
+    """Every domain of the app (GET /apps/{app}/domains, every page); NotFound for an unknown app."""
     for item in client.paginate(f"/apps/{seg(check_app(app))}/domains", action="domains_list"):
         yield Domain.from_api(item)
 
 
 def info(client: HerokuClient, app: str, hostname: str) -> Domain:
+    """A domain by hostname (GET /apps/{app}/domains/{hostname}); UsageError (exit 2) for a malformed
+    hostname, NotFound for one the app does not have."""
     path = f"/apps/{seg(check_app(app))}/domains/{seg(check_hostname(hostname))}"
     return Domain.from_api(client.get(path, action="domains_info"))
 
 
 def add(client: HerokuClient, app: str, hostname: str, *, sni_endpoint: str | None = None) -> Domain:
+    """Add a custom domain (POST /apps/{app}/domains {hostname, sni_endpoint}; null endpoint: Heroku picks);
+    the returned Domain's `cname` is the DNS target to point at. UsageError (exit 2, nothing sent) for a bad
+    hostname; InvalidParams (422) when it is taken."""
     host = check_hostname(hostname)
     created = client.json(
         "POST",
@@ -71,6 +79,8 @@ def add(client: HerokuClient, app: str, hostname: str, *, sni_endpoint: str | No
 
 
 def remove(client: HerokuClient, app: str, hostname: str) -> Domain:
+    """Remove a custom domain (DELETE /apps/{app}/domains/{hostname}); returns it as removed. UsageError
+    (exit 2, nothing sent) for a malformed hostname; NotFound when the app does not have it."""
     host = check_hostname(hostname)
     return Domain.from_api(
         client.json(

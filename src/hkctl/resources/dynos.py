@@ -28,6 +28,8 @@ _EXITED = re.compile(r"Process exited with status (\d+)")
 
 @dataclass(frozen=True, kw_only=True)
 class Dyno(Record):
+    """A dyno (API object `dyno`): name (`web.1`), type, state (up, crashed...), size, release version."""
+
     id: str
     name: str
     type: str
@@ -72,15 +74,19 @@ def _base(app: str) -> str:
 
 
 def list_(client: HerokuClient, app: str) -> list[Dyno]:
+    """Every dyno of the app (GET /apps/{app}/dynos, every page); NotFound for an unknown app."""
     return [Dyno.from_api(d) for d in client.paginate(f"{_base(app)}/dynos", action="dynos_list")]
 
 
 def info(client: HerokuClient, app: str, dyno: str) -> Dyno:
+    """One dyno by name (`web.1`) or id (GET /apps/{app}/dynos/{dyno}); NotFound once it is gone."""
     return Dyno.from_api(client.get(f"{_base(app)}/dynos/{seg(dyno)}", action="dynos_info"))
 
 
 def restart_write(client: HerokuClient, app: str, target: str | None = None) -> PlannedWrite:
-    """The DELETE that restarts every dyno (no target), one process type (`web`) or one dyno (`web.1`)."""
+    """The DELETE that restarts every dyno (no target: DELETE /apps/{app}/dynos), one process type
+    (`web`: DELETE /apps/{app}/formations/{type}) or one dyno (`web.1`: DELETE /apps/{app}/dynos/{dyno}), as
+    shown and as sent; UsageError (exit 2) for a malformed type. Nothing is sent here."""
     if target is None:
         return client.planned("DELETE", f"{_base(app)}/dynos", action="dynos_restart_all")
     if is_dyno_name(target):
@@ -91,12 +97,15 @@ def restart_write(client: HerokuClient, app: str, target: str | None = None) -> 
 
 
 def restart(client: HerokuClient, app: str, target: str | None = None) -> None:
-    """Restart every dyno (no target), one process type (`web`) or one dyno (`web.1`)."""
+    """Restart every dyno (no target: DELETE /apps/{app}/dynos), one process type (`web`:
+    DELETE /apps/{app}/formations/{type}) or one dyno (`web.1`: DELETE /apps/{app}/dynos/{dyno}); NotFound
+    for an unknown dyno or type."""
     client.send(restart_write(client, app, target))
 
 
 def stop(client: HerokuClient, app: str, target: str) -> None:
-    """Stop one dyno (`web.1`) or every dyno of a type (`web`); formation dynos are replaced."""
+    """Stop one dyno (`web.1`: POST /apps/{app}/dynos/{dyno}/actions/stop) or every dyno of a type (`web`:
+    POST /apps/{app}/formations/{type}/actions/stop); formation dynos are replaced. NotFound when none."""
     if is_dyno_name(target):
         path, action = f"{_base(app)}/dynos/{seg(target)}/actions/stop", "dynos_stop"
     else:
@@ -130,7 +139,9 @@ def run(
     env: Mapping[str, str] | None = None,
     force_size: bool = False,
 ) -> Dyno:
-    """Start a detached one-off dyno (`attach: false`, type `run`); `force_size` passes an unknown size."""
+    """Start a detached one-off dyno (POST /apps/{app}/dynos {command, attach: false, type: run, size?,
+    time_to_live? in seconds (1-86400), env?}); returns the new dyno. UsageError (exit 2, nothing sent) for
+    an empty command, a bad --ttl, or an unknown size unless `force_size`."""
     write = run_write(client, app, command, size=size, ttl=ttl, env=env, force_size=force_size)
     return Dyno.from_api(client.send(write).body)
 
@@ -169,7 +180,9 @@ def wait_for_exit(
     on_wait: Callable[[float, int], None] | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> RunResult:
-    """Poll the dyno until it has ended, then read its output and exit status from its log."""
+    """Poll the dyno (GET /apps/{app}/dynos/{dyno}, backing off) until it has ended or is gone, then read
+    its output and exit status from its log (a log session filtered to it). WaitTimedOut after `timeout`
+    seconds; HkctlError when the log does not carry the exit status."""
 
     def ended() -> bool | None:
         try:
@@ -195,7 +208,8 @@ def wait_for_exit(
 def log_lines(
     client: HerokuClient, app: str, dyno: str, *, lines: int = 1500
 ) -> Iterator[tuple[str, str, str]]:
-    """(source, dyno, message) of the dyno's recent log lines, through a non-tail log session."""
+    """(source, dyno, message) of the dyno's last `lines` log lines, through a non-tail log session
+    (POST /apps/{app}/log-sessions {dyno, lines}, then GET of its logplex_url)."""
     from hkctl.logs.parse import parse_line
     from hkctl.resources import log_sessions
 

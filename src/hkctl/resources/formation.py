@@ -18,6 +18,8 @@ _SCALE = re.compile(r"^(?P<type>[^=]+)=(?P<qty>-?\d*)(?::(?P<size>.+))?$")
 
 @dataclass(frozen=True, kw_only=True)
 class Formation(Record):
+    """A process type's formation (API object `formation`): quantity of dynos, their size, the command."""
+
     id: str
     type: str
     quantity: int
@@ -47,6 +49,7 @@ class Update:
     size: str | None = None
 
     def body(self) -> dict[str, Any]:
+        """The batch-update item: {type, quantity?, dyno_size: {name}?}."""
         out: dict[str, Any] = {"type": self.type}
         if self.quantity is not None:
             out["quantity"] = self.quantity
@@ -55,6 +58,7 @@ class Update:
         return out
 
     def describe(self) -> str:
+        """`web=2:Standard-1X` (quantity empty when only the size changes)."""
         qty = "" if self.quantity is None else str(self.quantity)
         return f"{self.type}={qty}" + (f":{self.size}" if self.size else "")
 
@@ -65,6 +69,7 @@ def check_size(size: str, *, force: bool = False) -> str:
 
 
 def check_type(ptype: str) -> str:
+    """`ptype` when it can be a process type (letters, digits, '-', '_'), else UsageError (exit 2)."""
     if not TYPE.match(ptype):
         raise UsageError(f"invalid process type {ptype!r}: use letters, digits, '-' and '_'")
     return ptype
@@ -122,21 +127,27 @@ def absolute(args: Iterable[str], current: Iterable[Formation]) -> list[str]:
 
 
 def has_relative(args: Iterable[str]) -> bool:
+    """True when any word is a relative change (`web+1`, `worker-2`) that needs the current formation."""
     return any(_RELATIVE.match(a.strip()) for a in args)
 
 
 def list_(client: HerokuClient, app: str) -> list[Formation]:
+    """Every process type's formation (GET /apps/{app}/formation); NotFound for an unknown app."""
     items = client.paginate(f"/apps/{seg(check_app(app))}/formation", action="formation_list")
     return [Formation.from_api(f) for f in items]
 
 
 def info(client: HerokuClient, app: str, ptype: str) -> Formation:
+    """One process type's formation (GET /apps/{app}/formation/{type}); UsageError (exit 2) for a malformed
+    type, NotFound for one the app does not have."""
     path = f"/apps/{seg(check_app(app))}/formation/{seg(check_type(ptype))}"
     return Formation.from_api(client.get(path, action="formation_info"))
 
 
 def scale(client: HerokuClient, app: str, updates: list[Update]) -> list[Formation]:
-    """One batch PATCH (one confirmation). The guard decides the risk: to zero or on production, name typed."""
+    """Change quantities and/or sizes in one batch (PATCH /apps/{app}/formation {updates: [...]}, one
+    confirmation); returns the changed formations. The guard decides the risk: to zero or on production, the
+    app's name is typed. InvalidParams (422) for a size or type the API refuses."""
     body = {"updates": [u.body() for u in updates]}
     changed = client.json(
         "PATCH", f"/apps/{seg(check_app(app))}/formation", body=body, action="formation_batch_update"

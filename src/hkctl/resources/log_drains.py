@@ -15,6 +15,8 @@ SCHEMES = ("syslog", "syslog+tls", "https", "http")
 
 @dataclass(frozen=True, kw_only=True)
 class LogDrain(Record):
+    """A log drain (API object `log-drain`): where Logplex forwards the app's log (`url`), its token."""
+
     id: str
     url: str
     token: str
@@ -34,6 +36,7 @@ class LogDrain(Record):
 
 
 def check_url(url: str) -> str:
+    """`url` when it is a syslog://, syslog+tls://, http:// or https:// URL with a host, else UsageError."""
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES or not parts.hostname:
         raise UsageError(f"invalid drain URL {url!r}: use syslog://, syslog+tls://, http:// or https://")
@@ -41,11 +44,14 @@ def check_url(url: str) -> str:
 
 
 def list_(client: HerokuClient, app: str) -> list[LogDrain]:
+    """Every log drain of the app (GET /apps/{app}/log-drains); NotFound for an unknown app."""
     items = client.paginate(f"/apps/{seg(check_app(app))}/log-drains", action="drains_list")
     return [LogDrain.from_api(d) for d in items]
 
 
 def add(client: HerokuClient, app: str, url: str) -> LogDrain:
+    """Add a log drain (POST /apps/{app}/log-drains {url}); returns it with its token. UsageError (exit 2,
+    nothing sent) for a bad URL; InvalidParams (422) when the app already has it."""
     return LogDrain.from_api(
         client.json(
             "POST",
@@ -57,10 +63,12 @@ def add(client: HerokuClient, app: str, url: str) -> LogDrain:
 
 
 def remove(client: HerokuClient, app: str, drain: str) -> LogDrain:
-    """Remove a drain named by its id (or a unique start of it), URL or token.
+    """Remove a drain named by its id (or a unique start of it), URL or token
+    (DELETE /apps/{app}/log-drains/{id}; GET /apps/{app}/log-drains first unless given a whole id).
 
     A URL cannot travel as one path segment (servers decode %2F before routing), so a URL or
-    token is first resolved to the drain's id through the list.
+    token is first resolved to the drain's id through the list. UsageError (exit 2) for an empty or
+    ambiguous name; HkctlError when no drain matches; NotFound for an unknown id.
     """
     if not drain:
         raise UsageError("name the drain by its id, URL or token")

@@ -16,6 +16,8 @@ MAX_LINES = 1500
 
 @dataclass(frozen=True, kw_only=True)
 class LogSession(Record):
+    """A log session (API object `log-session`): a short-lived `logplex_url` that streams the app's log."""
+
     id: str
     logplex_url: str
     created_at: str | None = None
@@ -33,6 +35,7 @@ class LogSession(Record):
 
 
 def check_lines(lines: int) -> int:
+    """`lines` when 1-1500 (what Logplex keeps), else UsageError (exit 2)."""
     if not 1 <= lines <= MAX_LINES:
         raise UsageError(
             f"--num must be between 1 and {MAX_LINES} (Logplex keeps the last {MAX_LINES} lines)"
@@ -74,7 +77,8 @@ def create(
 
 @contextmanager
 def open_stream(client: HerokuClient, session: LogSession) -> Iterator[tuple[str, Iterator[str]]]:
-    """(content type, raw lines) of a session's stream; the allowlist applies to its host."""
+    """(content type, raw lines) of a session's stream (GET of its logplex_url, handed back by
+    POST /apps/{app}/log-sessions); HostNotAllowed (exit 3, nothing sent) for a host off the allowlist."""
     with client.stream_lines(session.logplex_url) as (ctype, lines):
         yield ctype, lines
 
@@ -87,7 +91,9 @@ def read(
     source: str | None = None,
     lines: int = 100,
 ) -> Iterator[str]:
-    """The last `lines` log lines (a snapshot), SSE or plain text decoded."""
+    """The last `lines` log lines (1-1500, a snapshot, not a tail), SSE or plain text decoded: POST
+    /apps/{app}/log-sessions {lines, tail: false, dyno_name/type?, source?}, then GET of its logplex_url.
+    UsageError (exit 2, nothing sent) for a bad count or source; NotFound for an unknown app."""
     from hkctl.logs.stream import log_lines
 
     session = create(client, app, dyno=dyno, source=source, lines=lines, tail=False)

@@ -36,6 +36,8 @@ def _without_tokens(d: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True, kw_only=True)
 class Authorization(Record):
+    """An OAuth authorization (API object `oauth-authorization`), its token values dropped; expiry in s."""
+
     id: str
     description: str | None
     scope: tuple[str, ...]
@@ -73,13 +75,15 @@ def parse_scopes(text: str) -> list[str]:
 
 
 def check_id(ident: str) -> str:
+    """`ident` when it is a whole authorization id (a UUID), else UsageError (exit 2)."""
     if not is_uuid(ident):
         raise UsageError(f"invalid authorization id {ident!r}: see `hkctl auth tokens list`")
     return ident
 
 
 def whoami(client: HerokuClient) -> tuple[dict[str, Any], list[str] | None]:
-    """The account behind the token and the token's scopes (None when the API does not say)."""
+    """The account behind the token (GET /account) and the token's scopes from the `Oauth-Scope` header
+    (None when the API does not say); Unauthorized (401) for a bad token."""
     response = client.request("GET", "/account", action="account_info")
     return dict(response.body), scopes_from_header(response.headers)
 
@@ -93,7 +97,8 @@ def scopes_from_header(headers: dict[str, str]) -> list[str] | None:
 
 
 def current_scopes(client: HerokuClient) -> list[str] | None:
-    """The current token's scopes: from the header, else by finding its authorization in the list."""
+    """The current token's scopes: from the header of GET /account, else by finding its authorization
+    in GET /oauth/authorizations; None when neither says (e.g. a token of another client)."""
     _, scopes = whoami(client)
     if scopes is not None:
         return scopes
@@ -108,12 +113,16 @@ def current_scopes(client: HerokuClient) -> list[str] | None:
 
 
 def list_(client: HerokuClient) -> Iterator[Authorization]:
+    """Every authorization of the account (GET /oauth/authorizations, every page); token values go to the
+    redactor, never into the records."""
     for item in client.paginate("/oauth/authorizations", action="tokens_list"):
         client.redact.add_token((item.get("access_token") or {}).get("token"))
         yield Authorization.from_api(item)
 
 
 def info(client: HerokuClient, ident: str) -> Authorization:
+    """One authorization by id (GET /oauth/authorizations/{id}); UsageError (exit 2) for an id that is not a
+    UUID, NotFound for an unknown one."""
     item = client.get(f"/oauth/authorizations/{seg(check_id(ident))}", action="tokens_info")
     client.redact.add_token((item.get("access_token") or {}).get("token"))
     return Authorization.from_api(item)
@@ -122,7 +131,9 @@ def info(client: HerokuClient, ident: str) -> Authorization:
 def create(
     client: HerokuClient, scopes: list[str], description: str, *, expires_in: int | None = None
 ) -> tuple[Authorization, str]:
-    """A new authorization and its token (the only time the token is handed out)."""
+    """A new authorization and its token, the only time the token is handed out
+    (POST /oauth/authorizations {scope, description, expires_in? in seconds}); returns (record, token).
+    UsageError (exit 2, nothing sent) for a non-positive `expires_in`; InvalidParams (422) for bad scopes."""
     if expires_in is not None and expires_in <= 0:
         raise UsageError("--expires-in must be a positive number of seconds")
     body: dict[str, Any] = {"scope": scopes, "description": description}
@@ -158,7 +169,8 @@ def find(client: HerokuClient, ref: str) -> tuple[Authorization, bool]:
 
 
 def revoke(client: HerokuClient, ident: str) -> Authorization:
-    """Revoke an authorization; its token stops working at once. Confirmed by typing its id."""
+    """Revoke an authorization (DELETE /oauth/authorizations/{id}); its token stops working at once. The
+    guard asks for its id to be typed. UsageError (exit 2) for a non-UUID id; NotFound for an unknown one."""
     item = client.json(
         "DELETE",
         f"/oauth/authorizations/{seg(check_id(ident))}",

@@ -21,6 +21,8 @@ PROMOTABLE = ("development", "staging", "production")
 
 @dataclass(frozen=True, kw_only=True)
 class Pipeline(Record):
+    """A pipeline (API object `pipeline`): name, id and owner (a user or a team, by id)."""
+
     id: str
     name: str
     owner_type: str | None
@@ -59,6 +61,8 @@ def owner_labels(client: HerokuClient, pipelines: list[Pipeline]) -> dict[str, s
 
 @dataclass(frozen=True, kw_only=True)
 class Coupling(Record):
+    """A pipeline coupling (API object `pipeline-coupling`): an app (by id) at a stage of a pipeline."""
+
     id: str
     app_id: str
     pipeline_id: str
@@ -73,6 +77,8 @@ class Coupling(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class Promotion(Record):
+    """A pipeline promotion (API object `pipeline-promotion`): source app and release, status."""
+
     id: str
     pipeline_id: str
     source_app_id: str
@@ -94,6 +100,8 @@ class Promotion(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class PromotionTarget(Record):
+    """A promotion target (API object `pipeline-promotion-target`): an app, its status, its new release."""
+
     id: str
     app_id: str
     status: str
@@ -113,6 +121,7 @@ class PromotionTarget(Record):
 
 
 def check_pipeline(ident: str) -> str:
+    """`ident` when it is a pipeline name (3-30 lowercase, digits, dashes) or id, else UsageError."""
     if not isinstance(ident, str) or not (PIPELINE_NAME.match(ident) or is_uuid(ident)):
         raise UsageError(
             f"invalid pipeline {ident!r}: use its name (3–30 lowercase letters, digits, dashes) or id"
@@ -121,6 +130,7 @@ def check_pipeline(ident: str) -> str:
 
 
 def check_stage(stage: str) -> str:
+    """`stage` when it is one of Heroku's stages (test ... production), else UsageError (exit 2)."""
     if stage not in STAGES:
         raise UsageError(f"invalid stage {stage!r}: use one of {', '.join(STAGES)}")
     return stage
@@ -128,12 +138,14 @@ def check_stage(stage: str) -> str:
 
 # ---------------------------------------------------------------- pipelines
 def list_(client: HerokuClient, *, limit: int | None = None) -> Iterator[Pipeline]:
+    """Every pipeline the account sees (GET /pipelines, every page, by name; `limit` caps the count)."""
     for item in client.paginate("/pipelines", field="name", limit=limit, action="pipelines_list"):
         yield Pipeline.from_api(item)
 
 
 def info(client: HerokuClient, pipeline: str) -> Pipeline:
-    """A pipeline by name or id (the Info link takes either)."""
+    """A pipeline by name or id (GET /pipelines/{pipeline}; the Info link takes either); UsageError (exit 2)
+    for a malformed name, NotFound for an unknown one."""
     return Pipeline.from_api(
         client.get(f"/pipelines/{seg(check_pipeline(pipeline))}", action="pipelines_info")
     )
@@ -154,7 +166,8 @@ def create(client: HerokuClient, name: str) -> Pipeline:
 
 # ---------------------------------------------------------------- couplings
 def couplings(client: HerokuClient, pipeline_id: str) -> list[Coupling]:
-    """Every app of a pipeline (this link takes the pipeline's id only)."""
+    """Every app of a pipeline (GET /pipelines/{id}/pipeline-couplings; this link takes the pipeline's id
+    only); NotFound for an unknown id."""
     items = client.paginate(
         f"/pipelines/{seg(pipeline_id)}/pipeline-couplings", action="pipeline_couplings_list"
     )
@@ -169,7 +182,8 @@ def all_couplings(client: HerokuClient) -> list[Coupling]:
 
 
 def coupling_for_app(client: HerokuClient, app: str) -> Coupling | None:
-    """The app's coupling, or None when the app is in no pipeline (the API answers 404)."""
+    """The app's coupling (GET /apps/{app}/pipeline-couplings), or None when the app is in no pipeline
+    (the API answers 404); NotFound when the app itself does not exist."""
     from hkctl.errors import NotFound
 
     try:
@@ -182,6 +196,8 @@ def coupling_for_app(client: HerokuClient, app: str) -> Coupling | None:
 
 
 def add_app(client: HerokuClient, app: str, pipeline_id: str, stage: str) -> Coupling:
+    """Add an app to a pipeline at a stage (POST /pipeline-couplings {app, pipeline, stage}); UsageError (exit
+    2, nothing sent) for a bad app name or stage; InvalidParams (422) when the app is already in one."""
     body = {"app": check_app(app), "pipeline": pipeline_id, "stage": check_stage(stage)}
     return Coupling.from_api(
         client.json(
@@ -194,6 +210,8 @@ def add_app(client: HerokuClient, app: str, pipeline_id: str, stage: str) -> Cou
 
 
 def remove_app(client: HerokuClient, app: str) -> Coupling:
+    """Take an app out of its pipeline (GET /apps/{app}/pipeline-couplings, then
+    DELETE /pipeline-couplings/{id}); HkctlError when the app is in no pipeline."""
     coupling = coupling_for_app(client, app)
     if coupling is None:
         raise HkctlError(f"{app} is not in a pipeline")
@@ -226,7 +244,9 @@ def promote(
     source_name: str | None = None,
     target_names: list[str] | None = None,
 ) -> Promotion:
-    """POST one promotion: the source app's current slug goes to every target (one write, one confirm)."""
+    """One promotion: the source app's current slug goes to every target (POST /pipeline-promotions
+    {pipeline, source, targets}; one write, one confirmation). UsageError (exit 2, nothing sent) for no
+    targets; the answer's status is usually `pending` (see `wait_for_promotion`)."""
     if not target_app_ids:
         raise UsageError("nothing to promote to: no target apps")
     body = {
@@ -245,12 +265,15 @@ def promote(
 
 
 def promotion_info(client: HerokuClient, promotion_id: str) -> Promotion:
+    """A promotion by id (GET /pipeline-promotions/{id}); NotFound for an unknown one."""
     return Promotion.from_api(
         client.get(f"/pipeline-promotions/{seg(promotion_id)}", action="pipeline_promotions_info")
     )
 
 
 def promotion_targets(client: HerokuClient, promotion_id: str) -> list[PromotionTarget]:
+    """A promotion's targets and their status (GET /pipeline-promotions/{id}/promotion-targets, every
+    page)."""
     items = client.paginate(
         f"/pipeline-promotions/{seg(promotion_id)}/promotion-targets",
         action="pipeline_promotion_targets_list",
@@ -268,7 +291,8 @@ def wait_for_promotion(
     monotonic: Callable[[], float] = time.monotonic,
     on_poll: Callable[[list[PromotionTarget]], None] | None = None,
 ) -> list[PromotionTarget]:
-    """Poll the targets until none is pending (hkctl.polling.poll: backoff, clock and sleep injected)."""
+    """Poll the targets (GET /pipeline-promotions/{id}/promotion-targets, from `interval` s backing off to
+    10 s) until none is pending; returns them. WaitTimedOut after `timeout` seconds."""
 
     def check() -> list[PromotionTarget] | None:
         targets = promotion_targets(client, promotion_id)
@@ -300,6 +324,7 @@ class PromotionPlan:
 
 
 def app_names(client: HerokuClient, app_ids: list[str]) -> dict[str, str]:
+    """App id → app name, one GET /apps/{id} each; NotFound when an app is gone."""
     from hkctl.resources import apps
 
     return {i: apps.info(client, i).name for i in app_ids}
@@ -308,7 +333,12 @@ def app_names(client: HerokuClient, app_ids: list[str]) -> dict[str, str]:
 def plan_promotion(
     client: HerokuClient, pipeline: str, *, source: str | None = None, targets: list[str] | None = None
 ) -> PromotionPlan:
-    """Resolve source and targets: default source is the single staging app, default targets the next stage."""
+    """Resolve source and targets: default source is the single staging app, default targets the next stage.
+
+    Reads GET /pipelines/{pipeline}, GET /pipelines/{id}/pipeline-couplings and GET /apps/{id} per app; sends
+    nothing. UsageError (exit 2) for an app not in the pipeline, no single staging app without --from,
+    nothing downstream without --to, or a target that is the source.
+    """
     p = info(client, pipeline)
     rows = couplings(client, p.id)
     names = app_names(client, [c.app_id for c in rows])
@@ -358,8 +388,9 @@ def run_promotion(
     sleep: Callable[[float], None] = time.sleep,
     on_created: Callable[[Promotion], None] | None = None,
 ) -> tuple[Promotion, list[PromotionTarget]]:
-    """Promote as planned and follow the targets to succeeded/failed (`on_created` hears of the
-    promotion before the wait: its id is what a person follows it by)."""
+    """Promote as planned (POST /pipeline-promotions) and follow the targets to succeeded/failed
+    (GET /pipeline-promotions/{id}/promotion-targets); `on_created` hears of the promotion before the wait:
+    its id is what a person follows it by. WaitTimedOut after `timeout` seconds."""
     promotion = promote(
         client,
         plan.pipeline.id,
@@ -374,7 +405,8 @@ def run_promotion(
 
 
 def latest_releases(client: HerokuClient, pipeline_id: str) -> list[dict[str, Any]]:
-    """The current release of every app in the pipeline (release objects as the API sends them)."""
+    """The current release of every app in the pipeline, as the API sends them
+    (GET /pipelines/{id}/latest-releases, every page)."""
     return list(
         client.paginate(f"/pipelines/{seg(pipeline_id)}/latest-releases", action="pipeline_latest_releases")
     )

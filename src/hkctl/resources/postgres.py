@@ -47,6 +47,8 @@ class Database(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class DatabaseInfo(Record):
+    """A database's state from the Postgres API (GET /client/v11/databases/{id}); sizes in bytes."""
+
     plan: str | None
     status: str | None
     num_tables: int | None
@@ -116,10 +118,12 @@ class Transfer(Record):
 
     @property
     def is_backup(self) -> bool:
+        """True for a backup (to gof3r storage), False for a copy or restore."""
         return self.to_type == "gof3r"
 
     @property
     def status(self) -> str:
+        """`Completed`, `Finished with N warnings`, `Failed`, `Running` or `Pending`, as the CLI says."""
         if self.finished_at and self.succeeded:
             warnings = int(self.raw.get("warnings") or 0)
             return f"Finished with {warnings} warnings" if warnings else "Completed"
@@ -139,12 +143,16 @@ def backup_num(name: str) -> int:
 
 
 def databases(client: HerokuClient, app: str) -> list[Database]:
+    """The app's heroku-postgresql add-ons (GET /apps/{app}/addons, filtered by service); NotFound for an
+    unknown app."""
     items = client.paginate(f"/apps/{seg(check_app(app))}/addons", action="addons_list")
     return [Database.from_api(a) for a in items if (a.get("addon_service") or {}).get("name") == SERVICE]
 
 
 def database(client: HerokuClient, app: str, name: str | None = None) -> Database:
-    """The app's database: `name` (add-on name, id or attachment var), else the one behind DATABASE_URL."""
+    """The app's database: `name` (add-on name, id or attachment var), else the one behind DATABASE_URL
+    (GET /apps/{app}/addons). HkctlError when the app has none; UsageError (exit 2) when `name` matches none
+    or, without `name`, several could be meant."""
     dbs = databases(client, app)
     if not dbs:
         raise HkctlError(f"{app} has no heroku-postgresql database")
@@ -164,19 +172,24 @@ def database(client: HerokuClient, app: str, name: str | None = None) -> Databas
 
 
 def info(client: HerokuClient, db_id: str) -> DatabaseInfo:
+    """A database's plan, status, size (bytes), tables and connections (GET /client/v11/databases/{id},
+    data API); NotFound for an unknown id."""
     return DatabaseInfo.from_api(client.get(f"/client/v11/databases/{seg(db_id)}", action="pg_info"))
 
 
 def transfers(client: HerokuClient, app: str) -> list[Transfer]:
+    """Every transfer of the app (backups, copies, restores) by num (GET /client/v11/apps/{app}/transfers)."""
     body = client.get(f"/client/v11/apps/{seg(check_app(app))}/transfers", action="pg_transfers_list") or []
     return sorted((Transfer.from_api(t) for t in body), key=lambda t: t.num)
 
 
 def backups(client: HerokuClient, app: str) -> list[Transfer]:
+    """The app's backups, oldest first (GET /client/v11/apps/{app}/transfers, backups only)."""
     return [t for t in transfers(client, app) if t.is_backup]
 
 
 def transfer(client: HerokuClient, app: str, num: int) -> Transfer:
+    """One transfer by num (GET /client/v11/apps/{app}/transfers/{num}); NotFound for an unknown num."""
     path = f"/client/v11/apps/{seg(check_app(app))}/transfers/{num}"
     return Transfer.from_api(client.get(path, action="pg_transfers_info"))
 
@@ -187,6 +200,8 @@ def capture_write(client: HerokuClient, db: Database) -> PlannedWrite:
 
 
 def capture(client: HerokuClient, app: str, db: Database) -> Transfer:
+    """Start a backup of `db` (POST /client/v11/databases/{db}/backups, data API); returns the transfer
+    just started (not finished: see `wait_for_transfer`)."""
     return Transfer.from_api(client.send(capture_write(client, db)).body)
 
 
@@ -201,7 +216,8 @@ def wait_for_transfer(
     monotonic: Callable[[], float] = time.monotonic,
     on_poll: Callable[[Transfer], None] | None = None,
 ) -> Transfer:
-    """Poll a transfer until it finished; raise HkctlError on failure (or WaitTimedOut after `timeout`)."""
+    """Poll a transfer (GET /client/v11/apps/{app}/transfers/{num}, every `interval` s, backing off) until it
+    finished; HkctlError when it failed, WaitTimedOut after `timeout` seconds."""
 
     def check() -> Transfer | None:
         t = transfer(client, app, num)
@@ -216,6 +232,7 @@ def wait_for_transfer(
 
 
 def latest_backup(client: HerokuClient, app: str) -> Transfer:
+    """The newest completed backup (GET /client/v11/apps/{app}/transfers); HkctlError when there is none."""
     done = [t for t in backups(client, app) if t.succeeded]
     if not done:
         raise HkctlError(f"{app} has no completed backups")
@@ -223,7 +240,8 @@ def latest_backup(client: HerokuClient, app: str) -> Transfer:
 
 
 def public_url(client: HerokuClient, app: str, num: int) -> str:
-    """A short-lived download URL for a backup (a POST that reads: nothing changes)."""
+    """A short-lived download URL for a backup, a POST that reads: nothing changes
+    (POST /client/v11/apps/{app}/transfers/{num}/actions/public-url); its query (a credential) is redacted."""
     path = f"/client/v11/apps/{seg(check_app(app))}/transfers/{num}/actions/public-url"
     url = str(client.json("POST", path, action="pg_backups_url")["url"])
     if "?" in url:  # the query is the credential: keep it out of errors and logs
@@ -234,7 +252,9 @@ def public_url(client: HerokuClient, app: str, num: int) -> str:
 def download(
     client: HerokuClient, app: str, num: int, dest: Path, *, progress: Callable[[int], None] | None = None
 ) -> tuple[Transfer, int]:
-    """Download a completed backup to `dest`, checking its size; no partial file is left under `dest`."""
+    """Download a completed backup to `dest` (GET /client/v11/apps/{app}/transfers/{num}, its public URL,
+    then GET of that URL), checking its size in bytes; returns (transfer, bytes). HkctlError for a backup not
+    complete; HostNotAllowed or TransportError for the download; no partial file is left under `dest`."""
     t = transfer(client, app, num)
     if not t.succeeded:
         raise HkctlError(f"backup {t.name} is not complete; nothing to download")

@@ -17,6 +17,8 @@ MAX_VERSION = 2**31 - 1  # the API's versions are 32-bit integers; anything abov
 
 @dataclass(frozen=True, kw_only=True)
 class Release(Record):
+    """A release (API object `release`): version, status, whether current, its slug; dates ISO 8601."""
+
     id: str
     version: int
     description: str
@@ -44,6 +46,7 @@ class Release(Record):
 
     @property
     def label(self) -> str:
+        """`v42`."""
         return f"v{self.version}"
 
 
@@ -77,7 +80,8 @@ def _shown(text: str) -> str:
 
 
 def list_(client: HerokuClient, app: str, *, max_items: int | None = None) -> list[Release]:
-    """Newest first; `max_items` asks for one page of that size (the spec's `max=N`)."""
+    """The app's releases, newest first (GET /apps/{app}/releases, Range: version ..; order=desc);
+    `max_items` asks for one page of that size (the spec's `max=N`). NotFound for an unknown app."""
     items = client.paginate(
         f"/apps/{seg(check_app(app))}/releases",
         field="version",
@@ -89,12 +93,15 @@ def list_(client: HerokuClient, app: str, *, max_items: int | None = None) -> li
 
 
 def current(client: HerokuClient, app: str) -> Release | None:
+    """The newest release (GET /apps/{app}/releases, Range max=1), None when the app has none."""
     rows = list_(client, app, max_items=1)
     return rows[0] if rows else None
 
 
 def info(client: HerokuClient, app: str, ref: str) -> Release:
-    """`GET /apps/{app}/releases/{version or id}`; an abbreviated id is found in the list first."""
+    """`GET /apps/{app}/releases/{version or id}`; an abbreviated id is found in the list first
+    (GET /apps/{app}/releases). UsageError (exit 2) for a malformed or ambiguous ref; NotFound for an
+    unknown one."""
     ref = ref.strip()
     if not _VERSION.match(ref) and not is_uuid(ref) and is_id_prefix(ref):
         ref = unique_id(ref, (r.id for r in list_(client, app)), "release")
@@ -103,9 +110,10 @@ def info(client: HerokuClient, app: str, ref: str) -> Release:
 
 
 def rollback(client: HerokuClient, app: str, target: Release, *, current: Release | None = None) -> Release:
-    """`POST /releases {"release": id}`: a new release running the target's slug and config.
+    """`POST /apps/{app}/releases {"release": id}`: a new release running the target's slug and config.
 
     The guard decides the risk: rolling back production needs the app's name typed (or --confirm APP).
+    InvalidParams (422) when the target is not eligible for rollback.
     """
     return Release.from_api(client.send(rollback_write(client, app, target.id)).body)
 

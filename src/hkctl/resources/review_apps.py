@@ -19,6 +19,8 @@ REPO = re.compile(r"^[\w.-]+/[\w.-]+$")
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewAppConfig(Record):
+    """A pipeline's review-app config (API object `review-app-config`); `stale_days` in days."""
+
     pipeline_id: str
     automatic_review_apps: bool
     destroy_stale_apps: bool
@@ -41,6 +43,8 @@ class ReviewAppConfig(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewApp(Record):
+    """A review app (API object `review-app`): the branch / pull request it builds, its app, its status."""
+
     id: str
     app_id: str | None
     branch: str
@@ -62,7 +66,8 @@ class ReviewApp(Record):
 
 
 def config(client: HerokuClient, pipeline_id: str) -> ReviewAppConfig | None:
-    """The pipeline's review-app config, or None when review apps are not enabled (404)."""
+    """The pipeline's review-app config (GET /pipelines/{id}/review-app-config), or None when review apps are
+    not enabled (404)."""
     try:
         body = client.get(f"/pipelines/{seg(pipeline_id)}/review-app-config", action="review_app_config_info")
     except NotFound:
@@ -73,9 +78,12 @@ def config(client: HerokuClient, pipeline_id: str) -> ReviewAppConfig | None:
 def configure(
     client: HerokuClient, pipeline_id: str, *, repo: str | None = None, **settings: Any
 ) -> ReviewAppConfig:
-    """Enable review apps (POST, needs `repo`) or change their settings (PATCH) when already enabled.
+    """Enable review apps (POST, needs `repo`) or change their settings (PATCH) when already enabled:
+    POST|PATCH /pipelines/{id}/review-app-config, Accept version=3.review-apps (read first with a GET).
 
-    settings: automatic_review_apps, destroy_stale_apps, stale_days, wait_for_ci, base_name (None = keep).
+    settings: automatic_review_apps, destroy_stale_apps, stale_days (1-30), wait_for_ci, base_name (None =
+    keep). UsageError (exit 2, nothing written) for an unknown setting, a bad --stale-days, a missing or
+    changed repo, or nothing to change.
     """
     allowed = {"automatic_review_apps", "destroy_stale_apps", "stale_days", "wait_for_ci", "base_name"}
     unknown = set(settings) - allowed
@@ -104,11 +112,15 @@ def configure(
 
 
 def list_(client: HerokuClient, pipeline_id: str) -> list[ReviewApp]:
+    """The pipeline's review apps (GET /pipelines/{id}/review-apps, every page); NotFound for an
+    unknown pipeline."""
     items = client.paginate(f"/pipelines/{seg(pipeline_id)}/review-apps", action="review_apps_list")
     return [ReviewApp.from_api(r) for r in items]
 
 
 def info(client: HerokuClient, review_app_id: str) -> ReviewApp:
+    """One review app by id (GET /review-apps/{id}); UsageError (exit 2) for an id that is not a UUID,
+    NotFound for an unknown one."""
     if not is_uuid(review_app_id):
         raise UsageError(f"invalid review app id {review_app_id!r}: a UUID is expected")
     return ReviewApp.from_api(client.get(f"/review-apps/{seg(review_app_id)}", action="review_apps_info"))
@@ -123,6 +135,8 @@ def create(
     pr_number: int | None = None,
     environment: dict[str, str] | None = None,
 ) -> ReviewApp:
+    """Create a review app of `branch` from a tarball URL (POST /review-apps {branch, pipeline, source_blob,
+    pr_number?, environment?}); UsageError (exit 2, nothing sent) for no branch or a non-http(s) URL."""
     if not branch:
         raise UsageError("--branch is required")
     if not source_url.startswith(("https://", "http://")):
@@ -143,7 +157,8 @@ def create(
 
 
 def destroy(client: HerokuClient, review_app_id: str, *, app_name: str | None = None) -> ReviewApp:
-    """Delete a review app and its app (destructive: the guard asks for the app's name)."""
+    """Delete a review app and its app (DELETE /review-apps/{id}; destructive: the guard asks for the app's
+    name). UsageError (exit 2) for an id that is not a UUID; NotFound for an unknown one."""
     if not is_uuid(review_app_id):
         raise UsageError(f"invalid review app id {review_app_id!r}: a UUID is expected")
     return ReviewApp.from_api(

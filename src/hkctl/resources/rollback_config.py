@@ -50,14 +50,16 @@ def _release_config(client: HerokuClient, app: str, version: int | str) -> dict[
 
 
 def addon_owned_keys(client: HerokuClient, app: str) -> set[str]:
-    """Config var names owned by the add-ons attached to `app` now."""
+    """Config var names owned by the add-ons attached to `app` now (GET /apps/{app}/addons)."""
     from hkctl.resources import addons
 
     return {key for a in addons.list_(client, app) for key in a.config_vars}
 
 
 def preview(client: HerokuClient, app: str, current: int | str, target: int | str) -> ConfigChange:
-    """Compare release `current` with release `target` under the add-on rule (three reads)."""
+    """Compare release `current` with release `target` under the add-on rule, in three reads: GET
+    /apps/{app}/releases/{version}/config-vars for each (values redacted) and GET /apps/{app}/addons.
+    Returns key names only; NotFound for an unknown app or version."""
     now = _release_config(client, app, current)
     then = _release_config(client, app, target)
     owned = addon_owned_keys(client, app)

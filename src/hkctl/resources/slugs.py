@@ -12,6 +12,8 @@ from hkctl.transport.client import HerokuClient, seg
 
 @dataclass(frozen=True, kw_only=True)
 class Slug(Record):
+    """A slug (API object `slug`): the compiled app a release runs; `size` in bytes."""
+
     id: str
     size: int | None
     stack: str | None
@@ -37,6 +39,8 @@ class Slug(Record):
 
 
 def info(client: HerokuClient, app: str, slug_id: str) -> Slug:
+    """A slug by id (GET /apps/{app}/slugs/{id}); UsageError (exit 2, nothing sent) for an id that is not a
+    UUID or a bad app name, NotFound for an unknown one."""
     if not is_uuid(slug_id):
         raise UsageError(f"invalid slug id {slug_id!r}: slugs are named by their id (a UUID)")
     return Slug.from_api(client.get(f"/apps/{seg(check_app(app))}/slugs/{seg(slug_id)}", action="slugs_info"))

@@ -19,6 +19,8 @@ _KEY_MARK = re.compile(r"-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----")
 
 @dataclass(frozen=True, kw_only=True)
 class Certificate(Record):
+    """An SSL certificate (API object `sni-endpoint`): its domains, validity dates (ISO), issuer, subject."""
+
     id: str
     name: str
     display_name: str | None
@@ -49,6 +51,7 @@ class Certificate(Record):
 
 
 def check_name(name: str) -> str:
+    """`name` when it can name an SNI endpoint (`tokyo-12345`: 3-30 lowercase), else UsageError (exit 2)."""
     if not isinstance(name, str) or not NAME.match(name):
         raise UsageError(f"invalid certificate name {name!r}: see `hkctl certs list` (e.g. tokyo-12345)")
     return name
@@ -77,11 +80,15 @@ def read_pair(chain_file: Path, key_file: Path) -> tuple[str, str]:
 
 
 def list_(client: HerokuClient, app: str) -> Iterator[Certificate]:
+    """Every certificate of the app (GET /apps/{app}/sni-endpoints, every page); NotFound for an
+    unknown app."""
     for item in client.paginate(f"/apps/{seg(check_app(app))}/sni-endpoints", action="certs_list"):
         yield Certificate.from_api(item)
 
 
 def info(client: HerokuClient, app: str, name: str) -> Certificate:
+    """One certificate by name (GET /apps/{app}/sni-endpoints/{name}); UsageError (exit 2) for a malformed
+    name, NotFound for an unknown one."""
     path = f"/apps/{seg(check_app(app))}/sni-endpoints/{seg(check_name(name))}"
     return Certificate.from_api(client.get(path, action="certs_info"))
 
@@ -89,6 +96,8 @@ def info(client: HerokuClient, app: str, name: str) -> Certificate:
 def add(client: HerokuClient, app: str, chain: str, key: str) -> Certificate:
     # The key must never appear in an error, log or prompt: the action's body is secret (redacted as a
     # whole), and the key is registered with the redactor in case anything echoes it back.
+    """Add a certificate (POST /apps/{app}/sni-endpoints {certificate_chain, private_key}, PEM text); the key
+    goes to the redactor first and is never shown. InvalidParams (422) when the API refuses the pair."""
     client.redact.add(key.strip())
     for line in key.strip().splitlines():
         if len(line) >= 16 and "-----" not in line:
@@ -103,5 +112,7 @@ def add(client: HerokuClient, app: str, chain: str, key: str) -> Certificate:
 
 
 def remove(client: HerokuClient, app: str, name: str) -> Certificate:
+    """Remove a certificate (DELETE /apps/{app}/sni-endpoints/{name}); returns it as removed. UsageError
+    (exit 2, nothing sent) for a malformed name; NotFound for an unknown one."""
     path = f"/apps/{seg(check_app(app))}/sni-endpoints/{seg(check_name(name))}"
     return Certificate.from_api(client.json("DELETE", path, action="certs_remove"))

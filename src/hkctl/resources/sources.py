@@ -17,6 +17,8 @@ EXCLUDED = {".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"}
 
 @dataclass(frozen=True)
 class SourceBlob:
+    """A source (API object `source`, its `source_blob`): presigned URLs to upload and to fetch a tarball."""
+
     get_url: str
     put_url: str
 
@@ -75,4 +77,7 @@ def create(client: HerokuClient) -> SourceBlob:
 
 
 def upload(client: HerokuClient, blob: SourceBlob, data: bytes) -> None:
+    """PUT the tarball bytes to the blob's presigned `put_url` (PUT {put_url}; no token, no cookie).
+    HostNotAllowed (exit 3, nothing sent) for a host off the allowlist; TransportError when the storage
+    host cannot be reached or answers an error."""
     client.upload(blob.put_url, data)

@@ -37,6 +37,8 @@ DELIVERY_STATUSES = ("pending", "scheduled", "retrying", "failed", "succeeded")
 
 @dataclass(frozen=True, kw_only=True)
 class Webhook(Record):
+    """An app webhook (API object `app-webhook`): URL, entities included, level; `secret` only on create."""
+
     id: str
     url: str
     include: tuple[str, ...]
@@ -59,6 +61,8 @@ class Webhook(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class Delivery(Record):
+    """A webhook delivery (API object `app-webhook-delivery`): status, attempts, last HTTP code."""
+
     id: str
     status: str
     include: str | None
@@ -89,6 +93,8 @@ class Delivery(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class Event(Record):
+    """A webhook event (API object `app-webhook-event`): the entity (`include`) and what happened to it."""
+
     id: str
     include: str
     resource: str | None
@@ -115,6 +121,7 @@ def verify_signature(body: bytes, secret: str, signature: str) -> bool:
 
 
 def check_includes(include: Iterable[str]) -> list[str]:
+    """The non-empty entity names, each one of INCLUDES (`api:release`...), else UsageError (exit 2)."""
     items = [i.strip() for i in include if i.strip()]
     if not items:
         raise UsageError("--include needs at least one entity, e.g. api:release,api:build")
@@ -125,6 +132,7 @@ def check_includes(include: Iterable[str]) -> list[str]:
 
 
 def check_url(url: str) -> str:
+    """`url` when it is an http(s) URL with a host, else UsageError (exit 2)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"invalid webhook URL {url!r}: use an http(s) URL")
@@ -138,6 +146,7 @@ def _check_id(ident: str, what: str) -> str:
 
 
 def list_(client: HerokuClient, app: str) -> list[Webhook]:
+    """Every webhook of the app (GET /apps/{app}/webhooks, every page); NotFound for an unknown app."""
     items = client.paginate(f"/apps/{seg(check_app(app))}/webhooks", action="webhooks_list")
     return [Webhook.from_api(w) for w in items]
 
@@ -165,7 +174,9 @@ def create(
     secret: str | None = None,
     authorization: str | None = None,
 ) -> Webhook:
-    """Subscribe `url` to events; without `secret` the API generates one and returns it once."""
+    """Subscribe `url` to events (POST /apps/{app}/webhooks {include, level, url, secret?, authorization?});
+    without `secret` the API generates one and returns it once (Heroku-Webhook-Secret header, in `.secret`).
+    UsageError (exit 2, nothing sent) for a bad level, include or URL; secrets go to the redactor."""
     if level not in LEVELS:
         raise UsageError(f"invalid level {level!r}: use notify or sync")
     body: dict[str, Any] = {"include": check_includes(include), "level": level, "url": check_url(url)}
@@ -186,6 +197,8 @@ def create(
 
 
 def destroy(client: HerokuClient, app: str, webhook_id: str) -> Webhook:
+    """Delete a webhook by id or a unique start of it (DELETE /apps/{app}/webhooks/{id}; GET
+    /apps/{app}/webhooks first for a short id). UsageError (exit 2) for a bad or ambiguous id; NotFound."""
     webhook_id = _full_id(client, app, webhook_id)
     path = f"/apps/{seg(check_app(app))}/webhooks/{seg(_check_id(webhook_id, 'webhook'))}"
     return Webhook.from_api(client.json("DELETE", path, action="webhooks_destroy"))
@@ -194,7 +207,8 @@ def destroy(client: HerokuClient, app: str, webhook_id: str) -> Webhook:
 def deliveries(
     client: HerokuClient, app: str, *, status: str | None = None, limit: int | None = None
 ) -> Iterator[Delivery]:
-    """Deliveries, newest first; `status` filters them here (the API's list has no documented filter)."""
+    """Deliveries, newest first (GET /apps/{app}/webhook-deliveries, every page); `status` filters them
+    here (the API's list has no documented filter), `limit` caps the count. UsageError for a bad status."""
     if status is not None and status not in DELIVERY_STATUSES:
         raise UsageError(f"invalid status {status!r}: use one of {', '.join(DELIVERY_STATUSES)}")
     seen = 0
@@ -210,5 +224,6 @@ def deliveries(
 
 
 def events(client: HerokuClient, app: str) -> list[Event]:
+    """The app's recent webhook events (GET /apps/{app}/webhook-events, every page)."""
     items = client.paginate(f"/apps/{seg(check_app(app))}/webhook-events", action="webhook_events_list")
     return [Event.from_api(e) for e in items]
