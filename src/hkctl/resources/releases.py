@@ -113,7 +113,7 @@ def rollback(client: HerokuClient, app: str, target: Release, *, current: Releas
     """`POST /apps/{app}/releases {"release": id}`: a new release running the target's slug and config.
 
     The guard decides the risk: rolling back production needs the app's name typed (or --confirm APP).
-    InvalidParams (422) when the target is not eligible for rollback.
+    InvalidParams (422) when the API refuses the target (e.g. it has no slug to run).
     """
     return Release.from_api(client.send(rollback_write(client, app, target.id)).body)
 
