@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from hkctl.resources.formation import Formation
 from hkctl.workflows.cost import estimate, plan_monthly
 from tests.support import Harness
 
@@ -90,8 +91,8 @@ def test_cost_is_read_only(hk: Harness) -> None:
 
 def test_estimate_eco_pool_and_size_spelling() -> None:
     formation = [
-        {"type": "web", "quantity": 1, "size": "eco"},
-        {"type": "worker", "quantity": 2, "size": "STANDARD-2x"},
+        Formation.from_api({"id": "f1", "type": "web", "quantity": 1, "size": "eco"}),
+        Formation.from_api({"id": "f2", "type": "worker", "quantity": 2, "size": "STANDARD-2x"}),
     ]
     report = estimate("x", formation, [])
     # eco dynos share one $5 pool; sizes match case-insensitively

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from hkctl.resources.releases import Release
     from hkctl.workflows.health import AppHealth
 
 
@@ -15,47 +16,46 @@ def _short(text: Any, n: int = 50) -> str:
 
 def app_line(h: AppHealth) -> str:
     i = h.info
-    region = (i.get("region") or {}).get("name") or "?"
-    stack = (i.get("stack") or {}).get("name") or "?"
-    return f"region {region} · stack {stack} · maintenance {'ON' if i.get('maintenance') else 'off'}"
+    region = (i.region if i else None) or "?"
+    stack = (i.stack if i else None) or "?"
+    return f"region {region} · stack {stack} · maintenance {'ON' if h.maintenance else 'off'}"
 
 
 def formation_line(h: AppHealth) -> str:
     if not h.formation:
         return "(no process types)"
-    return ", ".join(f"{f.get('type')} {f.get('quantity')}× {f.get('size')}" for f in h.formation)
+    return ", ".join(f"{f.type} {f.quantity}× {f.size}" for f in h.formation)
 
 
 def dynos_line(h: AppHealth) -> str:
     if not h.dynos:
         return "(none running)"
     parts = []
-    for d in sorted(h.dynos, key=lambda d: str(d.get("name"))):
-        version = (d.get("release") or {}).get("version")
-        parts.append(f"{d.get('name')} {d.get('state')}" + (f" (v{version})" if version else ""))
+    for d in sorted(h.dynos, key=lambda d: d.name):
+        parts.append(f"{d.name} {d.state}" + (f" (v{d.release})" if d.release else ""))
     return ", ".join(parts)
 
 
-def release_line(r: dict[str, Any] | None) -> str:
+def release_line(r: Release | None) -> str:
     if not r:
         return "(no releases)"
-    flag = " ⚠ FAILED" if r.get("status") == "failed" else ""
-    who = (r.get("user") or {}).get("email") or ""
-    return f"v{r.get('version')} {r.get('status')}{flag} — {_short(r.get('description'))} ({r.get('created_at')}{', ' + who if who else ''})"
+    flag = " ⚠ FAILED" if r.status == "failed" else ""
+    who = r.user or ""
+    return (
+        f"v{r.version} {r.status}{flag} — {_short(r.description)} ({r.created_at}{', ' + who if who else ''})"
+    )
 
 
 def addons_line(h: AppHealth) -> str:
     if not h.addons:
         return "(none)"
-    return ", ".join(
-        f"{(a.get('plan') or {}).get('name') or a.get('name')} [{a.get('state')}]" for a in h.addons
-    )
+    return ", ".join(f"{a.plan or a.name} [{a.state}]" for a in h.addons)
 
 
 def domains_line(h: AppHealth) -> str:
     if not h.domains:
         return "(none)"
-    return ", ".join(f"{d.get('hostname')} ({d.get('kind')}) — {d.get('status')}" for d in h.domains)
+    return ", ".join(f"{d.hostname} ({d.kind}) — {d.status}" for d in h.domains)
 
 
 def router_line(h: AppHealth) -> str:
@@ -101,12 +101,12 @@ def render_side_by_side(pipeline: str, results: list[AppHealth]) -> str:
     cols = [f"{h.stage}: {h.app}" for h in results]
     rows: list[tuple[str, list[str]]] = [
         ("verdict", [verdict(h) for h in results]),
-        ("maintenance", ["ON" if h.info.get("maintenance") else "off" for h in results]),
+        ("maintenance", ["ON" if h.maintenance else "off" for h in results]),
         ("formation", [formation_line(h) for h in results]),
         ("dynos", [dynos_line(h) for h in results]),
         (
             "release",
-            [(f"v{r.get('version')} {r.get('status')}" if (r := h.latest_release) else "-") for h in results],
+            [(f"v{r.version} {r.status}" if (r := h.latest_release) else "-") for h in results],
         ),
         ("add-ons", [addons_line(h) for h in results]),
         ("domains", [str(len(h.domains)) + " domain(s)" for h in results]),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hkctl.report.series import Marker, epoch
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
 
 
@@ -36,12 +39,10 @@ def app_report(client: HerokuClient, app: str, path: str | Path, *, top: int = 1
     return write_html(path, text)
 
 
-def release_markers(releases: list[dict[str, Any]]) -> list[Marker]:
-    """Markers for API release records (drawn when inside the log's window and not already in the log)."""
-    out = []
-    for r in releases:
-        when = r.get("created_at")
-        if r.get("version") is None or not when:
-            continue
-        out.append(Marker(epoch(str(when)), "release", f"v{r['version']}", str(r.get("description") or "")))
-    return out
+def release_markers(releases: Iterable[Release]) -> list[Marker]:
+    """Markers for release records (drawn when inside the log's window and not already in the log)."""
+    return [
+        Marker(epoch(r.created_at), "release", f"v{r.version}", r.description)
+        for r in releases
+        if r.created_at
+    ]

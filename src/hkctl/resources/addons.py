@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +27,10 @@ class Addon(Record):
     plan: str | None
     state: str | None
     app: str | None
+    app_id: str | None
     config_vars: tuple[str, ...]
     price_cents: int | None
+    billed_price: Mapping[str, Any] | None  # {cents, unit, contract} as the API sends it
     created_at: str | None
 
     @classmethod
@@ -42,8 +44,10 @@ class Addon(Record):
             plan=name_of(d.get("plan")),
             state=d.get("state"),
             app=name_of(d.get("app")),
+            app_id=name_of(d.get("app"), "id"),
             config_vars=tuple(d.get("config_vars") or ()),
             price_cents=price.get("cents"),
+            billed_price=d.get("billed_price"),
             created_at=d.get("created_at"),
         )
 

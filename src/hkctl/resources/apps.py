@@ -23,6 +23,8 @@ class App(Record):
     maintenance: bool
     web_url: str | None
     owner: str | None
+    team: str | None
+    generation: str | None
     created_at: str | None
     updated_at: str | None
     released_at: str | None
@@ -38,6 +40,8 @@ class App(Record):
             maintenance=bool(d.get("maintenance")),
             web_url=d.get("web_url"),
             owner=name_of(d.get("owner"), "email"),
+            team=name_of(d.get("team")),
+            generation=name_of(d.get("generation")),
             created_at=d.get("created_at"),
             updated_at=d.get("updated_at"),
             released_at=d.get("released_at"),

@@ -17,6 +17,8 @@ from hkctl.workflows.prices import ECO_POOL_MONTHLY, PRICES_AS_OF, PRICES_SOURCE
 __all__ = ["PRICES_AS_OF", "PRICES_SOURCE", "CostLine", "CostReport", "estimate", "for_app", "for_pipeline"]
 
 if TYPE_CHECKING:
+    from hkctl.resources.addons import Addon
+    from hkctl.resources.formation import Formation
     from hkctl.transport.client import HerokuClient
 
 HOURS_PER_MONTH = 720  # Heroku bills to the second; the list price is 24 × 30 days
@@ -91,24 +93,23 @@ def plan_monthly(price: Mapping[str, Any] | None) -> float | None:
 
 def estimate(
     app: str,
-    formation: Iterable[Mapping[str, Any]],
-    addons: Iterable[Mapping[str, Any]],
+    formation: Iterable[Formation],
+    addons: Iterable[Addon],
     plan_prices: Mapping[str, Mapping[str, Any] | None] | None = None,
 ) -> CostReport:
-    """The estimate from raw API records (formation items, add-ons, plan name → price)."""
+    """The estimate from the app's formation and add-on records (and plan name → API price object)."""
     report = CostReport(app)
     eco = False
-    for f in sorted(formation, key=lambda x: str(x.get("type"))):
-        qty = int(f.get("quantity") or 0)
-        size = str(f.get("size") or f.get("dyno_size", {}).get("name") or "")
+    for f in sorted(formation, key=lambda x: x.type):
+        qty, size = f.quantity, f.size or ""
         unit = dyno_price(size)
         if unit is None:
-            report.unknown.append(f"dyno size {size!r} ({f.get('type')}×{qty})")
-            report.lines.append(CostLine("dyno", str(f.get("type")), size, qty, None, None, "unknown size"))
+            report.unknown.append(f"dyno size {size!r} ({f.type}×{qty})")
+            report.lines.append(CostLine("dyno", f.type, size, qty, None, None, "unknown size"))
             continue
         if size.lower() == "eco" and qty:
             eco = True
-        report.lines.append(CostLine("dyno", str(f.get("type")), size, qty, unit, round(unit * qty, 2)))
+        report.lines.append(CostLine("dyno", f.type, size, qty, unit, round(unit * qty, 2)))
     if eco:
         report.lines.append(
             CostLine(
@@ -123,9 +124,9 @@ def estimate(
         )
     prices = plan_prices or {}
     for a in addons:
-        plan = str((a.get("plan") or {}).get("name") or "")
-        name = str(a.get("name") or plan)
-        monthly = plan_monthly(a.get("billed_price"))
+        plan = a.plan or ""
+        name = a.name or plan
+        monthly = plan_monthly(a.billed_price)
         if monthly is None:
             monthly = plan_monthly(prices.get(plan))
         if monthly is None:
@@ -136,16 +137,16 @@ def estimate(
     return report
 
 
-def _formation(client: HerokuClient, app: str) -> list[dict[str, Any]]:
+def _formation(client: HerokuClient, app: str) -> list[Formation]:
     from hkctl.resources import formation
 
-    return [f.to_json() for f in formation.list_(client, app)]
+    return formation.list_(client, app)
 
 
-def _addons(client: HerokuClient, app: str) -> list[dict[str, Any]]:
+def _addons(client: HerokuClient, app: str) -> list[Addon]:
     from hkctl.resources import addons
 
-    return [a.to_json() for a in addons.list_(client, app)]
+    return list(addons.list_(client, app))
 
 
 def for_app(client: HerokuClient, app: str) -> CostReport:
@@ -161,22 +162,15 @@ def for_app(client: HerokuClient, app: str) -> CostReport:
     return estimate(app, formation, addons, _catalogue_prices(client, addons))
 
 
-def _catalogue_prices(client: HerokuClient, addons: list[dict[str, Any]]) -> dict[str, Any]:
+def _catalogue_prices(client: HerokuClient, addons: list[Addon]) -> dict[str, Any]:
     """Plan prices from the add-on catalogue for add-ons that carry no billed price."""
     from hkctl.resources import addons as catalogue
 
-    services = sorted(
-        {
-            str((a.get("addon_service") or {}).get("name"))
-            for a in addons
-            if plan_monthly(a.get("billed_price")) is None and (a.get("addon_service") or {}).get("name")
-        }
-    )
+    services = sorted({a.service for a in addons if a.service and plan_monthly(a.billed_price) is None})
     prices: dict[str, Any] = {}
     for service in services:
-        for plan in catalogue.plans(client, service):
-            raw = plan.to_json() if hasattr(plan, "to_json") else dict(plan)
-            prices[str(raw.get("name"))] = raw.get("price")
+        for plan in catalogue.plans(client, service):  # catalogue items: API JSON, no record
+            prices[str(plan.get("name"))] = plan.get("price")
     return prices
 
 

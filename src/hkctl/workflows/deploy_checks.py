@@ -141,7 +141,7 @@ def staging_has(client: HerokuClient, st: DeployState, version: str) -> tuple[bo
         rel = current_release(client, c.app_id)
         running = release_version_of(client, c.app_id, rel)
         h = health.check_app(client, c.app_id)
-        name = str(h.info.get("name") or c.app_id)
+        name = h.info.name if h.info else c.app_id
         if running == version and rel.get("status") == "succeeded":
             if h.healthy:
                 return True, f"{version} is released (v{rel.get('version')}) and healthy on {name}"

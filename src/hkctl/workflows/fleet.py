@@ -19,6 +19,11 @@ from hkctl.errors import UsageError
 from hkctl.workflows.fleet_run import AppResult, Reader, RunReport
 
 if TYPE_CHECKING:
+    from hkctl.resources.addons import Addon
+    from hkctl.resources.domains import Domain
+    from hkctl.resources.dynos import Dyno
+    from hkctl.resources.formation import Formation
+    from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
     from hkctl.workflows.fleet_select import FleetApp, Selection
 
@@ -26,11 +31,11 @@ Row = dict[str, Any]
 
 
 # ---------------------------------------------------------------------------- per-app reads
-def read_formation(client: HerokuClient, app: FleetApp) -> list[Row]:
-    """{type, quantity, size} per process type (GET /apps/{app}/formation)."""
+def read_formation(client: HerokuClient, app: FleetApp) -> list[Formation]:
+    """The Formation records, one per process type (GET /apps/{app}/formation)."""
     from hkctl.resources import formation
 
-    return [{"type": f.type, "quantity": f.quantity, "size": f.size} for f in formation.list_(client, app.id)]
+    return formation.list_(client, app.id)
 
 
 def read_config_keys(client: HerokuClient, app: FleetApp) -> list[str]:
@@ -41,25 +46,25 @@ def read_config_keys(client: HerokuClient, app: FleetApp) -> list[str]:
     return sorted(config_vars.show(client, app.id))
 
 
-def read_dynos(client: HerokuClient, app: FleetApp) -> list[Row]:
-    """Every dyno's JSON (GET /apps/{app}/dynos)."""
+def read_dynos(client: HerokuClient, app: FleetApp) -> list[Dyno]:
+    """Every Dyno record (GET /apps/{app}/dynos)."""
     from hkctl.resources import dynos
 
-    return [d.to_json() for d in dynos.list_(client, app.id)]
+    return dynos.list_(client, app.id)
 
 
-def read_latest_release(client: HerokuClient, app: FleetApp) -> list[Row]:
-    """The newest release's JSON, as a list of at most one (GET /apps/{app}/releases, Range max=1)."""
+def read_latest_release(client: HerokuClient, app: FleetApp) -> list[Release]:
+    """The newest Release record, as a list of at most one (GET /apps/{app}/releases, Range max=1)."""
     from hkctl.resources import releases
 
-    return [r.to_json() for r in releases.list_(client, app.id, max_items=1)]
+    return releases.list_(client, app.id, max_items=1)
 
 
-def read_domains(client: HerokuClient, app: FleetApp) -> list[Row]:
-    """Every domain's JSON (GET /apps/{app}/domains)."""
+def read_domains(client: HerokuClient, app: FleetApp) -> list[Domain]:
+    """Every Domain record (GET /apps/{app}/domains)."""
     from hkctl.resources import domains
 
-    return [d.to_json() for d in domains.list_(client, app.id)]
+    return list(domains.list_(client, app.id))
 
 
 def read_logs(client: HerokuClient, app: FleetApp) -> Any:
@@ -70,11 +75,14 @@ def read_logs(client: HerokuClient, app: FleetApp) -> Any:
     return summarize_logs(log_sessions.read(client, app.id, lines=LOG_LINES))
 
 
-def addons_by_app(client: HerokuClient) -> dict[str, list[Row]]:
+def addons_by_app(client: HerokuClient) -> dict[str, list[Addon]]:
     """Every add-on of the account in one list read (GET /addons, Range max=1000), by app id."""
-    out: dict[str, list[Row]] = {}
-    for a in client.paginate("/addons", action="addons_list_all"):
-        out.setdefault(str((a.get("app") or {}).get("id")), []).append(a)
+    from hkctl.resources.addons import Addon
+
+    out: dict[str, list[Addon]] = {}
+    for item in client.paginate("/addons", action="addons_list_all"):
+        a = Addon.from_api(item)
+        out.setdefault(str(a.app_id), []).append(a)
     return out
 
 
@@ -113,11 +121,9 @@ def error_row(result: AppResult, **extra: Any) -> Row:
     return {"app": app.name, "team": app.team, **extra, "error": result.error, "status": result.status}
 
 
-def formation_summary(formation: Sequence[Row]) -> str:
+def formation_summary(formation: Sequence[Formation]) -> str:
     """`web 2×Standard-2X, worker 1×Standard-1X` (process types in name order)."""
-    return ", ".join(
-        f"{f['type']} {f['quantity']}×{f['size']}" for f in sorted(formation, key=lambda f: str(f["type"]))
-    )
+    return ", ".join(f"{f.type} {f.quantity}×{f.size}" for f in sorted(formation, key=lambda f: f.type))
 
 
 def _age(app: FleetApp, now: datetime) -> str:
@@ -192,14 +198,12 @@ class Filters:
         return True
 
 
-def _addon_matches(addon: Row, spec: str) -> bool:
-    plan = str((addon.get("plan") or {}).get("name") or "")
-    service = str((addon.get("addon_service") or {}).get("name") or "")
-    return spec in (plan, service)
+def _addon_matches(addon: Addon, spec: str) -> bool:
+    return spec in (addon.plan or "", addon.service or "")
 
 
 def find_job(
-    selection: Selection, filters: Filters, now: datetime, addons: dict[str, list[Row]] | None = None
+    selection: Selection, filters: Filters, now: datetime, addons: dict[str, list[Addon]] | None = None
 ) -> Job:
     """Apps matching every filter; reads only what the filters need, for the apps still in the running.
 
@@ -233,9 +237,9 @@ def find_job(
             why.append(f"last release {_age(app, now)} ago")
         if filters.size:
             types = [
-                f"{f['type']} {f['quantity']}×{f['size']}"
+                f"{f.type} {f.quantity}×{f.size}"
                 for f in result.data["formation"]
-                if str(f["size"]).lower() == filters.size.lower() and f["quantity"]
+                if str(f.size).lower() == filters.size.lower() and f.quantity
             ]
             if not types:
                 return None
@@ -244,7 +248,7 @@ def find_job(
             found = [a for a in job.context["addons"].get(app.id, []) if _addon_matches(a, filters.addon)]
             if not found:
                 return None
-            why.append(", ".join(sorted(str(a.get("name")) for a in found)))
+            why.append(", ".join(sorted(a.name for a in found)))
         if filters.config_key:
             has = filters.config_key in result.data["config"]
             if has == filters.missing:
@@ -296,8 +300,7 @@ def health_job(selection: Selection) -> Job:
         app = result.app
         if result.error:
             return error_row(result, verdict="unknown", reasons=result.error)
-        h = AppHealth(app.name)
-        h.info = {"name": app.name, "maintenance": app.maintenance, "stack": {"name": app.stack}}
+        h = AppHealth(app.name, info=app.record)
         for name, value in result.data.items():
             setattr(h, name, value)
         h.addons = job.context["addons"].get(app.id, [])

@@ -30,11 +30,7 @@ def cost_job(selection: Selection) -> Job:
         app = result.app
         if result.error:
             return error_row(result, pipeline=app.pipeline, monthly=None, eco=False, unknown=[])
-        formation = [
-            {"type": f["type"], "quantity": f["quantity"], "size": f["size"]}
-            for f in result.data["formation"]
-        ]
-        report = estimate(app.name, formation, job.context["addons"].get(app.id, []))
+        report = estimate(app.name, result.data["formation"], job.context["addons"].get(app.id, []))
         lines = [x for x in report.lines if x.kind != "eco-pool"]  # the pool is the account's: once
         return {
             "app": app.name,

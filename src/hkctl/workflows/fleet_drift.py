@@ -16,6 +16,7 @@ from hkctl.workflows.fleet import Job, Row, read_config_keys, read_formation
 from hkctl.workflows.fleet_run import AppResult, Reader, RunReport
 
 if TYPE_CHECKING:
+    from hkctl.resources.formation import Formation
     from hkctl.workflows.fleet_select import FleetApp, Selection
 
 COMPARED = ("development", "staging", "production")
@@ -36,12 +37,12 @@ def _price(size: str | None) -> float:
     return dyno_price(size) or 0.0
 
 
-def _running(formation: Sequence[Row]) -> dict[str, Row]:
-    return {str(f["type"]): f for f in formation if f.get("quantity")}
+def _running(formation: Sequence[Formation]) -> dict[str, Formation]:
+    return {f.type: f for f in formation if f.quantity}
 
 
-def _shape(f: Row) -> str:
-    return f"{f['quantity']}×{f['size']}"
+def _shape(f: Formation) -> str:
+    return f"{f.quantity}×{f.size}"
 
 
 def findings(pipeline: str, members: Sequence[AppResult]) -> list[Row]:
@@ -75,8 +76,8 @@ def findings(pipeline: str, members: Sequence[AppResult]) -> list[Row]:
         for stg in by_stage["staging"]:
             p, s = _running(prod.data["formation"]), _running(stg.data["formation"])
             for ptype in sorted(set(p) & set(s)):
-                smaller = p[ptype]["quantity"] < s[ptype]["quantity"] or _price(p[ptype]["size"]) < _price(
-                    s[ptype]["size"]
+                smaller = p[ptype].quantity < s[ptype].quantity or _price(p[ptype].size) < _price(
+                    s[ptype].size
                 )
                 if smaller:
                     rows.append(
@@ -103,7 +104,10 @@ def drift_job(selection: Selection) -> Job:
         out: dict[str, Any] = {"app": app.name, "pipeline": app.pipeline, "stage": app.stage}
         if result.error:
             return {**out, "error": result.error, "status": result.status}
-        return {**out, "config_keys": result.data["config"], "formation": result.data["formation"]}
+        formation = [
+            {"type": f.type, "quantity": f.quantity, "size": f.size} for f in result.data["formation"]
+        ]
+        return {**out, "config_keys": result.data["config"], "formation": formation}
 
     def finish(report: RunReport, _rows: list[Row]) -> list[Row]:
         groups: dict[str, list[AppResult]] = {}

@@ -17,13 +17,10 @@ from typing import TYPE_CHECKING, Any
 from hkctl.errors import UsageError
 
 if TYPE_CHECKING:
+    from hkctl.resources.apps import App
     from hkctl.transport.client import HerokuClient
 
 STAGES = ("review", "development", "staging", "production")
-
-
-def _name(obj: Any) -> str | None:
-    return obj.get("name") if isinstance(obj, dict) else None
 
 
 @dataclass
@@ -41,19 +38,25 @@ class FleetApp:
     released_at: str | None
     pipeline: str | None = None
     stage: str | None = None
+    record: App | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_api(cls, d: dict[str, Any]) -> FleetApp:
+        """From an item of GET /apps (or /teams/{team}/apps), through the App record."""
+        from hkctl.resources.apps import App
+
+        a = App.from_api(d)
         return cls(
-            id=str(d["id"]),
-            name=str(d["name"]),
-            team=_name(d.get("team")),
-            owner=(d.get("owner") or {}).get("email"),
-            region=_name(d.get("region")),
-            stack=_name(d.get("stack")),
-            generation=_name(d.get("generation")),
-            maintenance=bool(d.get("maintenance")),
-            released_at=d.get("released_at"),
+            id=a.id,
+            name=a.name,
+            team=a.team,
+            owner=a.owner,
+            region=a.region,
+            stack=a.stack,
+            generation=a.generation,
+            maintenance=a.maintenance,
+            released_at=a.released_at,
+            record=a,
         )
 
     def release_age_days(self, now: datetime) -> int | None:

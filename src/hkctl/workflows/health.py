@@ -18,6 +18,12 @@ from typing import TYPE_CHECKING, Any
 from hkctl.errors import HkctlError
 
 if TYPE_CHECKING:
+    from hkctl.resources.addons import Addon
+    from hkctl.resources.apps import App
+    from hkctl.resources.domains import Domain
+    from hkctl.resources.dynos import Dyno
+    from hkctl.resources.formation import Formation
+    from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
 
 MAX_WORKERS = 8
@@ -83,16 +89,20 @@ def summarize_logs(lines: Iterable[str], *, since: str | None = None) -> LogSumm
 
 @dataclass
 class AppHealth:
-    """Everything the dashboard shows for one app, and the verdict."""
+    """Everything the dashboard shows for one app, and the verdict.
+
+    The sections hold the typed records of `resources/` (newest release first); `to_json()` is
+    where they become the API's JSON again.
+    """
 
     app: str
     stage: str | None = None
-    info: dict[str, Any] = field(default_factory=dict)
-    formation: list[dict[str, Any]] = field(default_factory=list)
-    dynos: list[dict[str, Any]] = field(default_factory=list)
-    releases: list[dict[str, Any]] = field(default_factory=list)
-    addons: list[dict[str, Any]] = field(default_factory=list)
-    domains: list[dict[str, Any]] = field(default_factory=list)
+    info: App | None = None
+    formation: list[Formation] = field(default_factory=list)
+    dynos: list[Dyno] = field(default_factory=list)
+    releases: list[Release] = field(default_factory=list)
+    addons: list[Addon] = field(default_factory=list)
+    domains: list[Domain] = field(default_factory=list)
     logs: LogSummary | None = None
     errors: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -104,30 +114,36 @@ class AppHealth:
         return not self.problems
 
     @property
-    def latest_release(self) -> dict[str, Any] | None:
-        """The newest release's JSON (releases are kept newest first), None when there is none."""
+    def latest_release(self) -> Release | None:
+        """The newest Release record (releases are kept newest first), None when there is none."""
         return self.releases[0] if self.releases else None
+
+    @property
+    def maintenance(self) -> bool:
+        """True when the app record says maintenance mode is on (False when it was not read)."""
+        return bool(self.info and self.info.maintenance)
 
     def to_json(self) -> dict[str, Any]:
         info = self.info
+        latest = self.latest_release
         out: dict[str, Any] = {
             "app": self.app,
             "healthy": self.healthy,
             "problems": list(self.problems),
             "warnings": list(self.warnings),
             "info": {
-                "name": info.get("name", self.app),
-                "region": (info.get("region") or {}).get("name"),
-                "stack": (info.get("stack") or {}).get("name"),
-                "maintenance": info.get("maintenance"),
-                "updated_at": info.get("updated_at"),
+                "name": info.name if info else self.app,
+                "region": info.region if info else None,
+                "stack": info.stack if info else None,
+                "maintenance": info.maintenance if info else None,
+                "updated_at": info.updated_at if info else None,
             },
-            "formation": self.formation,
-            "dynos": self.dynos,
-            "latest_release": self.latest_release,
-            "releases": self.releases,
-            "addons": self.addons,
-            "domains": self.domains,
+            "formation": [f.to_json() for f in self.formation],
+            "dynos": [d.to_json() for d in self.dynos],
+            "latest_release": latest.to_json() if latest else None,
+            "releases": [r.to_json() for r in self.releases],
+            "addons": [a.to_json() for a in self.addons],
+            "domains": [d.to_json() for d in self.domains],
             "router": self.logs.to_json() if self.logs else None,
         }
         if self.stage:
@@ -138,44 +154,40 @@ class AppHealth:
 
 
 # ---------------------------------------------------------------------------- reads
-def _records(items: Iterable[Any]) -> list[dict[str, Any]]:
-    return [i.to_json() if hasattr(i, "to_json") else dict(i) for i in items]
-
-
 def _app(client: HerokuClient, app: str) -> Any:
     from hkctl.resources import apps
 
-    return apps.info(client, app).to_json()
+    return apps.info(client, app)
 
 
 def _formation(client: HerokuClient, app: str) -> Any:
     from hkctl.resources import formation
 
-    return _records(formation.list_(client, app))
+    return list(formation.list_(client, app))
 
 
 def _dynos(client: HerokuClient, app: str) -> Any:
     from hkctl.resources import dynos
 
-    return _records(dynos.list_(client, app))
+    return list(dynos.list_(client, app))
 
 
 def _releases(client: HerokuClient, app: str) -> Any:
     from hkctl.resources import releases
 
-    return _records(releases.list_(client, app, max_items=RECENT_RELEASES))
+    return list(releases.list_(client, app, max_items=RECENT_RELEASES))
 
 
 def _addons(client: HerokuClient, app: str) -> Any:
     from hkctl.resources import addons
 
-    return _records(addons.list_(client, app))
+    return list(addons.list_(client, app))
 
 
 def _domains(client: HerokuClient, app: str) -> Any:
     from hkctl.resources import domains
 
-    return _records(domains.list_(client, app))
+    return list(domains.list_(client, app))
 
 
 def _logs(client: HerokuClient, app: str) -> Any:
@@ -269,7 +281,7 @@ def check_pipeline(client: HerokuClient, pipeline: str, **kw: Any) -> tuple[Any,
     )
     results = gather(client, apps, **kw)
     for h in results:
-        h.app = str(h.info.get("name") or h.app)
+        h.app = h.info.name if h.info else h.app
     results.sort(key=lambda h: (STAGE_ORDER.index(h.stage) if h.stage in STAGE_ORDER else 99, h.app))
     return p, results
 
@@ -279,38 +291,31 @@ def evaluate(h: AppHealth) -> None:
     """Fill `problems` (fail the check) and `warnings` from what was read."""
     h.problems.clear()
     h.warnings.clear()
-    if h.info.get("maintenance"):
+    if h.maintenance:
         h.problems.append("maintenance mode is on")
-    crashed = [d.get("name") for d in h.dynos if d.get("state") == "crashed"]
+    crashed = [d.name for d in h.dynos if d.state == "crashed"]
     if crashed:
-        h.problems.append(f"crashed dynos: {', '.join(str(c) for c in crashed)}")
-    wanted = {str(f.get("type")): int(f.get("quantity") or 0) for f in h.formation}
+        h.problems.append(f"crashed dynos: {', '.join(crashed)}")
+    wanted = {f.type: f.quantity for f in h.formation}
     if "dynos" not in h.errors and h.formation:
         for ptype, qty in sorted(wanted.items()):
-            up = sum(1 for d in h.dynos if d.get("type") == ptype and d.get("state") == "up")
-            if (
-                qty
-                and up < qty
-                and not any(d.get("type") == ptype and d.get("state") == "crashed" for d in h.dynos)
-            ):
+            up = sum(1 for d in h.dynos if d.type == ptype and d.state == "up")
+            if qty and up < qty and not any(d.type == ptype and d.state == "crashed" for d in h.dynos):
                 h.warnings.append(f"{ptype}: {up} of {qty} dynos up")
         if wanted.get("web") == 0:
             h.warnings.append("web is scaled to 0 (requests get H14)")
     latest = h.latest_release
     if latest:
-        status = latest.get("status")
-        if status == "failed":
-            h.problems.append(f"latest release v{latest.get('version')} failed: {latest.get('description')}")
-        elif status == "pending":
-            h.warnings.append(f"latest release v{latest.get('version')} is still pending")
+        if latest.status == "failed":
+            h.problems.append(f"latest release v{latest.version} failed: {latest.description}")
+        elif latest.status == "pending":
+            h.warnings.append(f"latest release v{latest.version} is still pending")
     for a in h.addons:
-        if a.get("state") != "provisioned":
-            name = a.get("name") or (a.get("plan") or {}).get("name")
-            h.problems.append(f"add-on {name} is {a.get('state')}, not provisioned")
+        if a.state != "provisioned":
+            h.problems.append(f"add-on {a.name or a.plan} is {a.state}, not provisioned")
     for d in h.domains:
-        status = d.get("status")
-        if d.get("kind") == "custom" and status not in (None, "succeeded", "ok"):
-            h.warnings.append(f"domain {d.get('hostname')} is {status}")
+        if d.kind == "custom" and d.status not in (None, "succeeded", "ok"):
+            h.warnings.append(f"domain {d.hostname} is {d.status}")
     if h.logs:
         seen = [c for c in FAILING_CODES if h.logs.codes.get(c)]
         if seen:

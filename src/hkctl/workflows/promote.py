@@ -30,7 +30,7 @@ def check_source(
         say(f"! health check of {source_app} skipped (--no-check): promoting without checking it")
         return None
     h = health.check_app(client, source_app)
-    name = str(h.info.get("name") or source_app)
+    name = h.info.name if h.info else source_app
     if not h.healthy:
         reasons = "\n".join(f"  ✗ {p}" for p in h.problems)
         raise GuardRefused(
