@@ -57,8 +57,6 @@ def build_cmd(
     ):
         build = ci_build(env.client(), app, source_dir, version=version, timeout=timeout, say=say)
     if as_json:
-        emit_json(build)
+        emit_json(build.to_json())
     else:
-        click.echo(
-            f"{build.get('id')}\t{build.get('status')}\t{(build.get('release') or {}).get('id') or ''}"
-        )
+        click.echo(f"{build.id}\t{build.status}\t{build.release_id or ''}")

@@ -49,13 +49,9 @@ def cli(
             [
                 (
                     "",
-                    lambda r: (
-                        "*"
-                        if r.get("id") == plan.current.get("id")
-                        else ("→" if r.get("id") == plan.target.get("id") else "")
-                    ),
+                    lambda r: "*" if r.id == plan.current.id else ("→" if r.id == plan.target.id else ""),
                 ),
-                ("version", lambda r: f"v{r.get('version')}"),
+                ("version", lambda r: f"v{r.version}"),
                 ("status", "status"),
                 ("eligible", lambda r: rollback.is_eligible(r, plan.current)),
                 ("description", "description"),
@@ -64,15 +60,15 @@ def cli(
             stream=sys.stderr,
         )
         say(
-            f"Roll back {plan.app} from v{plan.current.get('version')} to v{plan.target.get('version')}"
+            f"Roll back {plan.app} from v{plan.current.version} to v{plan.target.version}"
             + (" (production: type the app name to confirm)" if plan.production else "")
         )
         say(rollback.WARNING)
     if plan.config is not None:  # said before the confirmation, --json or not (stderr)
-        for line in plan.config.lines(f"v{plan.target.get('version')}"):
+        for line in plan.config.lines(f"v{plan.target.version}"):
             say(line)
     new = rollback.execute(client, plan, say=say, boot_timeout=boot_timeout)
     if as_json:
-        emit_json({**plan.to_json(), "release": new})
+        emit_json({**plan.to_json(), "release": new.to_json()})
     else:
-        say(f"✅ {plan.app} now runs v{new.get('version')} ({new.get('description')})")
+        say(f"✅ {plan.app} now runs v{new.version} ({new.description})")

@@ -11,13 +11,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError, UsageError
 from hkctl.guard.policy import PlannedWrite
 from hkctl.polling import poll
 from hkctl.resources._record import Record, check_app
 from hkctl.transport.client import HerokuClient, seg
+
+if TYPE_CHECKING:
+    from hkctl.resources.addons import Addon
 
 SERVICE = "heroku-postgresql"
 BACKUP_NAME = re.compile(r"^[abco]?(\d+)$")
@@ -42,6 +45,18 @@ class Database(Record):
             plan=(d.get("plan") or {}).get("name"),
             state=d.get("state"),
             config_vars=tuple(d.get("config_vars") or ()),
+        )
+
+    @classmethod
+    def from_addon(cls, addon: Addon) -> Database:
+        """The database behind a heroku-postgresql Addon record (no request)."""
+        return cls(
+            raw=addon.raw,
+            id=addon.id,
+            name=addon.name,
+            plan=addon.plan,
+            state=addon.state,
+            config_vars=addon.config_vars,
         )
 
 

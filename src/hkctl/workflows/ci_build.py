@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hkctl.errors import HkctlError, UsageError
 
 if TYPE_CHECKING:
+    from hkctl.resources.builds import Build
     from hkctl.transport.client import HerokuClient
 
 DEFAULT_TIMEOUT = 600.0  # the spec's 60 polls × 10 s
@@ -27,9 +28,9 @@ def ci_build(
     version: str | None,
     timeout: float = DEFAULT_TIMEOUT,
     say: Callable[[str], None],
-) -> dict[str, Any]:
+) -> Build:
     """Build `source_dir` on `app` (POST /sources, PUT to its put_url, POST /apps/{app}/builds, then
-    GET /apps/{app}/builds/{id} until done); returns the finished build's JSON. UsageError (exit 2) when
+    GET /apps/{app}/builds/{id} until done); returns the finished Build record. UsageError (exit 2) when
     `source_dir` is not a directory; HkctlError unless the build succeeded; WaitTimedOut after `timeout` s."""
     from hkctl.resources import builds
     from hkctl.workflows.deploy import DeployOptions, source_version
@@ -40,19 +41,17 @@ def ci_build(
     b = builds.create_from_dir(client, app, source_dir, version=version)
     say(f"build {b.id} started for {app} (version {version})")
     final = follow_build(client, app, b, say=say, timeout=timeout)
-    status = final.get("status")
-    say(f"build status: {status}")
-    if status != "succeeded":
-        raise HkctlError(f"build {final.get('id')} on {app} {status}")
-    return dict(final)
+    say(f"build status: {final.status}")
+    if final.status != "succeeded":
+        raise HkctlError(f"build {final.id} on {app} {final.status}")
+    return final
 
 
 def follow_build(
-    client: HerokuClient, app: str, build: Any, *, say: Callable[[str], None], timeout: float
-) -> dict[str, Any]:
+    client: HerokuClient, app: str, build: Build, *, say: Callable[[str], None], timeout: float
+) -> Build:
     """Follow a build (its output_stream_url, and GET /apps/{app}/builds/{id} until not pending) with its
-    output indented under the step; returns the final build's JSON; WaitTimedOut after `timeout` seconds."""
+    output indented under the step; returns the final Build record; WaitTimedOut after `timeout` seconds."""
     from hkctl.resources import builds
 
-    final = builds.follow(client, app, build, on_line=lambda line: say(f"  │ {line}"), timeout=timeout)
-    return dict(final.to_json())
+    return builds.follow(client, app, build, on_line=lambda line: say(f"  │ {line}"), timeout=timeout)

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hkctl.errors import GuardRefused, HkctlError, Stopped, UsageError
 from hkctl.workflows import deploy_checks as checks
@@ -21,6 +21,10 @@ from hkctl.workflows.steps import StepLog
 
 if TYPE_CHECKING:
     from hkctl.guard.policy import PlannedWrite
+    from hkctl.resources.builds import Build
+    from hkctl.resources.formation import Formation
+    from hkctl.resources.postgres import Database
+    from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
 
 
@@ -64,15 +68,26 @@ class DeployState:
     production: bool = False
     pipeline: str | None = None
     was_maintenance: bool = False
-    prev_release: dict[str, Any] = field(default_factory=dict)
-    new_release: dict[str, Any] = field(default_factory=dict)
-    build: dict[str, Any] = field(default_factory=dict)
-    formation: list[dict[str, Any]] = field(default_factory=list)
+    prev_release: Release | None = None
+    new_release: Release | None = None
+    build: Build | None = None
+    formation: list[Formation] = field(default_factory=list)
     log_before: set[str] = field(default_factory=set)
-    database: dict[str, Any] | None = None
+    database: Database | None = None
     rate_limit: int | None = None
     # the writes shown in the plan, by step: the same objects are sent (see deploy_checks.planned)
     writes: dict[str, PlannedWrite] = field(default_factory=dict)
+
+    @property
+    def prev_version(self) -> int | None:
+        """The version of the release that ran before the deploy (None before the pre-checks read it)."""
+        return self.prev_release.version if self.prev_release else None
+
+    def previous(self) -> Release:
+        """The release that ran before the deploy; HkctlError when the pre-checks have not read it."""
+        if self.prev_release is None:
+            raise HkctlError(f"the current release of {self.app_name or 'the app'} was not read")
+        return self.prev_release
 
 
 STEPS = (
@@ -133,7 +148,7 @@ def deploy(
     with log.step("precheck") as step:
         checks.precheck(client, opts, st)
         step.detail = (
-            f"{st.app_name} on v{st.prev_release.get('version')}, maintenance "
+            f"{st.app_name} on v{st.prev_version}, maintenance "
             f"{'on' if st.was_maintenance else 'off'}, "
             f"{'production' if st.production else 'not production'}, rate limit {st.rate_limit}"
         )
@@ -174,7 +189,7 @@ def deploy(
         except (HkctlError, KeyboardInterrupt) as exc:
             undo = checks.undo_lines(st)
             raise log.failed(exc, undo_hint=undo) from exc
-    log.undo = [f"hkctl rollback {st.app_name} v{st.prev_release.get('version')}"]
+    log.undo = [f"hkctl rollback {st.app_name} v{st.prev_version}"]
     return log
 
 
@@ -264,7 +279,10 @@ def _run(
             client.send(st.writes["maintenance_on"])
     with log.step("build") as step:
         checks.build(client, opts, st, version, say=log.say, log=log)
-        step.detail = f"build {st.build.get('id', '')[:8]} succeeded → v{st.new_release.get('version')}"
+        build_id = st.build.id if st.build else ""
+        step.detail = (
+            f"build {build_id[:8]} succeeded → v{st.new_release.version if st.new_release else None}"
+        )
     if opts.migrate:
         with log.step("migrate") as step:
             step.detail = checks.migrate(client, opts, st, say=log.say)

@@ -13,6 +13,9 @@ from hkctl.guard.policy import LATER
 
 if TYPE_CHECKING:
     from hkctl.guard.policy import PlannedWrite
+    from hkctl.resources.addons import Addon
+    from hkctl.resources.formation import Formation
+    from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
     from hkctl.workflows.deploy import DeployOptions, DeployState
     from hkctl.workflows.steps import StepLog
@@ -20,27 +23,23 @@ if TYPE_CHECKING:
 MIGRATE_TTL = 1800  # the spec's time_to_live for migrations (Bootsnap cold starts are slow)
 
 
-def _json(rec: Any) -> dict[str, Any]:
-    return rec.to_json() if hasattr(rec, "to_json") else dict(rec)
-
-
 # ---------------------------------------------------------------------------- reads
-def releases_desc(client: HerokuClient, app: str, n: int) -> list[dict[str, Any]]:
-    """The newest `n` releases' JSON (GET /apps/{app}/releases, Range: version ..; order=desc)."""
+def releases_desc(client: HerokuClient, app: str, n: int) -> list[Release]:
+    """The newest `n` Release records (GET /apps/{app}/releases, Range: version ..; order=desc)."""
     from hkctl.resources import releases
 
-    return [_json(r) for r in releases.list_(client, app, max_items=n)]
+    return releases.list_(client, app, max_items=n)
 
 
-def current_release(client: HerokuClient, app: str) -> dict[str, Any]:
-    """The current release's JSON (else the newest succeeded one) among the last 10
+def current_release(client: HerokuClient, app: str) -> Release:
+    """The current Release (else the newest succeeded one) among the last 10
     (GET /apps/{app}/releases); HkctlError when none succeeded, NotFound when the app does not exist."""
     rows = releases_desc(client, app, 10)
     for r in rows:
-        if r.get("current"):
+        if r.current:
             return r
     for r in rows:  # `current` is absent on some answers: the newest succeeded one is current
-        if r.get("status") == "succeeded":
+        if r.status == "succeeded":
             return r
     raise HkctlError(f"{app} has no succeeded release to fall back to")
 
@@ -53,7 +52,7 @@ def precheck(client: HerokuClient, opts: DeployOptions, st: DeployState) -> None
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from hkctl.resources import account, apps
+    from hkctl.resources import account, apps, postgres
     from hkctl.workflows.health import prime
 
     prime(client)
@@ -76,11 +75,11 @@ def precheck(client: HerokuClient, opts: DeployOptions, st: DeployState) -> None
         st.production = coupling.stage == "production"
     else:
         st.production = bool(PRODUCTION_NAME.search(st.app_name))
-    dbs = [x for x in addons if (x.get("addon_service") or {}).get("name") == "heroku-postgresql"]
+    dbs = [x for x in addons if x.service == postgres.SERVICE]
     # the database behind DATABASE_URL when there are several (that is the one migrations change)
-    primary = [x for x in dbs if "DATABASE_URL" in (x.get("config_vars") or [])]
+    primary = [x for x in dbs if "DATABASE_URL" in x.config_vars]
     chosen = primary or dbs
-    st.database = chosen[0] if chosen else None
+    st.database = postgres.Database.from_addon(chosen[0]) if chosen else None
     if st.rate_limit is not None and st.rate_limit < 100:
         raise HkctlError(
             f"only {st.rate_limit} API requests left in the rate-limit budget; a deploy needs more. "
@@ -88,16 +87,16 @@ def precheck(client: HerokuClient, opts: DeployOptions, st: DeployState) -> None
         )
 
 
-def _formation(client: HerokuClient, app: str) -> list[dict[str, Any]]:
+def _formation(client: HerokuClient, app: str) -> list[Formation]:
     from hkctl.resources import formation
 
-    return [_json(f) for f in formation.list_(client, app)]
+    return formation.list_(client, app)
 
 
-def _addons(client: HerokuClient, app: str) -> list[dict[str, Any]]:
+def _addons(client: HerokuClient, app: str) -> list[Addon]:
     from hkctl.resources import addons
 
-    return [_json(a) for a in addons.list_(client, app)]
+    return list(addons.list_(client, app))
 
 
 def _coupling(client: HerokuClient, app: str) -> Any:
@@ -106,19 +105,18 @@ def _coupling(client: HerokuClient, app: str) -> Any:
     return pipelines.coupling_for_app(client, app)
 
 
-def release_version_of(client: HerokuClient, app: str, release: dict[str, Any]) -> str | None:
+def release_version_of(client: HerokuClient, app: str, release: Release) -> str | None:
     """The source version a release runs: the build that made its slug (GET /apps/{app}/builds, newest 20),
     else the slug's commit (GET /apps/{app}/slugs/{id}); None when the release has no slug."""
     from hkctl.resources import builds, slugs
 
-    slug_id = (release.get("slug") or {}).get("id")
+    slug_id = release.slug_id
     if not slug_id:
         return None
     for b in builds.list_(client, app, limit=20):
-        raw = _json(b)
-        if (raw.get("slug") or {}).get("id") == slug_id:
-            return (raw.get("source_blob") or {}).get("version")
-    return _json(slugs.info(client, app, slug_id)).get("commit")
+        if b.slug_id == slug_id:
+            return b.version
+    return slugs.info(client, app, slug_id).commit
 
 
 def staging_has(client: HerokuClient, st: DeployState, version: str) -> tuple[bool, str]:
@@ -142,12 +140,12 @@ def staging_has(client: HerokuClient, st: DeployState, version: str) -> tuple[bo
         running = release_version_of(client, c.app_id, rel)
         h = health.check_app(client, c.app_id)
         name = h.info.name if h.info else c.app_id
-        if running == version and rel.get("status") == "succeeded":
+        if running == version and rel.status == "succeeded":
             if h.healthy:
-                return True, f"{version} is released (v{rel.get('version')}) and healthy on {name}"
+                return True, f"{version} is released (v{rel.version}) and healthy on {name}"
             seen.append(f"{name} runs {version} but is unhealthy: {'; '.join(h.problems)}")
         else:
-            seen.append(f"{name} runs {(running or 'an unknown version')[:12]} (v{rel.get('version')})")
+            seen.append(f"{name} runs {(running or 'an unknown version')[:12]} (v{rel.version})")
     first = seen[0].split(" ", 1)[0]
     pipeline = pipelines.info(client, str(st.pipeline)).name
     return False, (
@@ -185,7 +183,7 @@ def planned(
     w = st.writes
     w.clear()
     if backup and st.database:
-        w["backup"] = postgres.capture_write(client, postgres.Database.from_api(st.database))
+        w["backup"] = postgres.capture_write(client, st.database)
     if maintenance:
         w["maintenance_on"] = apps.maintenance_write(client, app, True)
     if opts.source_dir is not None:
@@ -196,10 +194,9 @@ def planned(
     w["restart"] = dynos.restart_write(client, app)
     if maintenance:
         w["maintenance_off"] = apps.maintenance_write(client, app, False)
-    rollback = releases.rollback_write(client, app, str(st.prev_release.get("id")))
-    w["rollback"] = dataclasses.replace(
-        rollback, when=f"ONLY IF A STEP FAILS: roll back to v{st.prev_release.get('version')}"
-    )
+    prev = st.previous()
+    rollback = releases.rollback_write(client, app, prev.id)
+    w["rollback"] = dataclasses.replace(rollback, when=f"ONLY IF A STEP FAILS: roll back to v{prev.version}")
     return list(w.values())
 
 
@@ -212,8 +209,8 @@ def backup(client: HerokuClient, st: DeployState, *, say: Callable[[str], None])
     """
     from hkctl.resources import postgres
 
-    assert st.database is not None
-    db = postgres.Database.from_api(st.database)
+    db = st.database
+    assert db is not None
     started = postgres.capture(client, st.app_name, db)
     say(f"  backup {started.name} of {db.name} started")
     done = postgres.wait_for_transfer(client, st.app_name, started.num, timeout=3600.0)
@@ -238,28 +235,28 @@ def build(
     from hkctl.workflows.ci_build import follow_build
 
     app = st.app_name
-    prev = st.prev_release
+    prev = st.previous()
     # Registered before the build starts: if anything fails from here on, a release this build may
     # have made (even one we never heard about) is replaced by the previous one.
     log.compensate(
-        f"put v{prev.get('version')} back if a new release was made",
+        f"put v{prev.version} back if a new release was made",
         lambda: restore_previous(client, st),
-        f"hkctl rollback {app} v{prev.get('version')}",
+        f"hkctl rollback {app} v{prev.version}",
     )
     if opts.source_dir is not None:
         b = builds.create_from_dir(client, app, opts.source_dir, version=version)
     else:
         b = builds.create(client, app, str(opts.source_url), version=version)
-    st.build = _json(b)
+    st.build = b
     final = follow_build(client, app, b, say=say, timeout=opts.build_timeout)
     st.build = final
-    if final.get("status") != "succeeded":
-        raise HkctlError(f"build {final.get('id')} {final.get('status')}")
-    rel_id = (final.get("release") or {}).get("id")
+    if final.status != "succeeded":
+        raise HkctlError(f"build {final.id} {final.status}")
+    rel_id = final.release_id
     st.new_release = (
-        next((r for r in releases_desc(client, app, 5) if r.get("id") == rel_id), {}) if rel_id else {}
+        next((r for r in releases_desc(client, app, 5) if r.id == rel_id), None) if rel_id else None
     )
-    if not st.new_release:
+    if st.new_release is None:
         st.new_release = current_release(client, app)
 
 
@@ -268,12 +265,13 @@ def restore_previous(client: HerokuClient, st: DeployState) -> str:
     (GET /apps/{app}/releases, then POST /apps/{app}/releases {"release": id}); returns what it did."""
     from hkctl.resources import releases
 
-    prev = st.prev_release.get("version")
+    target = st.previous()
+    prev = target.version
     now = current_release(client, st.app_name)
-    if now.get("id") == st.prev_release.get("id"):
+    if now.id == target.id:
         return f"checked: v{prev} is still the current release (no new release was made)"
-    new = releases.rollback(client, st.app_name, releases.Release.from_api(st.prev_release))
-    return f"rolled back from v{now.get('version')} to v{prev}: v{new.version} runs v{prev}'s slug and config"
+    new = releases.rollback(client, st.app_name, target)
+    return f"rolled back from v{now.version} to v{prev}: v{new.version} runs v{prev}'s slug and config"
 
 
 def migrate(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: Callable[[str], None]) -> str:
@@ -323,20 +321,20 @@ def verify(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: C
 
     app = st.app_name
     cur = current_release(client, app)
-    if st.new_release and cur.get("id") != st.new_release.get("id"):
-        raise HkctlError(f"v{cur.get('version')} is current, not the new v{st.new_release.get('version')}")
+    if st.new_release and cur.id != st.new_release.id:
+        raise HkctlError(f"v{cur.version} is current, not the new v{st.new_release.version}")
     # the formation as it is now (a new slug may add or drop process types) must be up
-    wanted = sum(int(f.get("quantity") or 0) for f in _formation(client, app))
+    wanted = sum(f.quantity for f in _formation(client, app))
     ds = watch_dynos(
         client,
         app,
-        int(cur.get("version") or 0) or None,
+        cur.version or None,
         say=say,
         timeout=opts.boot_timeout,
         interval=opts.interval,
         what="the deploy",
     )
-    up = [d for d in ds if d.get("state") == "up"]
+    up = [d for d in ds if d.state == "up"]
     if len(up) < wanted:
         raise HkctlError(f"only {len(up)} of {wanted} dynos are running after the deploy")
     if opts.verify_window > 0:
@@ -351,14 +349,14 @@ def verify(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: C
         raise HkctlError(
             "new router errors since the release: " + ", ".join(f"{c}×{n}" for c, n in bad.items())
         )
-    return f"v{cur.get('version')} current, {len(up)} dynos up, no new H10/H12 ({summary.requests} requests seen)"
+    return f"v{cur.version} current, {len(up)} dynos up, no new H10/H12 ({summary.requests} requests seen)"
 
 
 def undo_lines(st: DeployState) -> list[str]:
     """What a person can run if anything still differs from before the deploy."""
     if not st.app_name:
         return []
-    v = st.prev_release.get("version")
+    v = st.prev_version
     lines = [f"hkctl releases list -a {st.app_name}    # the current release runs v{v}'s slug"]
     if not st.was_maintenance:
         lines.append(f"hkctl apps info -a {st.app_name}         # check that maintenance is off")

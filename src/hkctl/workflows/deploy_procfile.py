@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hkctl.resources.formation import Formation
 
 _LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
 
@@ -31,19 +34,19 @@ def process_types(source_dir: Path) -> dict[str, str] | None:
     return types
 
 
-def running(formation: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+def running(formation: Iterable[Formation]) -> dict[str, int]:
     """`{type: quantity}` of the formation's types with dynos running."""
-    return {str(f["type"]): int(f.get("quantity") or 0) for f in formation if int(f.get("quantity") or 0) > 0}
+    return {f.type: f.quantity for f in formation if f.quantity > 0}
 
 
-def disappearing(types: Mapping[str, str] | None, formation: Iterable[Mapping[str, Any]]) -> list[str]:
+def disappearing(types: Mapping[str, str] | None, formation: Iterable[Formation]) -> list[str]:
     """Running process types (quantity > 0) that the new Procfile no longer declares."""
     if types is None:
         return []
     return sorted(t for t in running(formation) if t not in types)
 
 
-def comparison(types: Mapping[str, str] | None, formation: Iterable[Mapping[str, Any]]) -> str:
+def comparison(types: Mapping[str, str] | None, formation: Iterable[Formation]) -> str:
     """One line: the new code's process types next to what runs now."""
     now = " ".join(f"{t}={n}" for t, n in sorted(running(formation).items())) or "nothing"
     if types is None:

@@ -19,6 +19,8 @@ from hkctl.resources.rollback_config import ConfigChange
 from hkctl.workflows.deploy_checks import PRODUCTION_NAME, releases_desc
 
 if TYPE_CHECKING:
+    from hkctl.resources.dynos import Dyno
+    from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
 
 RECENT = 10
@@ -30,17 +32,17 @@ WARNING = (
 
 @dataclass
 class RollbackPlan:
-    """A rollback before it is sent: current and target release JSON, recent releases, config change."""
+    """A rollback before it is sent: current and target Release, recent releases, config change."""
 
     app: str
     production: bool
-    current: dict[str, Any]
-    target: dict[str, Any]
-    recent: list[dict[str, Any]] = field(default_factory=list)
+    current: Release
+    target: Release
+    recent: list[Release] = field(default_factory=list)
     config: ConfigChange | None = None  # keys the rollback adds/removes (add-on keys kept)
 
     @property
-    def eligible(self) -> list[dict[str, Any]]:
+    def eligible(self) -> list[Release]:
         """The recent releases a rollback may target (see `is_eligible`), newest first."""
         return [r for r in self.recent if is_eligible(r, self.current)]
 
@@ -48,28 +50,24 @@ class RollbackPlan:
         return {
             "app": self.app,
             "production": self.production,
-            "current": self.current,
-            "target": self.target,
-            "eligible": self.eligible,
+            "current": self.current.to_json(),
+            "target": self.target.to_json(),
+            "eligible": [r.to_json() for r in self.eligible],
             "warning": WARNING,
             "config": dataclasses.asdict(self.config) if self.config else None,
         }
 
 
-def is_eligible(release: dict[str, Any], current: dict[str, Any]) -> bool:
-    """A release JSON can be rolled back to: succeeded, not marked ineligible, and not `current` itself."""
-    return (
-        release.get("status") == "succeeded"
-        and release.get("eligible_for_rollback", True) is not False
-        and release.get("id") != current.get("id")
-    )
+def is_eligible(release: Release, current: Release) -> bool:
+    """A release can be rolled back to: succeeded, eligible for rollback, and not `current` itself."""
+    return release.status == "succeeded" and release.eligible_for_rollback and release.id != current.id
 
 
-def _current(recent: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _current(recent: list[Release]) -> Release | None:
     for r in recent:
-        if r.get("current"):
+        if r.current:
             return r
-    return next((r for r in recent if r.get("status") == "succeeded"), None)
+    return next((r for r in recent if r.status == "succeeded"), None)
 
 
 def parse_version(text: str) -> int:
@@ -96,20 +94,20 @@ def plan(client: HerokuClient, app: str, target: str | None = None) -> RollbackP
     if current is None:
         raise HkctlError(f"{a.name} has no current release")
     if target is None:
-        below = [r for r in recent if int(r["version"]) < int(current["version"]) and is_eligible(r, current)]
+        below = [r for r in recent if r.version < current.version and is_eligible(r, current)]
         if not below:
             raise HkctlError(f"{a.name} has no earlier release eligible for rollback")
         chosen = below[0]
     else:
-        found = [r for r in recent if int(r["version"]) == version]
-        chosen = found[0] if found else releases.info(client, a.name, str(version)).to_json()
+        found = [r for r in recent if r.version == version]
+        chosen = found[0] if found else releases.info(client, a.name, str(version))
         if not is_eligible(chosen, current):
             why = (
                 "it is the current release"
-                if chosen.get("id") == current.get("id")
+                if chosen.id == current.id
                 else (
-                    f"its status is {chosen.get('status')}"
-                    if chosen.get("status") != "succeeded"
+                    f"its status is {chosen.status}"
+                    if chosen.status != "succeeded"
                     else "it is not eligible for rollback"
                 )
             )
@@ -120,7 +118,7 @@ def plan(client: HerokuClient, app: str, target: str | None = None) -> RollbackP
     )
     from hkctl.resources import rollback_config
 
-    config = rollback_config.preview(client, a.name, current["version"], chosen["version"])
+    config = rollback_config.preview(client, a.name, current.version, chosen.version)
     return RollbackPlan(
         app=a.name, production=production, current=current, target=chosen, recent=recent, config=config
     )
@@ -133,21 +131,20 @@ def execute(
     say: Callable[[str], None],
     boot_timeout: float = 300.0,
     interval: float = 2.0,
-) -> dict[str, Any]:
+) -> Release:
     """Confirm (destructive on production), create the rollback release, watch the dynos come up.
 
     Sends POST /apps/{app}/releases {"release": target id}, then polls GET /apps/{app}/dynos every
-    `interval` s. Returns the new release's JSON. GuardRefused when not confirmed; HkctlError when a
+    `interval` s. Returns the new Release. GuardRefused when not confirmed; HkctlError when a
     dyno crashes; WaitTimedOut when the dynos are not up within `boot_timeout` seconds.
     """
     from hkctl.resources import releases
 
-    tgt = p.target.get("version")
-    write = releases.rollback_write(client, p.app, str(p.target.get("id")))  # shown, then sent as is
-    with client.batch([write], f"rollback {p.app} to v{tgt}"):
-        new = releases.Release.from_api(client.send(write).body).to_json()
-    say(f"created v{new.get('version')}: {new.get('description')}")
-    watch_dynos(client, p.app, int(new.get("version") or 0), say=say, timeout=boot_timeout, interval=interval)
+    write = releases.rollback_write(client, p.app, p.target.id)  # shown, then sent as is
+    with client.batch([write], f"rollback {p.app} to v{p.target.version}"):
+        new = releases.Release.from_api(client.send(write).body)
+    say(f"created v{new.version}: {new.description}")
+    watch_dynos(client, p.app, new.version, say=say, timeout=boot_timeout, interval=interval)
     return new
 
 
@@ -161,24 +158,21 @@ def watch_dynos(
     interval: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
     what: str = "the rollback",
-) -> list[dict[str, Any]]:
+) -> list[Dyno]:
     """Poll GET /apps/{app}/dynos every `interval` s until every process dyno is up (on `version` when given).
 
-    Returns the dynos' JSON. HkctlError when a dyno crashes; WaitTimedOut after `timeout` seconds.
+    Returns the Dyno records (one-off run dynos left out). HkctlError when a dyno crashes; WaitTimedOut after `timeout` seconds.
     """
     from hkctl.polling import poll
     from hkctl.resources import dynos
 
     shown = {"line": ""}
 
-    def settled() -> list[dict[str, Any]] | None:
-        ds = [d.to_json() for d in dynos.list_(client, app)]
-        ds = [d for d in ds if d.get("type") != "run"]
-        on_new = [
-            d for d in ds if version is None or (d.get("release") or {}).get("version") in (version, None)
-        ]
-        up = [d for d in on_new if d.get("state") == "up"]
-        crashed = [d["name"] for d in ds if d.get("state") == "crashed"]
+    def settled() -> list[Dyno] | None:
+        ds = [d for d in dynos.list_(client, app) if d.type != "run"]
+        on_new = [d for d in ds if version is None or d.release in (version, None)]
+        up = [d for d in on_new if d.state == "up"]
+        crashed = [d.name for d in ds if d.state == "crashed"]
         line = f"dynos: {len(up)}/{len(ds)} up" + (f" on v{version}" if version is not None else "")
         if line != shown["line"]:
             say(line)

@@ -93,16 +93,11 @@ def _releases_rollback(client: HerokuClient, args: Args) -> Any:
     from hkctl.workflows import rollback
 
     plan = rollback.plan(client, args["app"], args.get("release"))
-    new = releases.rollback(
-        client,
-        plan.app,
-        releases.Release.from_api(plan.target),
-        current=releases.Release.from_api(plan.current),
-    )
+    new = releases.rollback(client, plan.app, plan.target, current=plan.current)
     return {
         "app": plan.app,
         "new_release": new.version,
-        "restored": plan.target.get("version"),
+        "restored": plan.target.version,
         "config": plan.to_json()["config"],  # keys added/removed/changed, add-on keys kept
         "warning": rollback.WARNING,
         "next": "check with ps_list that the dynos come up on the new release",
