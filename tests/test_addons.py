@@ -169,5 +169,5 @@ def test_resolve_is_ambiguous_across_apps_and_exact_within_one(hk: Harness) -> N
 def test_catalogue_lists_plans_with_prices(hk: Harness) -> None:
     from hkctl.resources import addons
 
-    plans = {p["name"]: p["price"]["cents"] for p in addons.plans(hk.client(), "heroku-postgresql")}
+    plans = {p.name: p.price and p.price.cents for p in addons.plans(hk.client(), "heroku-postgresql")}
     assert plans["heroku-postgresql:essential-0"] == 500 and plans["heroku-postgresql:premium-0"] == 20000

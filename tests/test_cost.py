@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from hkctl.resources.addons import Price
 from hkctl.resources.formation import Formation
 from hkctl.workflows.cost import estimate, plan_monthly
 from tests.support import Harness
@@ -101,10 +102,10 @@ def test_estimate_eco_pool_and_size_spelling() -> None:
 
 
 def test_plan_prices_by_unit() -> None:
-    assert plan_monthly({"cents": 500, "unit": "month", "contract": False}) == 5.0
-    assert plan_monthly({"cents": 1, "unit": "hour"}) == 7.2
-    assert plan_monthly({"cents": 900, "unit": "month", "contract": True}) is None
-    assert plan_monthly(None) is None
+    assert plan_monthly(Price.from_api({"cents": 500, "unit": "month", "contract": False})) == 5.0
+    assert plan_monthly(Price.from_api({"cents": 1, "unit": "hour"})) == 7.2
+    assert plan_monthly(Price.from_api({"cents": 900, "unit": "month", "contract": True})) is None
+    assert plan_monthly(Price.from_api(None)) is None
 
 
 def test_sizes_prints_the_sizing_table_without_an_app(hk, tmp_path, monkeypatch):

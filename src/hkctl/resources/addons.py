@@ -18,6 +18,43 @@ CONFIG_KEY = re.compile(r"^[A-Za-z_][\w.-]*$")
 
 
 @dataclass(frozen=True, kw_only=True)
+class Price(Record):
+    """A price object of the API (an add-on's `billed_price`, a plan's `price`): `cents` per `unit`
+    (`month` or `hour`); `contract` when it was negotiated outside the list price."""
+
+    cents: int | None
+    unit: str
+    contract: bool
+
+    @classmethod
+    def from_api(cls, d: Any) -> Price | None:
+        """The price, or None when the API sent none (null or not an object)."""
+        if not isinstance(d, Mapping):
+            return None
+        cents = d.get("cents")
+        return cls(
+            raw=d,
+            cents=int(cents) if cents is not None else None,
+            unit=str(d.get("unit") or "month").lower(),
+            contract=bool(d.get("contract")),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan(Record):
+    """An add-on plan of the catalogue (API object `plan`): its `service:plan` name and its list price."""
+
+    id: str | None
+    name: str
+    price: Price | None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Plan:
+        """From the API's plan JSON (GET /addon-services/{service}/plans)."""
+        return cls(raw=d, id=d.get("id"), name=d["name"], price=Price.from_api(d.get("price")))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Addon(Record):
     """An add-on (API object `add-on`): service, plan, state, the config vars it owns; price in cents."""
 
@@ -30,7 +67,7 @@ class Addon(Record):
     app_id: str | None
     config_vars: tuple[str, ...]
     price_cents: int | None
-    billed_price: Mapping[str, Any] | None  # {cents, unit, contract} as the API sends it
+    billed_price: Price | None
     created_at: str | None
 
     @classmethod
@@ -47,7 +84,7 @@ class Addon(Record):
             app_id=name_of(d.get("app"), "id"),
             config_vars=tuple(d.get("config_vars") or ()),
             price_cents=price.get("cents"),
-            billed_price=d.get("billed_price"),
+            billed_price=Price.from_api(d.get("billed_price")),
             created_at=d.get("created_at"),
         )
 
@@ -203,11 +240,11 @@ def services(client: HerokuClient) -> list[dict[str, Any]]:
     return list(client.paginate("/addon-services", field="name", action="addon_services_list"))
 
 
-def plans(client: HerokuClient, service: str) -> list[dict[str, Any]]:
-    """A service's plans' JSON with their prices (`price.cents` per `price.unit`)
+def plans(client: HerokuClient, service: str) -> list[Plan]:
+    """A service's plans with their prices (`price.cents` per `price.unit`)
     (GET /addon-services/{service}/plans); UsageError (exit 2) for a malformed service name, NotFound for
     an unknown one."""
     if not PLAN.match(service) or ":" in service:
         raise UsageError(f"invalid add-on service {service!r}")
     path = f"/addon-services/{seg(service)}/plans"
-    return list(client.paginate(path, field="name", action="addon_plans_list"))
+    return [Plan.from_api(p) for p in client.paginate(path, field="name", action="addon_plans_list")]

@@ -17,7 +17,7 @@ from hkctl.workflows.prices import ECO_POOL_MONTHLY, PRICES_AS_OF, PRICES_SOURCE
 __all__ = ["PRICES_AS_OF", "PRICES_SOURCE", "CostLine", "CostReport", "estimate", "for_app", "for_pipeline"]
 
 if TYPE_CHECKING:
-    from hkctl.resources.addons import Addon
+    from hkctl.resources.addons import Addon, Price
     from hkctl.resources.formation import Formation
     from hkctl.transport.client import HerokuClient
 
@@ -76,18 +76,16 @@ class CostReport:
         }
 
 
-def plan_monthly(price: Mapping[str, Any] | None) -> float | None:
-    """Dollars per month from an API price object {cents, unit, contract}; None when not knowable."""
-    if not isinstance(price, Mapping) or price.get("cents") is None:
+def plan_monthly(price: Price | None) -> float | None:
+    """Dollars per month from a Price (cents per month or hour); None when not knowable."""
+    if price is None or price.cents is None:
         return None
-    if price.get("contract"):
+    if price.contract:
         return None  # negotiated outside the list price
-    unit = str(price.get("unit") or "month").lower()
-    cents = float(price["cents"])
-    if unit == "month":
-        return cents / 100
-    if unit == "hour":
-        return cents * HOURS_PER_MONTH / 100
+    if price.unit == "month":
+        return price.cents / 100
+    if price.unit == "hour":
+        return price.cents * HOURS_PER_MONTH / 100
     return None
 
 
@@ -95,9 +93,9 @@ def estimate(
     app: str,
     formation: Iterable[Formation],
     addons: Iterable[Addon],
-    plan_prices: Mapping[str, Mapping[str, Any] | None] | None = None,
+    plan_prices: Mapping[str, Price | None] | None = None,
 ) -> CostReport:
-    """The estimate from the app's formation and add-on records (and plan name → API price object)."""
+    """The estimate from the app's formation and add-on records (and catalogue prices by plan name)."""
     report = CostReport(app)
     eco = False
     for f in sorted(formation, key=lambda x: x.type):
@@ -162,16 +160,12 @@ def for_app(client: HerokuClient, app: str) -> CostReport:
     return estimate(app, formation, addons, _catalogue_prices(client, addons))
 
 
-def _catalogue_prices(client: HerokuClient, addons: list[Addon]) -> dict[str, Any]:
+def _catalogue_prices(client: HerokuClient, addons: list[Addon]) -> dict[str, Price | None]:
     """Plan prices from the add-on catalogue for add-ons that carry no billed price."""
     from hkctl.resources import addons as catalogue
 
     services = sorted({a.service for a in addons if a.service and plan_monthly(a.billed_price) is None})
-    prices: dict[str, Any] = {}
-    for service in services:
-        for plan in catalogue.plans(client, service):  # catalogue items: API JSON, no record
-            prices[str(plan.get("name"))] = plan.get("price")
-    return prices
+    return {plan.name: plan.price for service in services for plan in catalogue.plans(client, service)}
 
 
 def for_pipeline(client: HerokuClient, pipeline: str) -> tuple[str, list[CostReport]]:
