@@ -25,15 +25,15 @@ def app_report(client: HerokuClient, app: str, path: str | Path, *, top: int = 1
     from hkctl.workflows import health
 
     checked = health.check_app(client, app)
-    doc = checked.to_json()
-    doc["rate_limit_remaining"] = client.ratelimit.remaining
+    name = checked.info.name if checked.info else app
     tl = timeline.triage_lines(log_sessions.read(client, app, lines=log_sessions.MAX_LINES), top=top)
     prepare()
     text = render_html(
         tl,
         report(tl, top=top),
-        title=f"{doc['info'].get('name') or app}: health and recent logs",
-        health=doc,
+        title=f"{name}: health and recent logs",
+        health=checked,
+        rate_limit_remaining=client.ratelimit.remaining,
         extra_markers=release_markers(checked.releases),
     )
     return write_html(path, text)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.report.series import Marker, build
 from hkctl.report.timeline import Timeline
+
+if TYPE_CHECKING:
+    from hkctl.workflows.health import AppHealth
 
 
 def render_html(
@@ -15,16 +18,26 @@ def render_html(
     report: dict[str, Any],
     *,
     title: str,
-    health: dict[str, Any] | None = None,
+    health: AppHealth | None = None,
+    rate_limit_remaining: int | None = None,
     extra_markers: list[Marker] | None = None,
 ) -> str:
-    """The self-contained page for a Timeline and its triage report (`triage.report(tl)`)."""
+    """The self-contained page for a Timeline and its triage report (`triage.report(tl)`); with `health`
+    (and the API requests left), the app's dashboard state too."""
     from hkctl.report import charts, page, spark
 
     series = build(tl, report, extra_markers=extra_markers)
     drawn = charts.draw_all(series)
     sparks = {row["path"]: spark.sparkline(row["spark_p95"], row["spark_5xx"]) for row in series.paths}
-    return page.render(report, series, title=title, charts=drawn, paths_spark=sparks, health=health)
+    return page.render(
+        report,
+        series,
+        title=title,
+        charts=drawn,
+        paths_spark=sparks,
+        health=health,
+        rate_limit_remaining=rate_limit_remaining,
+    )
 
 
 @cache

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.report.series import Series
+
+if TYPE_CHECKING:
+    from hkctl.workflows.health import AppHealth
 
 CSS = """
 :root { --bg: #ffffff; --fg: #1b1f24; --muted: #57606a; --grid: #d8dee4; --card: #f6f8fa;
@@ -58,9 +61,11 @@ def render(
     title: str,
     charts: list[tuple[str, str, str, str]],
     paths_spark: dict[str, str],
-    health: dict[str, Any] | None = None,
+    health: AppHealth | None = None,
+    rate_limit_remaining: int | None = None,
 ) -> str:
-    """The page; `charts` are (name, title, caption, svg) and `paths_spark` maps a path to its sparkline."""
+    """The page; `charts` are (name, title, caption, svg) and `paths_spark` maps a path to its sparkline;
+    `health` (with the API requests left) adds the dashboard's state."""
     w = report.get("window") or {}
     router = report.get("router") or {}
     svc = router.get("service_ms") or {}
@@ -78,7 +83,7 @@ def render(
         f"p99 {_ms(svc.get('p99'))}; generated {generated} by hkctl.</p>",
     ]
     if health is not None:
-        out += _health(health)
+        out += _health(health, rate_limit_remaining)
     out.append('<h2 id="findings">Findings</h2>')
     out.append('<ol class="findings">')
     for f in report.get("findings", []):
@@ -124,23 +129,14 @@ def _paths(series: Series, sparks: dict[str, str]) -> list[str]:
     return out
 
 
-def _health(h: dict[str, Any]) -> list[str]:
+def _health(h: AppHealth, remaining: int | None) -> list[str]:
     """The health dashboard's state (formation, dynos, add-ons, rate limit) as a definition list."""
-    ok = h.get("healthy")
-    info = h.get("info") or {}
-    formation = ", ".join(
-        f"{f.get('type')} {f.get('quantity')}× {f.get('size')}" for f in h.get("formation") or []
-    )
-    dynos = ", ".join(
-        f"{d.get('name')} {d.get('state')}"
-        for d in sorted(h.get("dynos") or [], key=lambda d: str(d.get("name")))
-    )
-    addons = ", ".join(
-        f"{(a.get('plan') or {}).get('name') or a.get('name')} [{a.get('state')}]"
-        for a in h.get("addons") or []
-    )
-    rel = h.get("latest_release") or {}
-    remaining = h.get("rate_limit_remaining")
+    ok = h.healthy
+    info = h.info
+    formation = ", ".join(f"{f.type} {f.quantity}× {f.size}" for f in h.formation)
+    dynos = ", ".join(f"{d.name} {d.state}" for d in sorted(h.dynos, key=lambda d: d.name))
+    addons = ", ".join(f"{a.plan or a.name} [{a.state}]" for a in h.addons)
+    rel = h.latest_release
     rows = [
         (
             "verdict",
@@ -149,22 +145,22 @@ def _health(h: dict[str, Any]) -> list[str]:
         (
             "app",
             _e(
-                f"{info.get('name')} · region {info.get('region')} · stack {info.get('stack')}"
-                f" · maintenance {'ON' if info.get('maintenance') else 'off'}"
+                f"{info.name if info else h.app} · region {info.region if info else None}"
+                f" · stack {info.stack if info else None} · maintenance {'ON' if h.maintenance else 'off'}"
             ),
         ),
         ("formation", _e(formation or "(no process types)")),
         ("dynos", _e(dynos or "(none running)")),
         (
             "latest release",
-            _e(f"v{rel.get('version')} {rel.get('status')} — {rel.get('description')}" if rel else "(none)"),
+            _e(f"v{rel.version} {rel.status} — {rel.description}" if rel else "(none)"),
         ),
         ("add-ons", _e(addons or "(none)")),
         ("rate limit", _e(f"{remaining if remaining is not None else '?'} requests left of 4500")),
     ]
-    for p in h.get("problems") or []:
+    for p in h.problems:
         rows.append(("problem", _e(p)))
-    for warn in h.get("warnings") or []:
+    for warn in h.warnings:
         rows.append(("warning", _e(warn)))
     out = ['<h2 id="health">Health now</h2>', '<dl class="health" id="health-state">']
     out += [f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows]
