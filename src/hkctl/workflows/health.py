@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from hkctl.resources.domains import Domain
     from hkctl.resources.dynos import Dyno
     from hkctl.resources.formation import Formation
+    from hkctl.resources.pipelines import Pipeline
     from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
 
@@ -154,43 +155,43 @@ class AppHealth:
 
 
 # ---------------------------------------------------------------------------- reads
-def _app(client: HerokuClient, app: str) -> Any:
+def _app(client: HerokuClient, app: str) -> App:
     from hkctl.resources import apps
 
     return apps.info(client, app)
 
 
-def _formation(client: HerokuClient, app: str) -> Any:
+def _formation(client: HerokuClient, app: str) -> list[Formation]:
     from hkctl.resources import formation
 
     return list(formation.list_(client, app))
 
 
-def _dynos(client: HerokuClient, app: str) -> Any:
+def _dynos(client: HerokuClient, app: str) -> list[Dyno]:
     from hkctl.resources import dynos
 
     return list(dynos.list_(client, app))
 
 
-def _releases(client: HerokuClient, app: str) -> Any:
+def _releases(client: HerokuClient, app: str) -> list[Release]:
     from hkctl.resources import releases
 
     return list(releases.list_(client, app, max_items=RECENT_RELEASES))
 
 
-def _addons(client: HerokuClient, app: str) -> Any:
+def _addons(client: HerokuClient, app: str) -> list[Addon]:
     from hkctl.resources import addons
 
     return list(addons.list_(client, app))
 
 
-def _domains(client: HerokuClient, app: str) -> Any:
+def _domains(client: HerokuClient, app: str) -> list[Domain]:
     from hkctl.resources import domains
 
     return list(domains.list_(client, app))
 
 
-def _logs(client: HerokuClient, app: str) -> Any:
+def _logs(client: HerokuClient, app: str) -> LogSummary:
     from hkctl.resources import log_sessions
 
     return summarize_logs(log_sessions.read(client, app, lines=LOG_LINES))
@@ -263,7 +264,7 @@ def check_app(client: HerokuClient, app: str, **kw: Any) -> AppHealth:
     return gather(client, [(app, None)], **kw)[0]
 
 
-def check_pipeline(client: HerokuClient, pipeline: str, **kw: Any) -> tuple[Any, list[AppHealth]]:
+def check_pipeline(client: HerokuClient, pipeline: str, **kw: Any) -> tuple[Pipeline, list[AppHealth]]:
     """Health of every app of a pipeline, ordered by stage (staging before production).
 
     Apps are addressed by id (the couplings carry ids, and /apps/{id} accepts one), so the stage

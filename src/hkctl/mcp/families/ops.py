@@ -14,7 +14,7 @@ def _health_check(client: HerokuClient, args: Args) -> Any:
 
     h = health.check_app(client, args["app"])
     out = h.to_json()
-    out["releases"] = out.get("releases", [])[:5]  # the latest few are what a model needs
+    out["releases"] = out["releases"][:5]  # the latest few are what a model needs
     return out
 
 
