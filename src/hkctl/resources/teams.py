@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from hkctl.resources.apps import App
 from hkctl.transport.client import HerokuClient, seg
 
 
@@ -13,7 +14,8 @@ def list_(client: HerokuClient) -> Iterator[dict[str, Any]]:
     yield from client.paginate("/teams", field="name", action="teams_list")
 
 
-def apps(client: HerokuClient, team: str) -> Iterator[dict[str, Any]]:
-    """Raw team-app records (GET /teams/{team}/apps, every page, Range max=1000); NotFound for an unknown
-    team."""
-    yield from client.paginate(f"/teams/{seg(team)}/apps", field="name", action="team_apps_list")
+def apps(client: HerokuClient, team: str) -> Iterator[App]:
+    """A team's apps as App records (GET /teams/{team}/apps, every page, Range max=1000; a team-app
+    carries the app's fields); NotFound for an unknown team."""
+    for item in client.paginate(f"/teams/{seg(team)}/apps", field="name", action="team_apps_list"):
+        yield App.from_api(item)

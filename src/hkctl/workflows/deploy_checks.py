@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hkctl.errors import HkctlError
 from hkctl.guard.decide import PRODUCTION_NAME
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from hkctl.guard.policy import PlannedWrite
     from hkctl.resources.addons import Addon
     from hkctl.resources.formation import Formation
+    from hkctl.resources.pipelines import Coupling
     from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
     from hkctl.workflows.deploy import DeployOptions, DeployState
@@ -99,7 +100,7 @@ def _addons(client: HerokuClient, app: str) -> list[Addon]:
     return list(addons.list_(client, app))
 
 
-def _coupling(client: HerokuClient, app: str) -> Any:
+def _coupling(client: HerokuClient, app: str) -> Coupling | None:
     from hkctl.resources import pipelines
 
     return pipelines.coupling_for_app(client, app)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
     from hkctl.workflows.fleet_select import FleetApp, Selection
+    from hkctl.workflows.health import LogSummary
 
 Row = dict[str, Any]
 
@@ -67,7 +68,7 @@ def read_domains(client: HerokuClient, app: FleetApp) -> list[Domain]:
     return list(domains.list_(client, app.id))
 
 
-def read_logs(client: HerokuClient, app: FleetApp) -> Any:
+def read_logs(client: HerokuClient, app: FleetApp) -> LogSummary:
     """A LogSummary of the last 500 log lines (POST /apps/{app}/log-sessions, then the session's URL)."""
     from hkctl.resources import log_sessions
     from hkctl.workflows.health import LOG_LINES, summarize_logs

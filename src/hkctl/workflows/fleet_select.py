@@ -41,11 +41,8 @@ class FleetApp:
     record: App | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def from_api(cls, d: dict[str, Any]) -> FleetApp:
-        """From an item of GET /apps (or /teams/{team}/apps), through the App record."""
-        from hkctl.resources.apps import App
-
-        a = App.from_api(d)
+    def from_app(cls, a: App) -> FleetApp:
+        """From the App record of GET /apps (or GET /teams/{team}/apps); pipeline and stage come later."""
         return cls(
             id=a.id,
             name=a.name,
@@ -105,17 +102,18 @@ def select(
     GET /apps (or GET /teams/{team}/apps), plus GET /pipelines and GET /pipeline-couplings when pipelines
     are named or wanted; NotFound for an unknown team. `Selection.requests` counts the reads spent.
     """
+    from hkctl.resources import apps as app_records
     from hkctl.resources import pipelines as pipes
     from hkctl.resources import teams
 
     sent = len(client.sent)
     if team:
-        raw = list(teams.apps(client, team))
+        found = list(teams.apps(client, team))
         described = f"apps of team {team}"
     else:
-        raw = list(client.paginate("/apps", field="name", action="apps_list"))
+        found = list(app_records.list_(client))
         described = "all apps of the account"
-    apps = [FleetApp.from_api(d) for d in raw]
+    apps = [FleetApp.from_app(a) for a in found]
     names: dict[str, str] = {}
     if pipelines or with_pipelines:
         names = {p.id: p.name for p in pipes.list_(client)}
