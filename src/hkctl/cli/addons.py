@@ -65,7 +65,7 @@ def info_cmd(env: Env, name: str, app: str, as_json: bool) -> None:
             ("state", a.state),
             ("billing app", a.app),
             ("config vars", ", ".join(a.config_vars)),
-            ("web url", a.raw.get("web_url")),
+            ("web url", a.web_url),
             ("created", a.created_at),
         ]
     )
@@ -102,8 +102,8 @@ def create_cmd(
     say(f"created {a.name} ({a.plan}, {a.price or 'price unknown'}) on {app}: {a.state}")
     if a.config_vars:
         say(f"config vars set: {', '.join(a.config_vars)}{release_done(env, app)}")
-    if a.raw.get("provision_message"):
-        say(str(a.raw["provision_message"]))
+    if a.provision_message:
+        say(a.provision_message)
     click.echo(a.name)
 
 

@@ -66,7 +66,7 @@ def info_cmd(env: Env, app: str, as_json: bool) -> None:
             ("stack", a.stack),
             ("maintenance", a.maintenance),
             ("web url", a.web_url),
-            ("git url", a.raw.get("git_url")),
+            ("git url", a.git_url),
             ("owner", a.owner),
             ("created", a.created_at),
             ("released", a.released_at),

@@ -68,6 +68,8 @@ class Addon(Record):
     config_vars: tuple[str, ...]
     price_cents: int | None
     billed_price: Price | None
+    web_url: str | None
+    provision_message: str | None  # said once, by the create answer
     created_at: str | None
 
     @classmethod
@@ -85,6 +87,8 @@ class Addon(Record):
             config_vars=tuple(d.get("config_vars") or ()),
             price_cents=price.get("cents"),
             billed_price=Price.from_api(d.get("billed_price")),
+            web_url=d.get("web_url"),
+            provision_message=d.get("provision_message"),
             created_at=d.get("created_at"),
         )
 

@@ -22,6 +22,7 @@ class App(Record):
     stack: str | None
     maintenance: bool
     web_url: str | None
+    git_url: str | None
     owner: str | None
     team: str | None
     generation: str | None
@@ -39,6 +40,7 @@ class App(Record):
             stack=name_of(d.get("stack")),
             maintenance=bool(d.get("maintenance")),
             web_url=d.get("web_url"),
+            git_url=d.get("git_url"),
             owner=name_of(d.get("owner"), "email"),
             team=name_of(d.get("team")),
             generation=name_of(d.get("generation")),
