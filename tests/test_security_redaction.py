@@ -145,6 +145,9 @@ def test_run_env_values_never_reach_a_plan_file(hk, tmp_path):
     step = json.loads(text)
     assert step["payload"]["env"] == {"K": "[REDACTED]"}
     assert step["replayable"] is False  # apply refuses it rather than send a placeholder
+    applied = hk.cli("apply", str(plan), env=hk.full_env())
+    assert applied.code == 2, applied.text
+    assert "carried secrets that a plan never stores" in applied.err
     assert hk.writes_received() == []
 
 
