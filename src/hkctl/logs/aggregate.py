@@ -270,6 +270,8 @@ class Aggregate:
             self.add_app_error(kind, text, ts, dyno)
 
     def add_app_error(self, kind: str, message: str, ts: str, dyno: str) -> None:
+        """Count one app error of `kind` (an `apperrors` kind) under its shape; keep it for correlation
+        when its kind names a cause (worker timeout, OOM). ts is the line's ISO timestamp or ""."""
         key = shape(message)
         if key not in self.app_errors and len(self.app_errors) >= SHAPES_CAP:
             key = "<other>"
