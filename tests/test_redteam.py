@@ -1,0 +1,190 @@
+"""Red-team findings after issue 11: each test states what must hold and fails on today's main.
+
+Every test is marked xfail(strict=True): the suite stays green while the hole is open, and turns red
+(XPASS) the day the hole is closed, so the marker is removed with the fix.
+"""
+
+from __future__ import annotations
+
+import json
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from hkctl.sandbox.seed import SANDBOX_TOKEN
+from tests.mcp_support import Answers, call, text
+from tests.support import Harness, LoopbackServer
+
+pytestmark = pytest.mark.core
+
+PRODUCTION, STAGING = "demo-production", "demo-staging"
+SECRET = "Zq9-pipeline-stage-secret"
+
+
+def _app_id(hk: Harness, name: str) -> str:
+    row = hk.sandbox.store.first("app", name=name)
+    assert row is not None, name
+    return str(row["id"])
+
+
+def _web(hk: Harness, app: str) -> int:
+    app_id = _app_id(hk, app)
+    for f in hk.sandbox.store.all("formation"):
+        if (f.get("app") or {}).get("id") == app_id and f["type"] == "web":
+            return int(f["quantity"])
+    raise LookupError(app)
+
+
+def _older_release(hk: Harness, app: str) -> dict:
+    app_id = _app_id(hk, app)
+    rows = [r for r in hk.sandbox.store.all("release") if (r.get("app") or {}).get("id") == app_id]
+    rows = [r for r in rows if r.get("slug") and not r.get("current")]
+    return max(rows, key=lambda r: r["version"])
+
+
+# ------------------------------------------------------------------ 1. production named by its id
+@pytest.mark.xfail(
+    strict=True, reason="red team: production named by its app id in the path is not production"
+)
+def test_scaling_production_named_by_its_id_needs_the_name(hk: Harness) -> None:
+    prod = _app_id(hk, PRODUCTION)
+    before = _web(hk, PRODUCTION)
+    body = json.dumps({"updates": [{"type": "web", "quantity": before + 1}]})
+    by_name = hk.cli("api", "PATCH", f"/apps/{PRODUCTION}/formation", "-d", body, env=hk.full_env())
+    assert by_name.code == 3  # the rule holds for the name ...
+    by_id = hk.cli("api", "PATCH", f"/apps/{prod}/formation", "-d", body, env=hk.full_env())
+    cmd = hk.cli("ps", "scale", f"web={before + 1}", "-a", prod, env=hk.full_env())
+    # ... and must hold for the same app named by its id: same request, same verdict
+    assert (by_id.code, cmd.code) == (3, 3), by_id.text + cmd.text
+    assert hk.writes_received() == [] and _web(hk, PRODUCTION) == before
+
+
+@pytest.mark.xfail(strict=True, reason="red team: rolling back production named by its id needs no name")
+def test_rolling_back_production_named_by_its_id_needs_the_name(hk: Harness) -> None:
+    prod = _app_id(hk, PRODUCTION)
+    older = _older_release(hk, PRODUCTION)
+    # `hkctl rollback ID` already demands the name; `releases rollback -a ID` and `api` do not
+    wf = hk.cli("rollback", prod, env=hk.full_env())
+    assert wf.code == 3, wf.text
+    cmd = hk.cli("releases", "rollback", f"v{older['version']}", "-a", prod, env=hk.full_env())
+    raw = hk.cli(
+        "api", "POST", f"/apps/{prod}/releases", "-d", json.dumps({"release": older["id"]}), env=hk.full_env()
+    )
+    assert (cmd.code, raw.code) == (3, 3), cmd.text + raw.text
+    assert hk.writes_received() == []
+
+
+@pytest.mark.xfail(strict=True, reason="red team: MCP asks only 'Proceed?' to scale production named by id")
+def test_mcp_scaling_production_named_by_its_id_asks_for_the_typed_name(live: Harness) -> None:
+    prod = _app_id(live, PRODUCTION)
+    before = _web(live, PRODUCTION)
+    ticked = Answers("accept", {"proceed": True})
+    args = {"app": prod, "updates": [{"type": "web", "quantity": before + 1}]}
+    result = call(live.env(HEROKU_PERMISSION="full"), "ps_scale", args, elicit=ticked)
+    assert ticked.messages and "Type the app name (demo-production)" in ticked.messages[0], ticked.messages
+    assert result.is_error, text(result)
+    assert live.writes_received() == [] and _web(live, PRODUCTION) == before
+
+
+# ------------------------------------------------------------------ 2. the token in an API answer
+@pytest.mark.xfail(
+    strict=True, reason="red team: hkctl api GET /oauth/authorizations prints the token in use"
+)
+def test_readonly_api_never_prints_the_token_in_use(hk: Harness) -> None:
+    res = hk.cli("api", "GET", "/oauth/authorizations")  # readonly, the default
+    assert res.code == 0, res.text
+    assert "hkctl sandbox token" in res.out  # the listing itself is shown ...
+    assert SANDBOX_TOKEN.lower() not in res.text.lower()  # ... never the credential hkctl is using
+    one = json.loads(res.out)[0]["id"]
+    res = hk.cli("api", "GET", f"/oauth/authorizations/{one}")
+    assert SANDBOX_TOKEN.lower() not in res.text.lower()
+
+
+# ------------------------------------------------------------------ 3. config values, unknown routes
+STAGE_VARS = "/pipelines/{pipeline}/stage/review/config-vars"
+
+
+@pytest.mark.xfail(
+    strict=True, reason="red team: pipeline stage config-var values reach --dry-run and --plan"
+)
+def test_pipeline_stage_config_values_never_reach_dry_run_or_plan(hk: Harness, tmp_path: Path) -> None:
+    pipeline = hk.sandbox.store.all("pipeline")[0]["id"]
+    path = STAGE_VARS.format(pipeline=pipeline)
+    body = json.dumps({"STRIPE_KEY": SECRET})
+    dry = hk.cli("--dry-run", "api", "PATCH", path, "-d", body, env=hk.full_env())
+    plan = tmp_path / "plan.jsonl"
+    hk.cli("--plan", str(plan), "api", "PATCH", path, "-d", body, env=hk.full_env())
+    sent = hk.cli("api", "PATCH", path, "-d", body, env=hk.full_env())  # the warning shows the plan
+    assert SECRET not in dry.text, dry.text
+    assert SECRET not in plan.read_text()
+    assert SECRET not in sent.text, sent.text
+
+
+@pytest.mark.xfail(strict=True, reason="red team: app-setup overrides.env and add-on config values are shown")
+def test_app_setup_env_and_addon_config_values_never_reach_dry_run(hk: Harness) -> None:
+    setup = {"source_blob": {"url": "https://example.invalid/a.tgz"}, "overrides": {"env": {"K": SECRET}}}
+    a = hk.cli("--dry-run", "api", "POST", "/app-setups", "-d", json.dumps(setup), env=hk.full_env())
+    addon = {"config": [{"name": "STRIPE_KEY", "value": SECRET}]}
+    b = hk.cli("--dry-run", "api", "PATCH", "/addons/x/config", "-d", json.dumps(addon), env=hk.full_env())
+    assert SECRET not in a.text and SECRET not in b.text, a.text + b.text
+
+
+class _AddonConfig(BaseHTTPRequestHandler):
+    """An API host answering GET /addons/{addon}/config as the official schema says: a list of name/value."""
+
+    def do_GET(self) -> None:
+        data = json.dumps([{"name": "STRIPE_KEY", "value": SECRET}]).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.xfail(
+    strict=True, reason="red team: hkctl api GET /addons/X/config prints config values unmasked"
+)
+def test_addon_config_values_are_masked_like_config_vars(live: Harness) -> None:
+    server = LoopbackServer(_AddonConfig)
+    try:
+        res = live.cli("api", "GET", "/addons/postgresql-x/config", env=live.env(HKCTL_API_URL=server.url))
+    finally:
+        server.close()
+    assert res.code == 0, res.text
+    assert "STRIPE_KEY" in res.out and SECRET not in res.out
+
+
+# ------------------------------------------------------------------ 4. the token, other encodings
+class _EchoEncoded(BaseHTTPRequestHandler):
+    """An API host whose error echoes the Authorization header double-percent-encoded (a proxy's echo)."""
+
+    def do_GET(self) -> None:
+        token = self.headers.get("authorization", "").removeprefix("Bearer ")
+        twice = "".join(f"%25{b:02X}" for b in token.encode())  # each byte encoded, then the % again
+        data = json.dumps({"id": "invalid_params", "message": f"bad header {twice}"}).encode()
+        self.send_response(422)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.xfail(
+    strict=True, reason="red team: the token double-percent-encoded in an API error is printed"
+)
+def test_token_double_percent_encoded_in_an_error_is_scrubbed(live: Harness) -> None:
+    server = LoopbackServer(_EchoEncoded)
+    try:
+        res = live.cli("apps", "info", "-a", STAGING, env=live.env(HKCTL_API_URL=server.url))
+    finally:
+        server.close()
+    assert res.code == 1 and "bad header" in res.err, res.text
+    assert SANDBOX_TOKEN not in unquote(unquote(res.err)), res.err  # decoded twice, it is the token
