@@ -188,3 +188,44 @@ def test_token_double_percent_encoded_in_an_error_is_scrubbed(live: Harness) -> 
         server.close()
     assert res.code == 1 and "bad header" in res.err, res.text
     assert SANDBOX_TOKEN not in unquote(unquote(res.err)), res.err  # decoded twice, it is the token
+
+
+# ------------------------------------------------------------------ 5. a rollback spelled as a slug
+@pytest.mark.xfail(
+    strict=True, reason="red team: releasing an older slug on production rolls it back unnamed"
+)
+def test_releasing_an_older_slug_on_production_needs_the_name(hk: Harness) -> None:
+    older = _older_release(hk, PRODUCTION)
+    slug = older["slug"]["id"] if isinstance(older["slug"], dict) else older["slug"]
+    body = json.dumps({"slug": slug, "description": "Deploy 9f8e7d6"})
+    # the same endpoint with {"release": ...} demands the name; with the old release's slug it does not
+    res = hk.cli("api", "POST", f"/apps/{PRODUCTION}/releases", "-d", body, env=hk.full_env())
+    assert res.code == 3, res.text
+    assert hk.writes_received() == []
+
+
+# ------------------------------------------------------------------ 6. destructive by another route
+@pytest.mark.xfail(strict=True, reason="red team: regenerate-tokens (a revoke of the token) is a plain write")
+def test_regenerating_an_authorizations_tokens_is_destructive_like_a_revoke(hk: Harness) -> None:
+    auth = hk.sandbox.store.all("oauth-authorization") or hk.sandbox.store.all("authorization")
+    ident = auth[0]["id"] if auth else "01234567-89ab-cdef-0123-456789abcdef"
+    revoke = hk.cli("api", "DELETE", f"/oauth/authorizations/{ident}", env=hk.full_env())
+    assert revoke.code == 3  # a revoke needs the id typed ...
+    # ... and the official schema's regenerate-tokens also kills the token in use at once
+    regen = hk.cli(
+        "api", "POST", f"/oauth/authorizations/{ident}/actions/regenerate-tokens", env=hk.full_env()
+    )
+    assert regen.code == 3, regen.text
+    assert hk.writes_received() == []
+
+
+@pytest.mark.xfail(strict=True, reason="red team: transferring production away is a plain write, app unnamed")
+def test_transferring_production_to_another_owner_needs_the_name(hk: Harness) -> None:
+    body = json.dumps({"app": PRODUCTION, "recipient": "someone@example.invalid"})
+    res = hk.cli("api", "POST", "/account/app-transfers", "-d", body, env=hk.full_env())
+    team = hk.cli(
+        "api", "PATCH", f"/teams/apps/{PRODUCTION}", "-d", '{"owner": "someone@example.invalid"}',
+        env=hk.full_env(),
+    )  # fmt: skip
+    assert (res.code, team.code) == (3, 3), res.text + team.text
+    assert hk.writes_received() == []
