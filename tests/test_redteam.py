@@ -229,3 +229,20 @@ def test_transferring_production_to_another_owner_needs_the_name(hk: Harness) ->
     )  # fmt: skip
     assert (res.code, team.code) == (3, 3), res.text + team.text
     assert hk.writes_received() == []
+
+
+# ------------------------------------------------------------------ 7. a path prefix in the API URL
+@pytest.mark.xfail(strict=True, reason="red team: a path in --api-url makes the guard judge another path")
+def test_a_path_in_the_api_url_cannot_hide_what_is_sent(hk: Harness) -> None:
+    before = _web(hk, PRODUCTION)
+    zero = json.dumps({"updates": [{"type": "web", "quantity": 0}]})
+    # the guard judges PATCH /formation (an unknown route: a plain write, no app);
+    # the sandbox receives PATCH /apps/demo-production/formation: production scaled to zero
+    res = hk.cli(
+        "--api-url", f"{hk.url}/apps/{PRODUCTION}", "api", "PATCH", "/formation", "-d", zero,
+        env=hk.full_env(),
+    )  # fmt: skip
+    env = hk.full_env(HKCTL_API_URL=f"{hk.url}/apps/{PRODUCTION}")
+    via_env = hk.cli("api", "PATCH", "/formation", "-d", zero, env=env)
+    assert res.code in (2, 3) and via_env.code in (2, 3), res.text + via_env.text
+    assert hk.writes_received() == [] and _web(hk, PRODUCTION) == before
