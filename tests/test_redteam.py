@@ -246,3 +246,39 @@ def test_a_path_in_the_api_url_cannot_hide_what_is_sent(hk: Harness) -> None:
     via_env = hk.cli("api", "PATCH", "/formation", "-d", zero, env=env)
     assert res.code in (2, 3) and via_env.code in (2, 3), res.text + via_env.text
     assert hk.writes_received() == [] and _web(hk, PRODUCTION) == before
+
+
+# ------------------------------------------------------------------ 8. netrc's credential, another host
+class _Recorder(BaseHTTPRequestHandler):
+    seen: list[str] = []
+
+    def do_GET(self) -> None:
+        _Recorder.seen.append(self.headers.get("authorization", ""))
+        data = b'{"id": "not_found", "message": "nope"}'
+        self.send_response(404)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.xfail(
+    strict=True, reason="red team: the api.heroku.com netrc token is sent to an --api-url host"
+)
+def test_the_netrc_token_for_api_heroku_com_is_not_sent_to_another_api_url(live: Harness) -> None:
+    real = "REALHEROKUTOKEN-0123456789abcdef"
+    netrc = live.home / ".netrc"
+    netrc.write_text(f"machine api.heroku.com\n  login me@example.invalid\n  password {real}\n")
+    netrc.chmod(0o600)
+    _Recorder.seen = []
+    server = LoopbackServer(_Recorder)
+    try:
+        env = live.env(HEROKU_API_KEY=None, HKCTL_API_URL=server.url)  # type: ignore[arg-type]
+        live.cli("apps", "info", "-a", STAGING, env=env)
+    finally:
+        server.close()
+    # the credential the official CLI stored for api.heroku.com never goes to another host
+    assert not any(real in h for h in _Recorder.seen), _Recorder.seen
