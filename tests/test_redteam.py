@@ -282,3 +282,32 @@ def test_the_netrc_token_for_api_heroku_com_is_not_sent_to_another_api_url(live:
         server.close()
     # the credential the official CLI stored for api.heroku.com never goes to another host
     assert not any(real in h for h in _Recorder.seen), _Recorder.seen
+
+
+# ------------------------------------------------------------------ 9. Postgres data loss by PUT/POST
+def _database(hk: Harness, app: str) -> str:
+    app_id = _app_id(hk, app)
+    for a in hk.sandbox.store.all("addon"):
+        if (a.get("app") or {}).get("id") == app_id and "postgres" in str(a.get("addon_service")):
+            return str(a["id"])
+    raise LookupError(app)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: pg reset/restore/copy (data loss) are judged plain writes")
+@pytest.mark.parametrize(
+    ("method", "tail", "body"),
+    [
+        ("PUT", "reset", {}),  # pg:reset: every table dropped
+        ("POST", "restores", {"backup_url": "https://example.invalid/b001"}),  # pg:backups:restore
+        ("POST", "transfers", {"from_url": "postgres://x", "to_name": "DATABASE"}),  # pg:copy over it
+    ],
+)
+def test_wiping_or_overwriting_a_database_needs_the_name(
+    hk: Harness, method: str, tail: str, body: dict
+) -> None:
+    db = _database(hk, PRODUCTION)
+    path = f"/client/v11/databases/{db}/{tail}"
+    res = hk.cli("api", method, path, "--postgres", "-d", json.dumps(body), env=hk.full_env())
+    # the official CLI asks for --confirm APP on each of these; hkctl sends them on the opt-in alone
+    assert res.code == 3, res.text
+    assert hk.writes_received() == []
