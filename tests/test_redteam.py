@@ -311,3 +311,17 @@ def test_wiping_or_overwriting_a_database_needs_the_name(
     # the official CLI asks for --confirm APP on each of these; hkctl sends them on the opt-in alone
     assert res.code == 3, res.text
     assert hk.writes_received() == []
+
+
+# ------------------------------------------------------------------ 10. a hostile plan file's shape
+@pytest.mark.xfail(
+    strict=True, reason="red team: a deeply nested plan is an internal error (exit 1), not exit 2"
+)
+def test_a_deeply_nested_plan_is_bad_input(hk: Harness, tmp_path: Path) -> None:
+    plan = tmp_path / "deep.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    plan.write_text(f'{{"method": "PATCH", "endpoint": "/apps/{STAGING}", "payload": {deep}}}\n')
+    res = hk.cli("apply", str(plan), env=hk.full_env())
+    assert res.code == 2, res.text
+    assert "internal error" not in res.err
+    assert hk.writes_received() == []
