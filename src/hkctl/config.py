@@ -173,8 +173,9 @@ def check_api_url(url: str, name: str) -> None:
     """Refuse an API URL the token must not be sent to (UsageError, exit 2, before anything is sent).
 
     The URL must parse, be https (or http to a loopback host, as the sandbox is), name a host, and
-    carry no user, password, query or fragment: the token never travels in clear, and the
-    allowlist compares exactly what will be contacted.
+    carry no user, password, path, query or fragment: the token never travels in clear, the
+    allowlist compares exactly what will be contacted, and the path the guard judges is the whole
+    path sent (a path in the URL would be prepended to every request unjudged).
     """
     from urllib.parse import urlsplit
 
@@ -190,6 +191,11 @@ def check_api_url(url: str, name: str) -> None:
         raise UsageError(f"{name}: {url!r} is not an https:// URL with a host")
     if parts.username is not None or parts.password is not None or parts.query or parts.fragment:
         raise UsageError(f"{name}: {url!r} must not carry a user, password, query or fragment")
+    if parts.path not in ("", "/"):
+        raise UsageError(
+            f"{name}: {url!r} must name only a scheme and host (and port): the path {parts.path!r} would be "
+            "put in front of every request path, so the guard would judge a path other than the one sent"
+        )
     if parts.scheme == "http" and not is_loopback(host):
         raise UsageError(
             f"{name}: refusing plain http:// to {host}{f':{port}' if port else ''}: the token would travel "

@@ -31,7 +31,7 @@ from hkctl.errors import (
     api_error_class,
 )
 from hkctl.guard.confirm import Confirmer
-from hkctl.guard.decide import Decision, decide
+from hkctl.guard.decide import Decision, decide, is_production
 from hkctl.guard.policy import Guard, PlannedWrite, plan_write
 from hkctl.transport import network, retry
 from hkctl.transport.allowlist import Allowlist
@@ -120,6 +120,7 @@ class HerokuClient(FollowedUrls):
         self._rng = rng
         self.on_write_done = on_write_done
         self._stages: dict[str, str] = {}  # app -> its pipeline stage, read once (see _with_stage)
+        self._names: dict[str, str] = {}  # app id -> its name, read once (see _with_stage)
         self.sent: list[tuple[str, str]] = []  # (method, url) of every request that left, for diagnostics
         #: When set (fleet runs), every attempt waits for a rate-limit token first (transport/pacing.py).
         self.pacer: Pacer | None = None
@@ -208,23 +209,44 @@ class HerokuClient(FollowedUrls):
             )
 
     def _with_stage(self, write: PlannedWrite) -> PlannedWrite:
-        """Scaling or rolling back an app in a pipeline's production stage is judged as production.
+        """Scaling, rolling back or releasing on a production app is judged as production, however it is named.
 
-        One read of the app's pipeline coupling (cached per client); it can only raise the risk.
+        An app named by its id is read first (GET /apps/{id}, cached per client) so that its name
+        decides as it would had the name been in the path; then one read of the app's pipeline
+        coupling (cached). Both happen before the write is judged, and can only raise the risk.
         """
         d = write.decision
         if not d.needs_stage or self.settings.permission != "full" or d.app is None:
             return write
-        if d.app not in self._stages:
-            try:
-                coupling = self.request("GET", f"/apps/{seg(d.app)}/pipeline-couplings").body
-                self._stages[d.app] = str((coupling or {}).get("stage") or "")
-            except ApiError:
-                self._stages[d.app] = ""  # in no pipeline (404), or not readable: the name decides
-        if self._stages[d.app] != "production":
+        production = False
+        if _UUID.match(d.app):
+            production = is_production(self._app_name(d.app))
+        if not production:
+            production = self._stage(d.app) == "production"
+        if not production:
             return write
         raised = decide(d.method, d.endpoint, write.body, production=True)
         return dataclasses.replace(write, decision=raised)
+
+    def _app_name(self, app_id: str) -> str | None:
+        """The name of the app with this id (one read, cached); None when it cannot be read."""
+        if app_id not in self._names:
+            try:
+                body = self.request("GET", f"/apps/{seg(app_id)}").body
+                self._names[app_id] = str(body.get("name") or "") if isinstance(body, dict) else ""
+            except ApiError:
+                self._names[app_id] = ""  # not readable: the API refuses the write too
+        return self._names[app_id] or None
+
+    def _stage(self, app: str) -> str:
+        """The app's pipeline stage ("" when in no pipeline or not readable); one read, cached."""
+        if app not in self._stages:
+            try:
+                coupling = self.request("GET", f"/apps/{seg(app)}/pipeline-couplings").body
+                self._stages[app] = str((coupling or {}).get("stage") or "")
+            except ApiError:
+                self._stages[app] = ""  # in no pipeline (404), or not readable: the name decides
+        return self._stages[app]
 
     def _with_target(self, write: PlannedWrite) -> PlannedWrite:
         """Destructive writes name what is typed to confirm: an app id or a review app becomes the app's name."""
@@ -234,7 +256,7 @@ class HerokuClient(FollowedUrls):
         name: str | None = None
         try:
             if d.target_kind == "app" and _UUID.match(d.target):
-                name = self.request("GET", f"/apps/{seg(d.target)}").body.get("name")
+                name = self._app_name(d.target)
             elif d.target_kind == "review app":
                 ra = self.request("GET", f"/review-apps/{seg(d.target)}").body
                 app_id = (ra.get("app") or {}).get("id")
