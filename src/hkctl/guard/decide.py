@@ -12,6 +12,10 @@ Rules that raise a route's risk (the route table gives the base risk):
 - scaling any process type to quantity 0 is destructive (it stops the process);
 - scaling a production app, or rolling one back, is destructive (its name is typed);
 - a POST to /apps/{app}/releases naming a release is a rollback;
+- a POST to /apps/{app}/releases naming a slug on a production app is destructive: the guard cannot
+  tell from the request whether the slug is new code or an older release's (a rollback by another
+  spelling), so production's name is typed either way;
+- an app transfer (POST /account/app-transfers) concerns the app its body names;
 - a request no template knows: DELETE is destructive, any other method but GET/HEAD a write.
 """
 
@@ -39,6 +43,7 @@ RELEASES_CREATE = "releases_create"
 APPS_UPDATE = "apps_update"
 APPS_CREATE = "apps_create"
 CONFIG_UPDATE = "config_update"
+APP_TRANSFERS_CREATE = "app_transfers_create"
 STAGE_RULE_ACTIONS = (FORMATION_BATCH_UPDATE, FORMATION_UPDATE, RELEASES_CREATE)
 RULE_ACTIONS = (
     FORMATION_BATCH_UPDATE,
@@ -47,6 +52,7 @@ RULE_ACTIONS = (
     APPS_UPDATE,
     APPS_CREATE,
     CONFIG_UPDATE,
+    APP_TRANSFERS_CREATE,
 )
 
 # The rules that raise a route's risk, as SECURITY.md's table states them (guard/table.py).
@@ -60,6 +66,10 @@ RULES: tuple[tuple[str, Risk], ...] = (
         DESTRUCTIVE,
     ),
     (f"`{RELEASES_CREATE}` with a `release` in the body (a rollback) on a production app", DESTRUCTIVE),
+    (
+        f"`{RELEASES_CREATE}` with a `slug` in the body on a production app (an older slug is a rollback)",
+        DESTRUCTIVE,
+    ),
 )
 
 # What a destructive write loses, said in the prompt and the MCP form (by rule, then by action).
@@ -67,6 +77,13 @@ LOSS = {
     "scale to zero": "the process type stops: no dyno of it runs until it is scaled up again",
     "scale production": "production's running capacity changes at once",
     "roll back production": "production runs an older release's code and config vars (add-ons and data stay)",
+    "release a slug on production": "production runs this slug's code at once (an older slug rolls it back)",
+    "tokens_regenerate": "the authorization's current tokens stop working at once, for everything that uses them",
+    "app_transfers_create": "the app, its add-ons and data go to another owner once they accept",
+    "team_apps_update": "the app may change owner (its add-ons and data with it) or who may use it",
+    "pg_reset": "every table of the database is dropped: its data is gone for good",
+    "pg_restore": "the database's current data is replaced by the backup's",
+    "pg_copy": "the database's current data is replaced by the copied one",
     "apps_destroy": "the app, its add-ons and their data, config vars, releases and domains are deleted for good",
     "addons_destroy": "the add-on and its data are deleted for good; its config vars are removed",
     "pipelines_destroy": "the pipeline and its stages are deleted (its apps stay)",
@@ -84,6 +101,7 @@ _TARGET_PARAM = {
     "pipelines_destroy": "pipeline",
     "tokens_revoke": "authorization",
     "review_apps_destroy": "review_app",
+    "tokens_regenerate": "authorization",
 }
 
 
@@ -203,6 +221,8 @@ def decide(method: str, path: str, body: Any = None, *, production: bool = False
         app = _app_of_unknown(norm)
     if action.name == APPS_CREATE and isinstance(body, dict) and isinstance(body.get("name"), str):
         app = body["name"]  # the app this request creates
+    if action.name == APP_TRANSFERS_CREATE and isinstance(body, dict) and isinstance(body.get("app"), str):
+        app = body["app"]  # the app this request transfers (a name or an id)
     production = production or is_production(app)
     risk, rule = _risk(action, production, body)
     target, target_kind = _target(action, params, app, norm)
@@ -273,6 +293,10 @@ def is_rollback(action: Action, body: Any) -> bool:
     return action.name == RELEASES_CREATE and isinstance(body, dict) and "release" in body
 
 
+def is_slug_release(action: Action, body: Any) -> bool:
+    return action.name == RELEASES_CREATE and isinstance(body, dict) and "slug" in body
+
+
 def _risk(action: Action, production: bool, body: Any) -> tuple[Risk, str]:
     if action.kind == READ or action.kind == DESTRUCTIVE:
         return action.kind, ("unknown route" if action.name.startswith("raw_") else "route")
@@ -283,6 +307,8 @@ def _risk(action: Action, production: bool, body: Any) -> tuple[Risk, str]:
             return DESTRUCTIVE, "scale production"
     if is_rollback(action, body) and production:
         return DESTRUCTIVE, "roll back production"
+    if is_slug_release(action, body) and production:
+        return DESTRUCTIVE, "release a slug on production"
     return action.kind, ("unknown route" if action.name.startswith("raw_") else "route")
 
 
