@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from hkctl.cli._common import Env, pass_env
@@ -48,6 +51,7 @@ def cli(
     from hkctl.render.output import say
     from hkctl.resources.config_vars import MASK
     from hkctl.transport.client import parse_json_arg
+    from hkctl.transport.redaction import redact_answer
 
     if not path.startswith("/"):
         raise UsageError(f"PATH must start with '/', got {path!r}")
@@ -69,11 +73,20 @@ def cli(
         range=range_,
         api="data" if postgres else None,
     )
-    body = resp.body
-    if decision.action.template.endswith("/config-vars") and isinstance(body, dict):
-        # config vars are secrets: masked here as everywhere else unless asked for
-        client.redact.add_many(str(v) for v in body.values() if v is not None)
-        if not reveal:
-            body = {k: (None if v is None else MASK) for k, v in body.items()}
+    # credentials (an authorization's tokens, a webhook's secret) are never printed; config values
+    # are masked as everywhere else unless asked for; the token in use is scrubbed wherever it echoes
+    body, secrets = redact_answer(decision.action.template, resp.body, reveal=reveal, mask=MASK)
+    client.redact.add_many(secrets)
     if body is not None:
-        emit_json(body)
+        emit_json(_scrub(body, client.redact.token_only))
+
+
+def _scrub(value: Any, scrub: Callable[[str], str]) -> Any:
+    """`value` with `scrub` applied to every string in it, keys included."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub(str(k)): _scrub(v, scrub) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, scrub) for v in value]
+    return value

@@ -26,12 +26,20 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from hkctl.transport.routes import Action
 
 REDACTED = "[REDACTED]"
-_SECRET_KEYS = ("private_key", "secret", "password", "token", "authorization", "api_key")
-#: action name → body fields that hold a map of secret values (environment handed to a process)
+_SECRET_KEYS = ("private_key", "secret", "password", "token", "authorization", "api_key", "pre_shared_key")
+#: action name → body fields (dotted for nested ones) that hold a map of secret values (environment
+#: handed to a process)
 SECRET_MAPS: Mapping[str, tuple[str, ...]] = {
     "dynos_create": ("env",),
     "review_apps_create": ("environment",),
+    "app_setups_create": ("overrides.env",),
 }
+#: action name → body fields that hold a list of {"name", "value"} items whose values are secret
+SECRET_LISTS: Mapping[str, tuple[str, ...]] = {
+    "addons_config_update": ("config",),
+}
+#: route templates whose answer is config: a map name → value, or a list of {"name", "value"}
+CONFIG_ANSWERS = ("/config-vars", "/addons/{addon}/config")
 MIN_VALUE = 4  # shorter values (`1`, `on`) would scrub ordinary words, and reveal next to nothing
 _WORD = r"A-Za-z0-9_\-"  # a value counts only as a whole word: not inside `demo-production`
 Replace = Callable[[str, Any], Any]  # (key, secret value) -> what stands in its place
@@ -45,17 +53,32 @@ def _is_secret_key(key: str) -> bool:
 def _map(body: dict[str, Any], action: Action, secret: Replace) -> dict[str, Any]:
     """The body with every secret value replaced by `secret(key, value)` (None stays None)."""
     if action.secret_body:
-        if action.name == "config_update":
-            return {k: (None if v is None else secret(k, v)) for k, v in body.items()}
-        return {k: secret(k, v) for k, v in body.items()}
+        return {k: (None if v is None else secret(k, v)) for k, v in body.items()}
+    return _fields(body, action, secret, "")
+
+
+def _fields(body: dict[str, Any], action: Action, secret: Replace, prefix: str) -> dict[str, Any]:
     maps = SECRET_MAPS.get(action.name, ())
+    lists = SECRET_LISTS.get(action.name, ())
     out: dict[str, Any] = {}
     for k, v in body.items():
-        if k in maps and isinstance(v, dict):
+        where = prefix + k
+        if where in maps and isinstance(v, dict):
             out[k] = {ek: (None if ev is None else secret(ek, ev)) for ek, ev in v.items()}
+        elif where in lists and isinstance(v, list):
+            out[k] = [_named_value(item, secret) for item in v]
+        elif isinstance(v, dict) and any(m.startswith(where + ".") for m in (*maps, *lists)):
+            out[k] = _fields(v, action, secret, where + ".")
         else:
             out[k] = _by_key(v, secret) if not (_is_secret_key(k) and v is not None) else secret(k, v)
     return out
+
+
+def _named_value(item: Any, secret: Replace) -> Any:
+    """A {"name": N, "value": V} item with V replaced by `secret(N, V)` (other shapes by key)."""
+    if isinstance(item, dict) and "value" in item and item["value"] is not None:
+        return {**item, "value": secret(str(item.get("name") or "value"), item["value"])}
+    return _by_key(item, secret)
 
 
 def _by_key(value: Any, secret: Replace) -> Any:
@@ -137,6 +160,63 @@ def _leaves(value: Any) -> Iterable[Any]:
             yield from _leaves(v)
     elif value is not None:
         yield value
+
+
+def is_config_answer(template: str) -> bool:
+    """True when the route's answer is config values (masked unless revealed)."""
+    return template.endswith(CONFIG_ANSWERS)
+
+
+def redact_answer(
+    template: str, body: Any, *, reveal: bool = False, mask: str = REDACTED
+) -> tuple[Any, list[str]]:
+    """An API answer as `hkctl api` prints it, and the secret values it held (for the redactor).
+
+    By field, never by text search: a credential field (`token`, `secret`, `password`, ... holding a
+    string: an OAuth authorization's `access_token.token` and `refresh_token.token`, a webhook's
+    `secret`, a grant's `code`) is always `[REDACTED]` (no route reveals it); a config answer (a map
+    name → value, or an add-on's list of name/value items) shows `mask` for each value unless `reveal`.
+    """
+    found: list[str] = []
+
+    def hide(_k: str, v: Any) -> Any:
+        found.extend(str(x) for x in _leaves(v))
+        return REDACTED
+
+    def keep(_k: str, v: Any) -> Any:
+        found.extend(str(x) for x in _leaves(v))
+        return v
+
+    def masked(_k: str, v: Any) -> Any:
+        found.extend(str(x) for x in _leaves(v))
+        return mask
+
+    if is_config_answer(template):
+        config = keep if reveal else masked
+        if isinstance(body, dict):
+            return {k: (None if v is None else config(k, v)) for k, v in body.items()}, found
+        if isinstance(body, list):
+            return [_named_value(item, config) for item in body], found
+    return _credentials(body, hide, None), found
+
+
+def _credentials(value: Any, hide: Replace, parent: str | None) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: (
+                hide(k, v)
+                if isinstance(v, (str, int, float)) and not isinstance(v, bool) and _is_credential(k, parent)
+                else _credentials(v, hide, k)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_credentials(v, hide, parent) for v in value]
+    return value
+
+
+def _is_credential(key: str, parent: str | None) -> bool:
+    return _is_secret_key(key) or (key == "code" and parent == "grant")
 
 
 def redact_url(url: str) -> str:

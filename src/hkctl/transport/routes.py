@@ -120,6 +120,30 @@ ACTIONS: tuple[Action, ...] = (
     # config vars
     _a("config_show", "GET", "/apps/{app}/config-vars", READ, "show config vars"),
     _a(
+        "pipeline_stage_config_show",
+        "GET",
+        "/pipelines/{pipeline}/stage/{stage}/config-vars",
+        READ,
+        "show a pipeline stage's config vars",
+    ),
+    _a(
+        "pipeline_stage_config_update",
+        "PATCH",
+        "/pipelines/{pipeline}/stage/{stage}/config-vars",
+        WRITE,
+        "set or unset a pipeline stage's config vars",
+        secret_body=True,
+    ),
+    _a("addons_config_show", "GET", "/addons/{addon}/config", READ, "show an add-on's config"),
+    _a(
+        "addons_config_update",
+        "PATCH",
+        "/addons/{addon}/config",
+        WRITE,
+        "change an add-on's config",
+    ),
+    _a("app_setups_create", "POST", "/app-setups", WRITE, "create an app from a source (app setup)"),
+    _a(
         "config_release_show",
         "GET",
         "/apps/{app}/releases/{release}/config-vars",
