@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -66,8 +67,9 @@ def test_netrc_entry_is_used_when_heroku_api_key_is_unset(hk):
     netrc = hk.home / ".netrc"
     netrc.write_text(
         f"machine git.heroku.com\n  login me@example.com\n  password not-this-one\n"
-        f"machine api.heroku.com\n  login me@example.com\n  password {SANDBOX_TOKEN}\n"
-    )
+        f"machine api.heroku.com\n  login me@example.com\n  password not-this-one-either\n"
+        f"machine {urlsplit(hk.url).hostname}\n  login me@example.com\n  password {SANDBOX_TOKEN}\n"
+    )  # the entry of the host the API URL names is read (the sandbox's), as the official CLI does
     netrc.chmod(0o600)
     res = hk.cli("apps", "list", "--json", env=env)
     assert res.code == 0, res.err

@@ -84,9 +84,6 @@ def test_mcp_scaling_production_named_by_its_id_asks_for_the_typed_name(live: Ha
 
 
 # ------------------------------------------------------------------ 2. the token in an API answer
-@pytest.mark.xfail(
-    strict=True, reason="red team: hkctl api GET /oauth/authorizations prints the token in use"
-)
 def test_readonly_api_never_prints_the_token_in_use(hk: Harness) -> None:
     res = hk.cli("api", "GET", "/oauth/authorizations")  # readonly, the default
     assert res.code == 0, res.text
@@ -101,9 +98,6 @@ def test_readonly_api_never_prints_the_token_in_use(hk: Harness) -> None:
 STAGE_VARS = "/pipelines/{pipeline}/stage/review/config-vars"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="red team: pipeline stage config-var values reach --dry-run and --plan"
-)
 def test_pipeline_stage_config_values_never_reach_dry_run_or_plan(hk: Harness, tmp_path: Path) -> None:
     pipeline = hk.sandbox.store.all("pipeline")[0]["id"]
     path = STAGE_VARS.format(pipeline=pipeline)
@@ -117,7 +111,6 @@ def test_pipeline_stage_config_values_never_reach_dry_run_or_plan(hk: Harness, t
     assert SECRET not in sent.text, sent.text
 
 
-@pytest.mark.xfail(strict=True, reason="red team: app-setup overrides.env and add-on config values are shown")
 def test_app_setup_env_and_addon_config_values_never_reach_dry_run(hk: Harness) -> None:
     setup = {"source_blob": {"url": "https://example.invalid/a.tgz"}, "overrides": {"env": {"K": SECRET}}}
     a = hk.cli("--dry-run", "api", "POST", "/app-setups", "-d", json.dumps(setup), env=hk.full_env())
@@ -141,9 +134,6 @@ class _AddonConfig(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.xfail(
-    strict=True, reason="red team: hkctl api GET /addons/X/config prints config values unmasked"
-)
 def test_addon_config_values_are_masked_like_config_vars(live: Harness) -> None:
     server = LoopbackServer(_AddonConfig)
     try:
@@ -254,9 +244,6 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.xfail(
-    strict=True, reason="red team: the api.heroku.com netrc token is sent to an --api-url host"
-)
 def test_the_netrc_token_for_api_heroku_com_is_not_sent_to_another_api_url(live: Harness) -> None:
     real = "REALHEROKUTOKEN-0123456789abcdef"
     netrc = live.home / ".netrc"

@@ -5,6 +5,7 @@ a lost answer to a write "may have been applied", and a ~/.netrc other tools wro
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -90,7 +91,9 @@ def test_netrc_with_keywords_python_rejects_in_other_entries_still_yields_the_to
 
 
 def test_the_skipped_lines_are_said_with_verbose_only(hk):
-    (hk.home / ".netrc").write_text(NETRC)
+    (hk.home / ".netrc").write_text(
+        NETRC + f"machine {urlsplit(hk.url).hostname} login me password HRKU-token-from-netrc\n"
+    )
     env = hk.env()
     del env["HEROKU_API_KEY"]
     quiet = hk.cli("apps", "info", "-a", APP, env=env)

@@ -1,13 +1,17 @@
-"""Where the token comes from: HEROKU_API_KEY, else the api.heroku.com entry of ~/.netrc.
+"""Where the token comes from: HEROKU_API_KEY, else the ~/.netrc entry of the configured API host.
 
 The official CLI stores its token in ~/.netrc under `machine api.heroku.com`; reading the same
-entry means a logged-in user needs no extra step. The token is only ever sent to API hosts.
+entry means a logged-in user needs no extra step. As the official CLI does for HEROKU_HOST, the
+entry read is the one named after the API host hkctl sends to (`machine 127.0.0.1` for a sandbox
+on loopback): the api.heroku.com credential is never sent to another host, and a `default` entry
+is never used (it was written for some other tool).
 """
 
 from __future__ import annotations
 
 import netrc
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from hkctl.config import Settings
 from hkctl.errors import NoToken
@@ -17,6 +21,11 @@ NO_TOKEN_MESSAGE = (
     "no Heroku token: set HEROKU_API_KEY (e.g. export HEROKU_API_KEY=$(heroku auth:token)) "
     "or log in with the Heroku CLI so that ~/.netrc has an api.heroku.com entry"
 )
+
+
+def netrc_machine(settings: Settings) -> str:
+    """The ~/.netrc machine whose password is sent: the configured API URL's host (api.heroku.com by default)."""
+    return (urlsplit(settings.api_url).hostname or NETRC_MACHINE).lower()
 
 
 @dataclass(frozen=True)
@@ -84,14 +93,15 @@ def resolve_token(settings: Settings) -> Token:
     if value:
         return Token(value, "HEROKU_API_KEY")
     path = settings.home / ".netrc"
+    machine = netrc_machine(settings)
     if path.is_file():
         notes: list[str] = []
         try:
-            entry = netrc.netrc(str(path)).authenticators(NETRC_MACHINE)
+            entry = netrc.netrc(str(path)).hosts.get(machine)  # not `authenticators`: no `default`
             password = entry[2] if entry else None
         except netrc.NetrcParseError as exc:  # e.g. `protocol`/`port` in another machine's entry
             try:
-                password, notes = read_netrc(path.read_text(errors="replace"), NETRC_MACHINE)
+                password, notes = read_netrc(path.read_text(errors="replace"), machine)
             except OSError:
                 password = None
             notes.insert(
@@ -101,4 +111,9 @@ def resolve_token(settings: Settings) -> Token:
             password = None
         if password:
             return Token(password, "~/.netrc", tuple(notes))
+    if machine != NETRC_MACHINE:
+        raise NoToken(
+            f"no Heroku token for {machine}: set HEROKU_API_KEY, or add a `machine {machine}` entry to "
+            f"~/.netrc (the api.heroku.com entry is only ever sent to api.heroku.com)"
+        )
     raise NoToken(NO_TOKEN_MESSAGE)

@@ -159,7 +159,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         "ps_scale",
         "Scale process types in one change. Scaling a type to 0 stops it: then confirm must equal the app name. "
         "Scaling production (by name or pipeline stage) asks the person to type the app name.",
-        ("apps_info", "pipeline_couplings_app", "formation_batch_update"),  # an id read to its name, the stage: production?
+        ("apps_info", "pipeline_couplings_app", "formation_batch_update"),  # id -> name, stage: production?
         _ps_scale,
         (
             APP,
