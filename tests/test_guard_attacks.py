@@ -289,9 +289,6 @@ def test_wiping_or_overwriting_a_database_needs_the_name(
 
 
 # ------------------------------------------------------------------ 10. a hostile plan file's shape
-@pytest.mark.xfail(
-    strict=True, reason="red team: a deeply nested plan is an internal error (exit 1), not exit 2"
-)
 def test_a_deeply_nested_plan_is_bad_input(hk: Harness, tmp_path: Path) -> None:
     plan = tmp_path / "deep.jsonl"
     deep = "[" * 100_000 + "]" * 100_000
@@ -299,4 +296,11 @@ def test_a_deeply_nested_plan_is_bad_input(hk: Harness, tmp_path: Path) -> None:
     res = hk.cli("apply", str(plan), env=hk.full_env())
     assert res.code == 2, res.text
     assert "internal error" not in res.err
+    assert hk.writes_received() == []
+
+
+def test_a_deeply_nested_api_body_is_bad_input(hk: Harness) -> None:
+    for deep in ("[" * 100_000 + "]" * 100_000, "[" * 500 + "]" * 500):  # past the parser, past the limit
+        res = hk.cli("api", "PATCH", f"/apps/{STAGING}", "-d", deep, env=hk.full_env())
+        assert res.code == 2 and "nests too deep" in res.err, res.text
     assert hk.writes_received() == []

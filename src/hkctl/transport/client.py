@@ -27,7 +27,6 @@ from hkctl.errors import (
     OutcomeUnknown,
     Stopped,
     TransportError,
-    UsageError,
     api_error_class,
 )
 from hkctl.guard.confirm import Confirmer
@@ -637,8 +636,7 @@ class HerokuClient(FollowedUrls):
 
 
 def parse_json_arg(text: str, what: str = "JSON") -> Any:
-    """Parse user-supplied JSON or raise UsageError (exit 2, nothing sent)."""
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"invalid {what}: {exc}") from exc
+    """Parse user-supplied JSON or raise UsageError (exit 2, nothing sent; also when nested too deep)."""
+    from hkctl.jsonin import parse_arg
+
+    return parse_arg(text, what)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from hkctl import jsonin
 from hkctl.errors import ApiError, HkctlError, UsageError, WorkflowFailed
 from hkctl.guard.decide import CONFIG_UPDATE, Decision, decide
 from hkctl.guard.plan import PLAN_VERSION, REDACTED, VALUE_ENV_PREFIX, journal, value_env
@@ -103,7 +104,7 @@ def load(path: Path) -> list[Step]:
         if not line.strip():
             continue
         try:
-            steps.append(_step(json.loads(line), len(steps) + 1))
+            steps.append(_step(jsonin.loads(line, "a plan entry"), len(steps) + 1))
         except UsageError as exc:
             raise UsageError(f"{path}:{lineno}: {exc.message}; nothing was sent") from None
         except (ValueError, KeyError, TypeError) as exc:
