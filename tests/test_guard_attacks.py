@@ -162,9 +162,6 @@ class _EchoEncoded(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.xfail(
-    strict=True, reason="red team: the token double-percent-encoded in an API error is printed"
-)
 def test_token_double_percent_encoded_in_an_error_is_scrubbed(live: Harness) -> None:
     server = LoopbackServer(_EchoEncoded)
     try:
@@ -304,3 +301,24 @@ def test_a_deeply_nested_api_body_is_bad_input(hk: Harness) -> None:
         res = hk.cli("api", "PATCH", f"/apps/{STAGING}", "-d", deep, env=hk.full_env())
         assert res.code == 2 and "nests too deep" in res.err, res.text
     assert hk.writes_received() == []
+
+
+def test_the_token_is_scrubbed_however_it_is_spelled() -> None:
+    from hkctl.transport.redaction import REDACTED, Redactor
+
+    token = "HRKU-abcdef0123456789-ZYX"
+    r = Redactor()
+    r.add_token(token)
+    spelled = {
+        "html entities": "".join(f"&#{ord(c)};" for c in token),
+        "fullwidth": "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in token),
+        "hex": token.encode().hex().upper(),
+        "spaces": " ".join(token),
+        "zero-width": "\u200b".join(token),
+        "a line break": token[:9] + "\n" + token[9:],
+        "percent-encoded three times": "".join(f"%2525{b:02X}" for b in token.encode()),
+    }
+    for how, spelling in spelled.items():
+        out = r(f"bad header: {spelling}.")
+        assert REDACTED in out and "0123456789" not in out, (how, out)
+    assert r("an ordinary message, 50% done") == "an ordinary message, 50% done"

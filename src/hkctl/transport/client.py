@@ -603,7 +603,7 @@ class HerokuClient(FollowedUrls):
         return cls(
             status=resp.status,
             id=body.get("id"),
-            api_message=self.redact(" ".join(message.split())) + tries,  # one line, whatever the API sent
+            api_message=" ".join(self.redact(message).split()) + tries,  # scrubbed, then one line
             request_id=resp.request_id,
             method=method,
             url=redact_url(url),

@@ -246,14 +246,34 @@ def _base64_fragments(secret: str) -> set[str]:
     return found
 
 
+#: what may stand between a credential's characters and still spell it: whitespace (a line break
+#: in a wrapped message, spaces) and invisible characters (zero-width space/joiners, word joiner, BOM)
+_GAP = r"[\s\u200b\u200c\u200d\u2060\ufeff]*"
+
+
 def _any_case_or_escape(secret: str) -> str:
-    """A pattern for `secret` in any letter case, each character as itself or percent-encoded."""
+    """A pattern for `secret` in any letter case, each character as itself or percent-encoded,
+    with whitespace or invisible characters allowed between characters."""
     parts = []
     for ch in secret:
         encoded = "".join(f"%{b:02x}" for b in ch.encode())
         plus = "|\\+" if ch == " " else ""
         parts.append(f"(?:{re.escape(ch)}|{encoded}{plus})")
-    return "(?i:" + "".join(parts) + ")"
+    return "(?i:" + _GAP.join(parts) + ")"
+
+
+def _canonical(text: str) -> str:
+    """Text as it reads once decoded: NFKC (fullwidth letters become ASCII), HTML entities
+    unescaped, and `%25` decoded until none is left (a value percent-encoded twice or more)."""
+    import html
+    import unicodedata
+
+    text = html.unescape(unicodedata.normalize("NFKC", text))
+    for _ in range(8):
+        if "%25" not in text:
+            break
+        text = text.replace("%25", "%")
+    return text
 
 
 class Redactor:
@@ -274,6 +294,7 @@ class Redactor:
                 self.add(token)  # too short to match anywhere without eating ordinary words
                 continue
             self._anycase.add(token)
+            self._anycase.add(token.encode().hex())  # hex-dumped (matched in any case)
             self._exact |= _base64_fragments(token)
             self._token_re = None
 
@@ -303,9 +324,19 @@ class Redactor:
         return self._words_re
 
     def token_only(self, text: str) -> str:
-        """Text hkctl composed from names: only credentials are scrubbed (names stay intact)."""
+        """Text hkctl composed from names: only credentials are scrubbed (names stay intact).
+
+        A credential found only once the text is decoded (fullwidth, HTML entities, percent-encoded
+        twice, see `_canonical`) is scrubbed from the decoded text, which is what is returned then.
+        """
         pattern = self._token_pattern()
-        return pattern.sub(REDACTED, text) if pattern else text
+        if pattern is None:
+            return text
+        out = pattern.sub(REDACTED, text)
+        decoded = _canonical(out)
+        if decoded != out and pattern.search(decoded):
+            out = pattern.sub(REDACTED, decoded)
+        return out
 
     def __call__(self, text: str) -> str:
         """Text from outside (API messages, exceptions, tracebacks): every known secret is scrubbed."""
