@@ -322,3 +322,21 @@ def test_the_token_is_scrubbed_however_it_is_spelled() -> None:
         out = r(f"bad header: {spelling}.")
         assert REDACTED in out and "0123456789" not in out, (how, out)
     assert r("an ordinary message, 50% done") == "an ordinary message, 50% done"
+
+
+def test_a_prompt_shows_control_characters_from_a_body_as_escapes(hk: Harness) -> None:
+    # a rename's new name is a body string the description repeats: it cannot draw a fake line
+    shown: list[str] = []
+
+    def person(plan: str, question: str) -> str:
+        shown.append(plan)
+        return "no"
+
+    body = json.dumps({"name": "x\n  Action: [GET] show an app\u001b[8m"})
+    res = hk.cli(
+        "api", "PATCH", f"/apps/{STAGING}", "-d", body, env=hk.env(HEROKU_PERMISSION="full"), confirmer=person
+    )
+    assert res.code == 3 and shown, res.text
+    assert "\x1b" not in shown[0] and "\n  Action: [GET]" not in shown[0], shown[0]
+    assert "rename demo-staging to x\\n  Action: [GET] show an app\\x1b[8m" in shown[0], shown[0]
+    assert hk.writes_received() == []

@@ -109,21 +109,37 @@ class PlannedWrite:
         payload = "" if self.payload is None else json.dumps(self.payload, ensure_ascii=False)
         risk = " (DESTRUCTIVE)" if self.destructive else ""
         lines = [
-            f"  App: {self.app or '-'}" + (f" (from {origin})" if origin else ""),
-            f"  Action: [{self.method}] {self.description}{risk}",
-            f"  Endpoint: {self.endpoint}",
+            f"  App: {shown(self.app or '-')}" + (f" (from {shown(origin)})" if origin else ""),
+            f"  Action: [{self.method}] {shown(self.description)}{risk}",
+            f"  Endpoint: {shown(self.endpoint)}",
         ]
         if not self.decision.known:
             lines.append("  Route: unknown (no template in the route table): judged by its method")
         if self.destructive:
             lines.append(f"  Lost: {self.decision.loss}")
             if self.decision.production:
-                lines.append(f"  ⚠ {self.app} is a PRODUCTION app")
+                lines.append(f"  ⚠ {shown(self.app or '')} is a PRODUCTION app")
         if payload:
             lines.append(f"  Payload: {payload}")
         if self.when:
-            lines.append(f"  When: {self.when}")
+            lines.append(f"  When: {shown(self.when)}")
         return "\n".join(lines)
+
+
+def shown(text: str) -> str:
+    """`text` safe to put in a prompt: control and format characters (a line break, an ANSI escape,
+    a bidirectional override, a zero-width space) become visible escapes, so that a value from a
+    request body cannot draw extra lines or recolour, hide or reorder what the person reads."""
+    import unicodedata
+
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        kind = unicodedata.category(ch)
+        hidden = kind[0] == "C" or kind in ("Zl", "Zp")  # control, format, unassigned; line breaks
+        out.append(ch.encode("unicode_escape").decode("ascii") if hidden else ch)
+    return "".join(out)
 
 
 def plan_write(method: str, path: str, body: Any = None, *, when: str | None = None) -> PlannedWrite:
