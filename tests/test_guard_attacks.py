@@ -340,3 +340,10 @@ def test_a_prompt_shows_control_characters_from_a_body_as_escapes(hk: Harness) -
     assert "\x1b" not in shown[0] and "\n  Action: [GET]" not in shown[0], shown[0]
     assert "rename demo-staging to x\\n  Action: [GET] show an app\\x1b[8m" in shown[0], shown[0]
     assert hk.writes_received() == []
+
+
+def test_any_customers_herokuapp_com_app_is_not_a_storage_host() -> None:
+    from hkctl.transport.allowlist import is_storage_host
+
+    assert not is_storage_host("attacker.herokuapp.com")
+    assert is_storage_host("build-output.heroku.com")

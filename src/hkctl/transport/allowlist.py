@@ -31,14 +31,13 @@ STORAGE_HOSTS = (
     "*.s3.<region>.amazonaws.com",
     "*.s3-<region>.amazonaws.com",
     "*.heroku.com",
-    "*.herokuapp.com",
-)
+)  # not *.herokuapp.com: no followed field hands one back, and anyone's app is served there
 _REGION = r"[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}"
 # bucket (virtual-hosted style, may contain dots) . s3 [ . or - region | -external-1 ] .amazonaws.com
 _S3 = re.compile(
     rf"^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\.)?s3(?:[.-]{_REGION}|-external-1)?\.amazonaws\.com$"
 )
-_HEROKU_SUFFIXES = (".heroku.com", ".herokuapp.com")
+_HEROKU_SUFFIXES = (".heroku.com",)
 
 
 def _netloc(url: str) -> tuple[str, str]:
