@@ -8,6 +8,7 @@ the tests put the app in one through the store.
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -119,6 +120,7 @@ def test_cost_prices_known_sizes_and_lists_the_rest(hk):
     assert doc["complete"] is True
     with hk.sandbox.store.tx():  # a size newer than hkctl's price table: listed, not guessed
         form = next(f for f in hk.sandbox.store.all("formation", parent=_app(hk)["id"]) if f["type"] == "web")
-        hk.sandbox.store.put("formation", {**form, "size": "Private-3XL"}, parent=_app(hk)["id"])
+        newer = {**form, "size": "Private-3XL", "dyno_size": {"id": str(uuid.uuid4()), "name": "Private-3XL"}}
+        hk.sandbox.store.put("formation", newer, parent=_app(hk)["id"])
     doc = json.loads(hk.cli("cost", APP, "--json").out)
     assert doc["complete"] is False and any("Private-3XL" in u for u in doc["unknown"])
