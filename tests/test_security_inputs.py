@@ -151,7 +151,7 @@ def test_library_settings_refuse_a_clear_text_api_url_too():
     with pytest.raises(UsageError, match="extra_allowed_hosts: refusing plain http://"):
         Settings(extra_allowed_hosts=("http://api.example.com",))
     with pytest.raises(UsageError, match="data_api_url: refusing plain http://"):
-        Settings().with_(data_api_url="http://api.example.com")
+        Settings(data_api_url="http://api.example.com")
 
 
 # ------------------------------------------------------------------- HEROKU_PERMISSION spellings

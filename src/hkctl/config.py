@@ -112,9 +112,6 @@ class Settings:
         """True when HEROKU_PERMISSION held a value other than exactly `readonly` or `full`."""
         return bool(self.permission_raw) and self.permission_raw not in PERMISSIONS
 
-    def with_(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
-
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     """A positive number of seconds from the environment; anything else is bad input (exit 2)."""

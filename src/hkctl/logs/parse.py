@@ -49,10 +49,6 @@ class Record:
     fields: dict[str, str] = field(default_factory=dict)
     postgres: dict[str, Any] | None = None
 
-    @property
-    def is_router(self) -> bool:
-        return self.router is not None
-
     def to_json(self) -> dict[str, Any]:
         """Stable key order: line envelope, then typed router fields, then other logfmt fields."""
         if self.malformed and self.timestamp is None:
@@ -179,7 +175,3 @@ def parse_line(line: str) -> Record:
         if is_logfmt(msg):
             rec.fields = logfmt(msg)
     return rec
-
-
-def is_router_line(line: str) -> bool:
-    return " heroku[router]: " in line or " heroku router - " in line
