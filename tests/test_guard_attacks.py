@@ -347,3 +347,19 @@ def test_any_customers_herokuapp_com_app_is_not_a_storage_host() -> None:
 
     assert not is_storage_host("attacker.herokuapp.com")
     assert is_storage_host("build-output.heroku.com")
+
+
+def test_resetting_a_database_is_confirmed_with_its_apps_name(hk: Harness) -> None:
+    db = _database(hk, PRODUCTION)
+    path = f"/client/v11/databases/{db}/reset"
+    wrong = hk.cli("--confirm", STAGING, "api", "PUT", path, "--postgres", env=hk.full_env())
+    assert wrong.code == 3 and PRODUCTION in wrong.err, wrong.text  # as the official CLI's --confirm APP
+    asked: list[str] = []
+
+    def person(plan: str, question: str) -> str:
+        asked.append(question)
+        return "no"
+
+    hk.cli("api", "PUT", path, "--postgres", env=hk.env(HEROKU_PERMISSION="full"), confirmer=person)
+    assert asked and f"Type the app name ({PRODUCTION})" in asked[0], asked
+    assert hk.writes_received() == []

@@ -248,7 +248,8 @@ class HerokuClient(FollowedUrls):
         return self._stages[app]
 
     def _with_target(self, write: PlannedWrite) -> PlannedWrite:
-        """Destructive writes name what is typed to confirm: an app id or a review app becomes the app's name."""
+        """Destructive writes name what is typed to confirm: an app id, a review app or a database (the
+        official CLI's `--confirm APP` for pg:reset, restore and copy) becomes the app's name."""
         d = write.decision
         if not d.destructive or d.target is None or self.settings.permission != "full":
             return write
@@ -256,6 +257,9 @@ class HerokuClient(FollowedUrls):
         try:
             if d.target_kind == "app" and _UUID.match(d.target):
                 name = self._app_name(d.target)
+            elif d.target_kind == "db":  # a Postgres database is an add-on: its app's name is typed
+                addon = self.request("GET", f"/addons/{seg(d.target)}").body
+                name = ((addon or {}).get("app") or {}).get("name")
             elif d.target_kind == "review app":
                 ra = self.request("GET", f"/review-apps/{seg(d.target)}").body
                 app_id = (ra.get("app") or {}).get("id")
