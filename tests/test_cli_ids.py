@@ -53,11 +53,11 @@ def test_webhooks_drains_and_tokens_take_a_unique_prefix(hk):
     assert json.loads(hk.cli("drains", "-a", APP, "--json").out) == []
 
     made = hk.cli(
-        "webhooks", "create", "--url", "https://hooks.example.com/x", "-i", "api:release", "-a", APP, env=env
+        "webhooks", "add", "--url", "https://hooks.example.com/x", "-i", "api:release", "-a", APP, env=env
     )
     assert made.code == 0, made.err
     [hook] = json.loads(hk.cli("webhooks", "-a", APP, "--json").out)
-    gone = hk.cli("webhooks", "destroy", hook["id"][:8], "-a", APP, env=env)
+    gone = hk.cli("webhooks", "remove", hook["id"][:8], "-a", APP, env=env)
     assert gone.code == 0, gone.err
     assert json.loads(hk.cli("webhooks", "-a", APP, "--json").out) == []
 

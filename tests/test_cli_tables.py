@@ -54,9 +54,7 @@ def _documented(hk, *argv: str) -> list[str]:
 def test_help_names_the_columns_a_terminal_shows(hk, argv):
     env = hk.full_env()
     hk.cli("drains", "add", "syslog+tls://logs.example.com:6514", "-a", P, env=env)
-    hk.cli(
-        "webhooks", "create", "--url", "https://hooks.example.com/x", "-i", "api:release", "-a", P, env=env
-    )
+    hk.cli("webhooks", "add", "--url", "https://hooks.example.com/x", "-i", "api:release", "-a", P, env=env)
     header = _on_a_terminal(hk, *argv).splitlines()[0]
     shown = [h for h in re.split(r"\s{2,}", header.strip()) if h]
     assert shown == _documented(hk, *argv)

@@ -33,8 +33,8 @@ BEFORE: dict[str, list[str]] = {
     "hkctl drains remove DRAIN_ID -a demo-staging": [
         "hkctl drains add syslog+tls://logs.example.com:6514 -a demo-staging"
     ],
-    "hkctl webhooks destroy WEBHOOK_ID -a demo-staging": [
-        "hkctl webhooks create --url https://hooks.example.com/x -i api:release -a demo-staging"
+    "hkctl webhooks remove WEBHOOK_ID -a demo-staging": [
+        "hkctl webhooks add --url https://hooks.example.com/x -i api:release -a demo-staging"
     ],
     "hkctl pg backups url -a demo-staging": ["hkctl pg backups capture -a demo-staging --wait"],
     "hkctl pg backups download -a demo-staging -o latest.dump": [

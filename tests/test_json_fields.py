@@ -66,7 +66,7 @@ def _observe(hk) -> dict[str, list[str]]:
     env = hk.full_env()
     assert hk.cli("drains", "add", "syslog+tls://logs.example.com:6514", "-a", P, env=env).code == 0
     made = hk.cli(
-        "webhooks", "create", "--url", "https://hooks.example.com/x", "-i", "api:release", "-a", P, env=env
+        "webhooks", "add", "--url", "https://hooks.example.com/x", "-i", "api:release", "-a", P, env=env
     )
     assert made.code == 0, made.err
     promoted = hk.cli("pipelines", "promote", "-p", PIPE, "--json", env=env)

@@ -29,9 +29,9 @@ WRITES = {
     "review-apps config": ["review-apps", "config", "-p", "demo", "--repo", "hkctl/demo", "--automatic"],
     "review-apps create": ["review-apps", "create", "-p", "demo", "-b", "x", "--source-url", SOURCE],
     "review-apps destroy": ["review-apps", "destroy", "{review_app}"],
-    "webhooks create": [
+    "webhooks add": [
         "webhooks",
-        "create",
+        "add",
         "-a",
         "demo-staging",
         "--url",
@@ -39,7 +39,7 @@ WRITES = {
         "-i",
         "api:release",
     ],
-    "webhooks destroy": ["webhooks", "destroy", ANY_ID, "-a", "demo-staging"],
+    "webhooks remove": ["webhooks", "remove", ANY_ID, "-a", "demo-staging"],
     "pg backups capture": ["pg", "backups", "capture", "-a", "demo-production", "--wait"],
     "drains add": ["drains", "add", "syslog://logs.example.com:514", "-a", "demo-staging"],
     "drains remove": ["drains", "remove", ANY_ID, "-a", "demo-staging"],

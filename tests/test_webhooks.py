@@ -51,7 +51,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 def _subscribe(hk, url: str, include: str = "api:release", secret: str | None = SECRET) -> dict:
-    argv = ["webhooks", "create", "-a", "demo-staging", "--url", url, "--include", include]
+    argv = ["webhooks", "add", "-a", "demo-staging", "--url", url, "--include", include]
     if secret:
         argv += ["--secret", secret]
     r = hk.cli(*argv, env=hk.full_env())
@@ -82,7 +82,7 @@ def test_create_list_destroy_change_sandbox_state(hk, receiver):
     rows = json.loads(hk.cli("webhooks", "list", "-a", "demo-staging", "--json").out)
     assert [w["url"] for w in rows] == [receiver.url]
 
-    r = hk.cli("webhooks", "destroy", hook["id"], "-a", "demo-staging", env=hk.full_env())
+    r = hk.cli("webhooks", "remove", hook["id"], "-a", "demo-staging", env=hk.full_env())
     assert r.code == 0, r.err
     assert hk.sandbox.store.all("app-webhook") == []
 
@@ -90,7 +90,7 @@ def test_create_list_destroy_change_sandbox_state(hk, receiver):
 def test_a_generated_secret_is_printed_once(hk, receiver):
     r = hk.cli(
         "webhooks",
-        "create",
+        "add",
         "-a",
         "demo-staging",
         "--url",
@@ -171,7 +171,7 @@ def test_non_loopback_urls_are_recorded_failed_without_sending(hk):
 def test_bad_include_and_url_send_nothing(hk):
     r = hk.cli(
         "webhooks",
-        "create",
+        "add",
         "-a",
         "demo-staging",
         "--url",
@@ -182,7 +182,7 @@ def test_bad_include_and_url_send_nothing(hk):
     )
     assert r.code == 2
     r = hk.cli(
-        "webhooks", "create", "-a", "demo-staging", "--url", "ftp://x", "-i", "api:release", env=hk.full_env()
+        "webhooks", "add", "-a", "demo-staging", "--url", "ftp://x", "-i", "api:release", env=hk.full_env()
     )
     assert r.code == 2
     assert hk.writes_received() == []

@@ -1,4 +1,4 @@
-"""hkctl webhooks: list, create, deliveries, events, destroy, and verify a delivery's signature."""
+"""hkctl webhooks: list, add, remove, deliveries, events, and verify a delivery's signature."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     )
 
 
-@cli.command("create")
+@cli.command("add")
 @app_option
 @click.option("--url", required=True, help="Where notifications are POSTed.")
 @click.option("--include", "-i", required=True, help="Comma-separated entities, e.g. api:release,api:build.")
@@ -55,7 +55,7 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 @click.option("--authorization", "-t", default=None, help="Value sent as the Authorization header.")
 @json_option
 @pass_env
-def create_cmd(
+def add_cmd(
     env: Env,
     app: str,
     url: str,
@@ -80,12 +80,12 @@ def create_cmd(
         click.echo(hook.secret)
 
 
-@cli.command("destroy")
+@cli.command("remove")
 @click.argument("webhook_id")
 @app_option
 @pass_env
-def destroy_cmd(env: Env, webhook_id: str, app: str) -> None:
-    """Delete a webhook subscription."""
+def remove_cmd(env: Env, webhook_id: str, app: str) -> None:
+    """Remove a webhook subscription (DELETE /apps/{app}/webhooks/{id})."""
     from hkctl.resources import webhooks
 
     webhooks.destroy(env.client(), app, webhook_id)
