@@ -59,6 +59,7 @@ _PG_ATTACHED = frozenset({"DETAIL", "HINT", "STATEMENT", "CONTEXT", "QUERY", "LO
 
 
 def normalise(path: bytes) -> bytes:
+    """A request path grouped with its kind: query dropped, ids → `/:id`, asset hashes → `-:hash` (bytes)."""
     for rx, repl in _NORMALISE:
         path = rx.sub(repl, path)
     return path
@@ -92,6 +93,8 @@ def shape(message: str) -> str:
 
 @dataclass
 class CodeSeen:
+    """One H/R/L code's occurrences: count, first and last timestamps (ISO), dynos, paths (router codes)."""
+
     count: int = 0
     first: str | None = None
     last: str | None = None
@@ -99,6 +102,7 @@ class CodeSeen:
     paths: Counter[bytes] = field(default_factory=Counter)  # router codes: normalised path → count
 
     def merge(self, other: CodeSeen) -> None:
+        """Add another partial's occurrences of the same code (order-independent)."""
         self.count += other.count
         self.first = min(x for x in (self.first, other.first) if x) if (self.first or other.first) else None
         self.last = max(x for x in (self.last, other.last) if x) if (self.last or other.last) else None
@@ -214,6 +218,8 @@ class Aggregate:
         )
 
     def add_code(self, code: str, ts: str | None, dyno: str | None, path: bytes | None = None) -> None:
+        """Count one occurrence of an H/R/L code at `ts` (ISO) on `dyno`, under its normalised `path` for
+        router codes; H12/H13/R14/R15 with a time and a dyno are also kept as symptoms for correlation."""
         seen = self.codes.get(code)
         if seen is None:
             seen = self.codes[code] = CodeSeen()
@@ -300,6 +306,8 @@ class Aggregate:
 
     # ------------------------------------------------------------ combining partials
     def merge(self, other: Aggregate) -> Aggregate:
+        """Add another partial (its multi-line errors closed first) into this one and return self; the
+        result is the same whatever order the partials arrive in."""
         other.finish()
         self.lines += other.lines
         self.malformed += other.malformed

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Pattern:
+    """One app-error kind (`gunicorn.worker_timeout`...): its regex, an example line, a likely cause."""
+
     kind: str
     regex: re.Pattern[str]
     example: str
@@ -214,6 +216,8 @@ class Joiner:
         self.pending: dict[str, list[str]] = {}  # dyno -> [kind, head message, timestamp]
 
     def feed(self, dyno: str, message: str, ts: str) -> list[tuple[str, str, str, str]]:
+        """One app line of `dyno` at `ts` (ISO); returns the errors it completes, as (kind, message,
+        timestamp, dyno): none while a traceback or stack is still open."""
         kind = classify(message)
         held = self.pending.get(dyno)
         if held is not None:
@@ -240,6 +244,7 @@ class Joiner:
         return kind, head, ts, dyno
 
     def flush(self) -> list[tuple[str, str, str, str]]:
+        """Close every error still open at the end of the input, in dyno order; same tuples as `feed`."""
         return [self._close(d) for d in sorted(self.pending)]
 
 

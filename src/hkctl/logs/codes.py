@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Code:
+    """A Heroku error code (H10, R14, L10...): title, meaning, what to do and triage severity."""
+
     code: str
     title: str
     meaning: str

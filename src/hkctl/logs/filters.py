@@ -61,11 +61,16 @@ def is_app_error(rec: Record) -> bool:
 
 
 def dyno_matches(wanted: str, dyno: str | None) -> bool:
+    """True when `dyno` is `wanted` (`web.1`) or of that process type (`web` matches `web.2`)."""
     return bool(dyno) and (dyno == wanted or str(dyno).startswith(wanted + "."))
 
 
 @dataclass
 class Filters:
+    """What `hkctl logs` keeps: router conditions (status, service/connect ms, path, method), code, grep,
+    dyno, source (all must hold) and views (state changes, memory, deploys, app errors: any may).
+    UsageError (exit 2) for a bad --grep regex or --status."""
+
     status: str | None = None
     min_service: int | None = None
     min_connect: int | None = None
@@ -133,6 +138,7 @@ class Filters:
 
     @property
     def active(self) -> bool:
+        """True when any condition or view is set (else every line passes)."""
         return bool(self._preds or self._views)
 
     def __call__(self, rec: Record) -> bool:

@@ -14,6 +14,8 @@ from hkctl.polling import backoff_delay
 
 @dataclass
 class Event:
+    """One Server-Sent Event: its data (lines joined by newlines) and the last `id:` seen."""
+
     data: str
     id: str | None = None
 
@@ -43,6 +45,7 @@ def sse_events(lines: Iterable[str]) -> Iterator[Event]:
 
 
 def is_sse(content_type: str) -> bool:
+    """True when the stream's Content-Type is text/event-stream (else plain text lines)."""
     return "text/event-stream" in content_type.lower()
 
 
@@ -75,6 +78,7 @@ class Dedup:
     floor: str = ""
 
     def fresh(self, line: str) -> bool:
+        """True for a line not printed yet (and not older than what was forgotten); it is then remembered."""
         if line in self._seen:
             return False
         ts = line.split(" ", 1)[0]

@@ -14,6 +14,8 @@ from hkctl.logs.parse import Record, parse_line
 
 @dataclass
 class Shown:
+    """Counts of one `show` run: lines seen, lines printed, lines that did not parse."""
+
     seen: int = 0
     shown: int = 0
     malformed: int = 0
