@@ -69,3 +69,19 @@ def test_a_promotion_is_shown_by_its_id(hk):
     assert doc["promotion"]["id"] == pid and [t["status"] for t in doc["targets"]] == ["succeeded"]
     table = hk.cli("pipelines", "promotion", pid)
     assert table.out.startswith("demo-production\tsucceeded\t")
+
+
+def test_apps_and_pipelines_of_a_team(hk):
+    env = hk.full_env()
+    made = hk.cli("apps", "create", "shop-api", "--team", "demo-shop", env=env)
+    assert made.code == 0, made.err
+    record = hk.sandbox.store.first("app", name="shop-api")
+    assert record["team"]["name"] == "demo-shop"
+    listed = json.loads(hk.cli("apps", "list", "--team", "demo-shop", "--json").out)
+    assert [a["name"] for a in listed] == ["shop-api"]
+    assert "shop-api" in hk.cli("apps", "list").out  # yours too: you created it
+    pipe = hk.cli("pipelines", "create", "shop-pipe", "--team", "demo-shop", "--json", env=env)
+    assert pipe.code == 0, pipe.err
+    assert json.loads(pipe.out)["owner"] == {"id": record["team"]["id"], "type": "team"}
+    unknown = hk.cli("apps", "list", "--team", "nope-team")
+    assert unknown.code == 1 and "Couldn't find that team" in unknown.err

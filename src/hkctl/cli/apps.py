@@ -15,10 +15,11 @@ def cli() -> None:
 
 
 @cli.command("list")
+@click.option("--team", "-t", default=None, metavar="TEAM", help="Only the apps of team TEAM.")
 @json_option
 @limit_option
 @pass_env
-def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
+def list_cmd(env: Env, team: str | None, as_json: bool, limit: int | None) -> None:
     """List the apps you can access.
 
     Columns: NAME, REGION, STACK, MAINTENANCE (yes when the maintenance page is served), OWNER (email).
@@ -26,7 +27,7 @@ def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
     """
     from hkctl.resources import apps
 
-    rows = list(apps.list_(env.client(), limit=limit))
+    rows = list(apps.list_(env.client(), limit=limit, team=team))
     emit_records(
         as_json,
         rows,
@@ -82,13 +83,16 @@ def info_cmd(env: Env, app: str, as_json: bool) -> None:
 @click.argument("name", required=False)
 @click.option("--region", type=click.Choice(["us", "eu"]), default=None, help="Region (default us).")
 @click.option("--stack", default=None, help="Stack, e.g. heroku-24.")
+@click.option("--team", "-t", default=None, metavar="TEAM", help="Create it in team TEAM (POST /teams/apps).")
 @json_option
 @pass_env
-def create_cmd(env: Env, name: str | None, region: str | None, stack: str | None, as_json: bool) -> None:
-    """Create an app (a random name when NAME is omitted)."""
+def create_cmd(
+    env: Env, name: str | None, region: str | None, stack: str | None, team: str | None, as_json: bool
+) -> None:
+    """Create an app (a random name when NAME is omitted), yours or a team's."""
     from hkctl.resources import apps
 
-    a = apps.create(env.client(), name, region=region, stack=stack)
+    a = apps.create(env.client(), name, region=region, stack=stack, team=team)
     if as_json:
         emit_json(a.to_json())
     else:

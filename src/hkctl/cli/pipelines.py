@@ -72,13 +72,14 @@ def info_cmd(env: Env, pipeline: str, as_json: bool) -> None:
 
 @cli.command("create")
 @click.argument("name")
+@click.option("--team", "-t", default=None, metavar="TEAM", help="Owned by team TEAM instead of you.")
 @json_option
 @pass_env
-def create_cmd(env: Env, name: str, as_json: bool) -> None:
-    """Create a pipeline owned by you."""
+def create_cmd(env: Env, name: str, team: str | None, as_json: bool) -> None:
+    """Create a pipeline owned by you, or by a team (--team)."""
     from hkctl.resources import pipelines
 
-    p = pipelines.create(env.client(), name)
+    p = pipelines.create(env.client(), name, team=team)
     if as_json:
         emit_json(p.to_json())
     else:

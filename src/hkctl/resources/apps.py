@@ -50,8 +50,10 @@ class App(Record):
         )
 
 
-def list_(client: HerokuClient, *, limit: int | None = None) -> Iterator[App]:
-    for item in client.paginate("/apps", field="name", limit=limit, action="apps_list"):
+def list_(client: HerokuClient, *, limit: int | None = None, team: str | None = None) -> Iterator[App]:
+    """`GET /apps`, or a team's apps (`GET /teams/{team}/apps`)."""
+    path, action = (f"/teams/{seg(team)}/apps", "team_apps_list") if team else ("/apps", "apps_list")
+    for item in client.paginate(path, field="name", limit=limit, action=action):
         yield App.from_api(item)
 
 
@@ -62,14 +64,23 @@ def info(client: HerokuClient, app: str) -> App:
 
 
 def create(
-    client: HerokuClient, name: str | None = None, *, region: str | None = None, stack: str | None = None
+    client: HerokuClient,
+    name: str | None = None,
+    *,
+    region: str | None = None,
+    stack: str | None = None,
+    team: str | None = None,
 ) -> App:
+    """`POST /apps`, or `POST /teams/apps` with `team` (the app then belongs to the team)."""
     if name is not None and not APP_NAME.match(name):
         raise UsageError(
             f"invalid app name {name!r}: use 3–30 lowercase letters, digits and dashes, "
             "starting with a letter"
         )
     body = {k: v for k, v in {"name": name, "region": region, "stack": stack}.items() if v is not None}
+    if team is not None:
+        body["team"] = team
+        return App.from_api(client.json("POST", "/teams/apps", body=body, action="team_apps_create"))
     return App.from_api(client.json("POST", "/apps", body=body, action="apps_create"))
 
 

@@ -151,17 +151,15 @@ def info(client: HerokuClient, pipeline: str) -> Pipeline:
     )
 
 
-def create(client: HerokuClient, name: str) -> Pipeline:
+def create(client: HerokuClient, name: str, *, team: str | None = None) -> Pipeline:
+    """`POST /pipelines` owned by you, or by `team` (its id is read first: `GET /teams/{team}`)."""
     if not PIPELINE_NAME.match(name):
         raise UsageError(f"invalid pipeline name {name!r}: 3–30 lowercase letters, digits and dashes")
-    return Pipeline.from_api(
-        client.json(
-            "POST",
-            "/pipelines",
-            body={"name": name},
-            action="pipelines_create",
-        )
-    )
+    body: dict[str, Any] = {"name": name}
+    if team is not None:
+        team_id = client.get(f"/teams/{seg(team)}", action="teams_info")["id"]
+        body["owner"] = {"id": team_id, "type": "team"}
+    return Pipeline.from_api(client.json("POST", "/pipelines", body=body, action="pipelines_create"))
 
 
 # ---------------------------------------------------------------- couplings

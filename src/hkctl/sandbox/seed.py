@@ -160,6 +160,11 @@ def _seed_addons(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str,
         sb.store.put("account", user)
     alice = sb.store.first("account", email="alice@demo-shop.example") or {}
     add_collaborator(sb, production, alice, now)
+    from hkctl.sandbox.seed_fleet import _team
+
+    # a team with no apps yet: `apps create --team demo-shop`, `pipelines create --team demo-shop`
+    team = {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, "team:demo-shop")), "name": "demo-shop"}
+    sb.store.put("team", _team(team, now))
 
 
 def _seed_delivery(sb: Sandbox, account: dict[str, Any], apps: dict[str, dict[str, Any]]) -> None:

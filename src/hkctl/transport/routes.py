@@ -104,10 +104,11 @@ ACTIONS: tuple[Action, ...] = (
     _a("addon_services_list", "GET", "/addon-services", READ, "list add-on services"),
     _a("addon_services_info", "GET", "/addon-services/{service}", READ, "show an add-on service"),
     _a("addon_plans_list", "GET", "/addon-services/{service}/plans", READ, "list an add-on service's plans"),
-    # teams (read-only: the fleet commands select a team's apps)
+    # teams: the fleet commands select a team's apps; apps create --team makes one there
     _a("teams_list", "GET", "/teams", READ, "list teams"),
     _a("teams_info", "GET", "/teams/{team}", READ, "show a team"),
     _a("team_apps_list", "GET", "/teams/{team}/apps", READ, "list a team's apps"),
+    _a("team_apps_create", "POST", "/teams/apps", WRITE, "create an app in a team"),
     # apps
     _a("apps_list", "GET", "/apps", READ, "list apps"),
     _a("apps_info", "GET", "/apps/{app}", READ, "show an app"),
