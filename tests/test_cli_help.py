@@ -50,3 +50,12 @@ def test_skill_install_line_installs_this_package_not_a_name_on_an_index():
     text = (REPO / "src/hkctl/data/SKILL.md").read_text(encoding="utf-8")
     install = next(line for line in text.splitlines() if line.startswith("install:"))
     assert "pipx install ./hkctl" in install  # a checkout: hkctl is not published on a package index
+
+
+@pytest.mark.parametrize(
+    "argv", [("logs", "triage", "-a", "demo-production"), ("health", "demo-production"), ("doctor",)]
+)
+def test_no_finding_tells_the_user_to_run_the_command_they_are_running(hk, argv):
+    res = hk.cli(*argv)
+    running = "hkctl " + " ".join(w for w in argv if not w.startswith("-") and w != "demo-production")
+    assert f"`{running}`" not in res.out + res.err

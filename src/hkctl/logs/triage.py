@@ -111,7 +111,8 @@ def report(agg: Aggregate, *, top: int = 10) -> dict[str, Any]:
             "count": seen.count,
             "title": entry.title,
             "meaning": entry.meaning,
-            "action": entry.action,
+            # inside this report, advice to run `hkctl logs triage` points at the report's own lists
+            "action": entry.action.replace("in `hkctl logs triage`", "in this report's slowest paths"),
             "severity": entry.severity,
             "first_seen": seen.first,
             "last_seen": seen.last,
