@@ -51,7 +51,8 @@ class App(Record):
 
 
 def list_(client: HerokuClient, *, limit: int | None = None, team: str | None = None) -> Iterator[App]:
-    """`GET /apps`, or a team's apps (`GET /teams/{team}/apps`)."""
+    """Every app the account sees (`GET /apps`), or a team's apps (`GET /teams/{team}/apps`), by name;
+    `limit` caps the count. NotFound for an unknown team."""
     path, action = (f"/teams/{seg(team)}/apps", "team_apps_list") if team else ("/apps", "apps_list")
     for item in client.paginate(path, field="name", limit=limit, action=action):
         yield App.from_api(item)
@@ -71,7 +72,9 @@ def create(
     stack: str | None = None,
     team: str | None = None,
 ) -> App:
-    """`POST /apps`, or `POST /teams/apps` with `team` (the app then belongs to the team)."""
+    """`POST /apps` {name?, region?, stack?}, or `POST /teams/apps` with `team` (the app then belongs to the
+    team); returns the new app. UsageError (exit 2, nothing sent) for a malformed name; InvalidParams (422)
+    when the name is taken."""
     if name is not None and not APP_NAME.match(name):
         raise UsageError(
             f"invalid app name {name!r}: use 3–30 lowercase letters, digits and dashes, "

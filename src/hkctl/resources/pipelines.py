@@ -152,7 +152,9 @@ def info(client: HerokuClient, pipeline: str) -> Pipeline:
 
 
 def create(client: HerokuClient, name: str, *, team: str | None = None) -> Pipeline:
-    """`POST /pipelines` owned by you, or by `team` (its id is read first: `GET /teams/{team}`)."""
+    """`POST /pipelines` {name, owner?} owned by you, or by `team` (its id is read first:
+    `GET /teams/{team}`). UsageError (exit 2, nothing sent) for a malformed name; NotFound for an unknown
+    team; InvalidParams (422) when the name is taken."""
     if not PIPELINE_NAME.match(name):
         raise UsageError(f"invalid pipeline name {name!r}: 3–30 lowercase letters, digits and dashes")
     body: dict[str, Any] = {"name": name}
