@@ -363,3 +363,25 @@ def test_resetting_a_database_is_confirmed_with_its_apps_name(hk: Harness) -> No
     hk.cli("api", "PUT", path, "--postgres", env=hk.env(HEROKU_PERMISSION="full"), confirmer=person)
     assert asked and f"Type the app name ({PRODUCTION})" in asked[0], asked
     assert hk.writes_received() == []
+
+
+def test_an_answers_credential_fields_are_redacted_by_field() -> None:
+    from hkctl.transport.redaction import REDACTED, redact_answer
+
+    answer = {
+        "id": "a1",
+        "description": "a token for CI",  # a word, not a field: shown
+        "access_token": {"id": "t1", "token": "HRKU-access", "expires_in": 3600},
+        "refresh_token": {"id": "t2", "token": "HRKU-refresh"},
+        "grant": {"code": "grant-code", "type": "authorization_code"},
+        "client": {"id": "c1", "secret": "client-secret"},
+    }
+    shown, found = redact_answer("/oauth/authorizations/{authorization}", answer)
+    assert shown["access_token"] == {"id": "t1", "token": REDACTED, "expires_in": 3600}
+    assert shown["refresh_token"]["token"] == shown["grant"]["code"] == shown["client"]["secret"] == REDACTED
+    assert shown["description"] == "a token for CI" and shown["grant"]["type"] == "authorization_code"
+    assert set(found) == {"HRKU-access", "HRKU-refresh", "grant-code", "client-secret"}
+    config = [{"name": "STRIPE_KEY", "value": SECRET}]
+    masked, _ = redact_answer("/addons/{addon}/config", config, mask="••")
+    revealed, _ = redact_answer("/addons/{addon}/config", config, reveal=True)
+    assert masked == [{"name": "STRIPE_KEY", "value": "••"}] and revealed == config

@@ -4,11 +4,14 @@ Two mechanisms, each where it is exact:
 
 - **Structured, by field.** A request body is shown (prompt, plan, `--dry-run`) only after its
   secret fields are replaced: every value of a config-var PATCH, the `env` of a one-off dyno, the
-  `environment` of a review app, keys that name a secret (`password`, `token`, ...). No text search.
+  `environment` of a review app, an app setup's `overrides.env`, an add-on's config items, keys that
+  name a secret (`password`, `token`, ...). No text search. An answer `hkctl api` prints is treated
+  the same way (`redact_answer`): credential fields always, config values unless revealed.
 - **Text from outside**, by value. An API error message, an exception's text or a traceback may
   echo what it was sent, so it is scrubbed of every secret seen (`Redactor.__call__`): the token in
-  any letter case, URL-encoded and inside base64 (HTTP Basic auth), and config/env values as whole
-  words. Text hkctl composes itself from names (apps, keys, commands typed) is only checked for the
+  any letter case, URL-encoded (also twice or more), hex-dumped, fullwidth, as HTML entities, with
+  spaces, line breaks or zero-width characters between its letters, and inside base64 (HTTP Basic
+  auth); config/env values as whole words. Text hkctl composes itself from names (apps, keys, commands typed) is only checked for the
   token (`Redactor.token_only`): a value such as `production` never turns `demo-production` into
   `demo-[REDACTED]`.
 """
