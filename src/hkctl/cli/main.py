@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import pkgutil
 import sys
 from typing import Any
 
 import click
 
 from hkctl import __version__
+from hkctl.cli._commands import COMMANDS
 from hkctl.cli._common import Env
 from hkctl.errors import EXIT_ERROR, HkctlError, Stopped, WorkflowFailed
 
@@ -130,71 +130,46 @@ def _value_options(command: click.Command) -> set[str]:
     }
 
 
-class DiscoveringGroup(click.Group):
-    """Finds the command modules in hkctl/cli/ on first use.
+class LazyGroup(click.Group):
+    """The root group: commands come from the table in cli/_commands.py, imported on first use.
 
-    Running one command imports only its module (`rate-limit` → ratelimit.py, `review-apps` →
-    review_apps.py) and the modules that extend it, named after it (`config_diff.py` adds
-    `config diff`); listing commands imports them all. Each module costs import time at every
-    cold start, so this keeps `hkctl apps list` from paying for thirty modules.
+    Running one command imports only its module (and those that extend it: `config_diff.py` adds
+    `config diff`); `hkctl --help` prints the table's summaries and imports no command module.
     """
 
-    def _modules(self) -> list[str]:
-        from hkctl import cli as pkg
-
-        return [
-            i.name
-            for i in pkgutil.iter_modules(pkg.__path__)
-            if not i.name.startswith("_") and i.name != "main"
-        ]
-
     def names(self) -> set[str]:
-        """The root command names, from the module names (nothing imported)."""
-        modules = self._modules()
-        return set(modules) | {m.replace("_", "-") for m in modules}
-
-    def _import(self, name: str) -> None:
-        module = importlib.import_module(f"hkctl.cli.{name}")
-        command = getattr(module, "cli", None)
-        if isinstance(command, click.Command) and command.name not in self.commands:
-            _whole_summaries(command)
-            self.add_command(command)
-
-    def _load(self) -> None:
-        if getattr(self, "_loaded", False):
-            return
-        self._loaded = True
-        for name in self._modules():
-            self._import(name)
+        """The root command names (nothing imported)."""
+        return set(COMMANDS)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        self._load()
-        return super().list_commands(ctx)
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if not getattr(self, "_loaded", False):
-            modules = self._modules()
-            own = [m for m in (cmd_name.replace("-", "_"), cmd_name.replace("-", "")) if m in modules]
-            if own:
-                for name in [own[0], *(m for m in modules if m.startswith(own[0] + "_"))]:
-                    self._import(name)
-                if cmd_name in self.commands:
-                    return self.commands[cmd_name]
-        self._load()
-        return super().get_command(ctx, cmd_name)
+        entry = COMMANDS.get(cmd_name)
+        if entry is not None and cmd_name not in self.commands:
+            for module in entry.modules:
+                importlib.import_module(f"hkctl.cli.{module}")
+            command = importlib.import_module(f"hkctl.cli.{entry.modules[0]}").cli
+            whole_summaries(command)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name].summary) for name in sorted(COMMANDS)])
 
 
-def _whole_summaries(command: click.Command) -> None:
+def whole_summaries(command: click.Command) -> None:
     """Help lists show each command's whole first sentence, not click's 45 characters and "..."."""
     if command.help and not command.short_help:
         first = inspect.cleandoc(command.help).split("\n\n")[0]
         command.short_help = " ".join(first.split())
     if isinstance(command, click.Group):
         for sub in command.commands.values():
-            _whole_summaries(sub)
+            whole_summaries(sub)
 
 
-@click.group(cls=DiscoveringGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hkctl")
 def root() -> None:
     """Operate Heroku apps through the Platform API, safely.
