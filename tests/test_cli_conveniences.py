@@ -85,3 +85,15 @@ def test_apps_and_pipelines_of_a_team(hk):
     assert json.loads(pipe.out)["owner"] == {"id": record["team"]["id"], "type": "team"}
     unknown = hk.cli("apps", "list", "--team", "nope-team")
     assert unknown.code == 1 and "Couldn't find that team" in unknown.err
+
+
+def test_logs_n_with_a_filter_keeps_the_last_n_matching_lines(hk):
+    every = hk.cli("logs", "-a", PROD, "--code", "H12")
+    matching = every.out.splitlines()
+    assert len(matching) > 3
+    last3 = hk.cli("logs", "-a", PROD, "--code", "H12", "-n", "3")
+    assert last3.code == 0, last3.err
+    assert last3.out.splitlines() == matching[-3:]
+    many = hk.cli("logs", "-a", PROD, "--code", "H12", "-n", "500")
+    assert many.out.splitlines() == matching
+    assert f"only {len(matching)} matching line(s)" in many.err
