@@ -81,3 +81,16 @@ def test_a_read_token_reads_but_cannot_write(hk):
     ids = [a["id"] for a in c.get("/apps").json()]
     assert c.post("/filters/apps", json={"in": {"id": ids}}).status_code == 200  # a POST that reads
     assert hk.sandbox.store.first("app", name="demo-staging")["maintenance"] is False
+
+
+@pytest.mark.parametrize("ref", ["v²", "²", "v" + "9" * 5000, "9" * 5000])
+def test_an_odd_release_version_is_a_404_never_a_500(hk, ref):
+    c = raw(hk, Authorization=f"Bearer {SANDBOX_TOKEN}", Accept=V3)
+    assert c.get(f"/apps/demo-staging/releases/{ref}").status_code == 404
+
+
+@pytest.mark.parametrize("quantity", ["²", "9" * 5000])
+def test_an_odd_quantity_is_a_422_never_a_500(hk, quantity):
+    c = raw(hk, Authorization=f"Bearer {SANDBOX_TOKEN}", Accept=V3)
+    answer = c.patch("/apps/demo-staging/formation/web", json={"quantity": quantity})
+    assert answer.status_code == 422

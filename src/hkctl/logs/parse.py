@@ -132,8 +132,11 @@ def router_fields(message: str) -> tuple[dict[str, Any], bool]:
     for key in ROUTER_INT:
         if key in kv:
             v = kv[key]
-            out[key] = int(v) if v.isdigit() else None
-            if v and not v.isdigit():
+            digits = (
+                v.isascii() and v.isdigit()
+            )  # str.isdigit() is also true of '²' and other digits int() refuses
+            out[key] = int(v) if digits else None
+            if v and not digits:
                 ok = False
     for key, value in kv.items():
         if key not in out and key not in ROUTER_INT_MS:

@@ -148,7 +148,14 @@ def paginate(
     desc = spec.order == "desc"
     rows = sorted(items, key=lambda i: _key(i.get(spec.field)), reverse=desc)
     if spec.start is not None:
-        start = int(spec.start) if spec.start.isdigit() and spec.field == "version" else spec.start
+        start = (
+            int(spec.start)
+            if spec.start.isascii()
+            and spec.start.isdigit()
+            and len(spec.start) <= 10
+            and spec.field == "version"
+            else spec.start
+        )
         sk = _key(start)
 
         def after(i: dict[str, Any]) -> bool:

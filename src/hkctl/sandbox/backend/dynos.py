@@ -97,7 +97,8 @@ def parse_quantity(value: Any) -> int:
     """A non-negative integer; the official CLI sends it as a string ("2")."""
     if isinstance(value, bool):
         raise invalid("Quantity must be a non-negative integer.")
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    digits = value.strip().lstrip("-") if isinstance(value, str) else ""
+    if digits.isascii() and digits.isdigit() and len(digits) <= 12:
         value = int(value.strip())
     if not isinstance(value, int) or value < 0:
         raise invalid("Quantity must be a non-negative integer.")

@@ -93,8 +93,8 @@ def first_releases(sb: Sandbox, app: dict[str, Any], user: dict[str, Any]) -> No
 def find_release(sb: Sandbox, app: dict[str, Any], ident: Any) -> dict[str, Any] | None:
     """A release by id, by version (`42`), or as the spec writes it (`v42`)."""
     text = str(ident)
-    version = text[1:] if text[:1] in ("v", "V") and text[1:].isdigit() else text
-    if version.isdigit():
+    version = text[1:] if text[:1] in ("v", "V") else text
+    if version.isascii() and version.isdigit() and len(version) <= 10:  # not '²', nor 5,000 digits
         return sb.store.first("release", parent=app["id"], version=int(version))
     return sb.store.first("release", parent=app["id"], id=text)
 
