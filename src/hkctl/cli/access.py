@@ -7,6 +7,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_records, say
+from hkctl.resources import collaborators
 
 
 @app_group("access", default="list")
@@ -24,7 +25,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     Columns: EMAIL, ROLE (owner, admin, member, viewer or collaborator), SINCE (when added).
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import collaborators
 
     rows = sorted(collaborators.list_(env.client(), app), key=lambda c: (c.role != "owner", c.email or ""))
     emit_records(
@@ -42,7 +42,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 @pass_env
 def add_cmd(env: Env, email: str, app: str, silent: bool) -> None:
     """Give EMAIL access to the app as a collaborator."""
-    from hkctl.resources import collaborators
 
     c = collaborators.add(env.client(), app, email, silent=silent)
     say(f"added {c.email} to {app} as {c.role}")
@@ -54,7 +53,6 @@ def add_cmd(env: Env, email: str, app: str, silent: bool) -> None:
 @pass_env
 def remove_cmd(env: Env, email: str, app: str) -> None:
     """Remove EMAIL's access to the app."""
-    from hkctl.resources import collaborators
 
     c = collaborators.remove(env.client(), app, email)
     say(f"removed {c.email} from {app}")

@@ -7,6 +7,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env, release_done
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
+from hkctl.resources import addons
 
 
 @app_group("addons", default="list")
@@ -24,7 +25,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     Columns: NAME, PLAN (service:plan), PRICE (per month), STATE (provisioning, provisioned, deprovisioned), CONFIG VARS (the variables it sets).
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import addons
 
     rows = sorted(addons.list_(env.client(), app), key=lambda a: a.name)
     emit_records(
@@ -49,7 +49,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 def info_cmd(env: Env, name: str, app: str, as_json: bool) -> None:
     """Show one add-on: NAME is its name, id, attachment (DATABASE) or service (heroku-postgresql,
     when the app has one add-on of it)."""
-    from hkctl.resources import addons
 
     a = addons.find(env.client(), app, name)
     if as_json:
@@ -91,7 +90,6 @@ def create_cmd(
     as_json: bool,
 ) -> None:
     """Create an add-on from PLAN (SERVICE:PLAN, e.g. heroku-postgresql:essential-0)."""
-    from hkctl.resources import addons
 
     a = addons.create(
         env.client(), app, plan, name=name, attachment=attachment, config=addons.parse_config(config)
@@ -115,7 +113,6 @@ def create_cmd(
 def upgrade_cmd(env: Env, name: str, plan: str, app: str) -> None:
     """Change add-on NAME to PLAN: `essential-1` or `heroku-postgresql:essential-1` (the service is
     the add-on's own; also for downgrades). NAME may be the service when the app has one of it."""
-    from hkctl.resources import addons
 
     addons.check_plan(plan)  # bad input is refused before anything is read
     client = env.client()
@@ -130,7 +127,6 @@ def upgrade_cmd(env: Env, name: str, plan: str, app: str) -> None:
 @pass_env
 def destroy_cmd(env: Env, name: str, app: str) -> None:
     """Destroy add-on NAME and its data (type the app name to confirm, or --confirm APP)."""
-    from hkctl.resources import addons
 
     a = addons.destroy(env.client(), app, name)
     say(

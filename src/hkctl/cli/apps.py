@@ -7,6 +7,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
+from hkctl.resources import apps
 
 
 @app_group("apps", default="list", app=False)
@@ -25,7 +26,6 @@ def list_cmd(env: Env, team: str | None, as_json: bool, limit: int | None) -> No
     Columns: NAME, REGION, STACK, MAINTENANCE (yes when the maintenance page is served), OWNER (email).
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import apps
 
     rows = list(apps.list_(env.client(), limit=limit, team=team))
     emit_records(
@@ -90,7 +90,6 @@ def create_cmd(
     env: Env, name: str | None, region: str | None, stack: str | None, team: str | None, as_json: bool
 ) -> None:
     """Create an app (a random name when NAME is omitted), yours or a team's."""
-    from hkctl.resources import apps
 
     a = apps.create(env.client(), name, region=region, stack=stack, team=team)
     if as_json:
@@ -106,7 +105,6 @@ def create_cmd(
 @pass_env
 def rename_cmd(env: Env, new_name: str, app: str) -> None:
     """Rename an app (its herokuapp.com URL and git URL change too)."""
-    from hkctl.resources import apps
 
     a = apps.rename(env.client(), app, new_name)
     say(f"renamed {app} to {a.name}")
@@ -117,7 +115,6 @@ def rename_cmd(env: Env, new_name: str, app: str) -> None:
 @pass_env
 def destroy_cmd(env: Env, app: str) -> None:
     """Destroy an app with its add-ons, config and releases (type the name to confirm)."""
-    from hkctl.resources import apps
 
     apps.destroy(env.client(), app)
     say(f"destroyed {app}")
@@ -133,7 +130,6 @@ def maintenance() -> None:
 @pass_env
 def maintenance_show(env: Env, app: str) -> None:
     """Print `on` or `off` (what `hkctl apps maintenance -a APP` prints)."""
-    from hkctl.resources import apps
 
     click.echo("on" if apps.info(env.client(), app).maintenance else "off")
 
@@ -143,7 +139,6 @@ def maintenance_show(env: Env, app: str) -> None:
 @pass_env
 def maintenance_on(env: Env, app: str) -> None:
     """Serve the maintenance page instead of the app."""
-    from hkctl.resources import apps
 
     apps.set_maintenance(env.client(), app, True)
     say(f"maintenance mode is on for {app}")
@@ -154,7 +149,6 @@ def maintenance_on(env: Env, app: str) -> None:
 @pass_env
 def maintenance_off(env: Env, app: str) -> None:
     """Serve the app again."""
-    from hkctl.resources import apps
 
     apps.set_maintenance(env.client(), app, False)
     say(f"maintenance mode is off for {app}")

@@ -6,6 +6,7 @@ import click
 
 from hkctl.cli._common import Env, json_option, pass_env
 from hkctl.render.output import emit_json, emit_records, say
+from hkctl.resources import oauth
 
 
 @click.group("auth")
@@ -18,7 +19,6 @@ def cli() -> None:
 @pass_env
 def whoami_cmd(env: Env, as_json: bool) -> None:
     """Print the email of the account the token belongs to, and the token's scopes."""
-    from hkctl.resources import oauth
 
     account, scopes = oauth.whoami(env.client())
     if as_json:
@@ -43,7 +43,6 @@ def tokens_list(env: Env, as_json: bool) -> None:
     Columns: ID, DESCRIPTION, SCOPES, CREATED, EXPIRES (a time, or never).
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import oauth
 
     rows = sorted(oauth.list_(env.client()), key=lambda a: a.created_at or "")
     emit_records(
@@ -78,7 +77,6 @@ def tokens_list(env: Env, as_json: bool) -> None:
 @pass_env
 def tokens_create(env: Env, scope: str, description: str, expires_in: int | None) -> None:
     """Create a scoped token; the token is printed once, on stdout, and never again."""
-    from hkctl.resources import oauth
 
     scopes = oauth.parse_scopes(scope)
     if "global" in scopes:
@@ -100,7 +98,6 @@ def tokens_revoke(env: Env, authorization_id: str) -> None:
     Shows the token first (description, scopes, created, expiry) and warns when it is the token
     hkctl is using. Type the full ID to confirm, or pass --confirm ID.
     """
-    from hkctl.resources import oauth
 
     client = env.client()
     auth, in_use = oauth.find(client, authorization_id)

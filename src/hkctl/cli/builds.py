@@ -10,6 +10,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, limit_option, on_interrupt, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
+from hkctl.resources import builds
 
 if TYPE_CHECKING:
     from hkctl.resources.builds import Build
@@ -46,7 +47,6 @@ def list_cmd(env: Env, app: str, as_json: bool, limit: int | None) -> None:
     Columns: ID (the whole id; `builds info` also takes its start), STATUS (pending, succeeded, failed), VERSION (the source version, first 7 characters), USER, CREATED.
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import builds
 
     rows = builds.list_(env.client(), app, limit=limit)
     emit_records(
@@ -70,7 +70,6 @@ def list_cmd(env: Env, app: str, as_json: bool, limit: int | None) -> None:
 @pass_env
 def info_cmd(env: Env, build_id: str, app: str, as_json: bool) -> None:
     """Show one build."""
-    from hkctl.resources import builds
 
     b = builds.info(env.client(), app, build_id)
     if as_json:
@@ -85,7 +84,6 @@ def info_cmd(env: Env, build_id: str, app: str, as_json: bool) -> None:
 @pass_env
 def output_cmd(env: Env, build_id: str, app: str) -> None:
     """Print a build's output (follows it while the build runs)."""
-    from hkctl.resources import builds
 
     client = env.client()
     for line in builds.output(client, builds.info(client, app, build_id)):
@@ -120,7 +118,6 @@ def create_cmd(
     Follows the build with its output on stderr; exits 1 when the build fails (no release is made).
     """
     from hkctl.errors import HkctlError, UsageError
-    from hkctl.resources import builds
 
     if (source_url is None) == (directory is None):
         raise UsageError("give exactly one of --source-url URL or --dir PATH")

@@ -9,6 +9,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_json, emit_records, say
+from hkctl.resources import sni_endpoints
 
 
 @app_group("certs", default="list")
@@ -26,7 +27,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     Columns: NAME, DOMAINS (the names it covers), EXPIRES, TRUST (self-signed or CA-signed), ISSUER.
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import sni_endpoints
 
     rows = list(sni_endpoints.list_(env.client(), app))
     emit_records(
@@ -59,7 +59,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 @pass_env
 def add_cmd(env: Env, app: str, chain_file: Path, key_file: Path, as_json: bool) -> None:
     """Add a certificate from a PEM chain and key (files are checked before anything is sent)."""
-    from hkctl.resources import sni_endpoints
 
     chain, key = sni_endpoints.read_pair(chain_file, key_file)
     c = sni_endpoints.add(env.client(), app, chain, key)
@@ -76,7 +75,6 @@ def add_cmd(env: Env, app: str, chain_file: Path, key_file: Path, as_json: bool)
 @pass_env
 def remove_cmd(env: Env, name: str, app: str) -> None:
     """Remove certificate NAME (its domains stop serving it)."""
-    from hkctl.resources import sni_endpoints
 
     c = sni_endpoints.remove(env.client(), app, name)
     say(f"removed certificate {c.name} from {app}")

@@ -9,6 +9,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env, release_done
 from hkctl.render.output import emit_json, emit_table, say
+from hkctl.resources import config_vars
 
 #: the top-level note of `config show --json` without --reveal ("//" cannot be a config var name)
 JSON_NOTE_KEY = "//"
@@ -36,7 +37,6 @@ def show_cmd(env: Env, app: str, as_json: bool, reveal: bool, shell: bool) -> No
     --json prints {KEY: value}; without --reveal every value is null and the key "//" holds a note.
     """
     from hkctl.errors import UsageError
-    from hkctl.resources import config_vars
 
     if shell and not reveal:
         raise UsageError("config --shell prints values: pass --reveal with it")
@@ -73,7 +73,6 @@ def get_cmd(env: Env, key: str, app: str, reveal: bool) -> None:
     script never takes the mask for the value).
     """
     from hkctl.errors import HkctlError
-    from hkctl.resources import config_vars
 
     config = config_vars.show(env.client(), app)
     if key not in config:
@@ -93,7 +92,6 @@ def get_cmd(env: Env, key: str, app: str, reveal: bool) -> None:
 @pass_env
 def set_cmd(env: Env, assignments: tuple[str, ...], app: str) -> None:
     """Set one or more config vars in one change (one release)."""
-    from hkctl.resources import config_vars
 
     changes = config_vars.parse_assignments(assignments)
     config_vars.update(env.client(), app, changes)
@@ -106,7 +104,6 @@ def set_cmd(env: Env, assignments: tuple[str, ...], app: str) -> None:
 @pass_env
 def unset_cmd(env: Env, keys: tuple[str, ...], app: str) -> None:
     """Remove one or more config vars in one change (one release)."""
-    from hkctl.resources import config_vars
 
     changes: dict[str, str | None] = {config_vars.check_key(k): None for k in keys}
     config_vars.update(env.client(), app, changes)

@@ -7,6 +7,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_json, emit_records, say
+from hkctl.resources import domains
 
 
 @app_group("domains", default="list")
@@ -24,7 +25,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     Columns: HOSTNAME, KIND (heroku: the built-in herokuapp.com one; custom), DNS TARGET (the CNAME to point at), STATUS, SNI ENDPOINT (the certificate serving it).
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import domains
 
     rows = sorted(domains.list_(env.client(), app), key=lambda d: (d.kind != "heroku", d.hostname))
     emit_records(
@@ -48,7 +48,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 @pass_env
 def add_cmd(env: Env, hostname: str, app: str, as_json: bool) -> None:
     """Add a custom domain; prints the DNS target to point a CNAME (or ALIAS) at."""
-    from hkctl.resources import domains
 
     d = domains.add(env.client(), app, hostname)
     if as_json:
@@ -64,7 +63,6 @@ def add_cmd(env: Env, hostname: str, app: str, as_json: bool) -> None:
 @pass_env
 def remove_cmd(env: Env, hostname: str, app: str) -> None:
     """Remove a custom domain from the app."""
-    from hkctl.resources import domains
 
     d = domains.remove(env.client(), app, hostname)
     say(f"removed {d.hostname} from {app}")

@@ -7,6 +7,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_json, emit_records, say
+from hkctl.resources import log_drains
 
 
 @app_group("drains", default="list")
@@ -24,7 +25,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     Columns: ID, URL, TOKEN (the d.… id in the drain's log lines), ADDON (the add-on that made it, if any).
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import log_drains
 
     rows = log_drains.list_(env.client(), app)
     emit_records(
@@ -42,7 +42,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 @pass_env
 def add_cmd(env: Env, url: str, app: str, as_json: bool) -> None:
     """Send the app's logs to URL (syslog://, syslog+tls://, https://)."""
-    from hkctl.resources import log_drains
 
     d = log_drains.add(env.client(), app, url)
     if as_json:
@@ -57,7 +56,6 @@ def add_cmd(env: Env, url: str, app: str, as_json: bool) -> None:
 @pass_env
 def remove_cmd(env: Env, drain: str, app: str) -> None:
     """Remove a drain, named by its id, URL or token."""
-    from hkctl.resources import log_drains
 
     d = log_drains.remove(env.client(), app, drain)
     say(f"removed drain {d.url} from {app}")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from hkctl.cli._common import Env, pass_env
+from hkctl.render.output import emit_table
 
 if TYPE_CHECKING:
     from hkctl.workflows.fleet import Job
@@ -164,7 +165,6 @@ def _run(
 
 
 def _table(job: Job, rows: list[dict[str, Any]], opts: dict[str, Any], empty: str) -> None:
-    from hkctl.render.output import emit_table
 
     if not opts["as_json"]:
         columns = list(job.columns)
@@ -272,7 +272,6 @@ def cost_cmd(env: Env, by: str, **opts: Any) -> None:
     """Monthly estimate per app (dynos at list price + add-on prices), sorted, with the total."""
     import json
 
-    from hkctl.render.output import emit_table
     from hkctl.workflows.fleet_cost import cost_job, cost_totals
 
     selection = _select(env, opts, with_pipelines=True)

@@ -7,6 +7,8 @@ from typing import Any
 import click
 
 from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.errors import UsageError
+from hkctl.render.output import say
 
 _FILTER_HELP = {
     "status": "Router status: 5xx, 4xx, 404, 401,403, non-2xx (comma list).",
@@ -67,7 +69,6 @@ def _is_tty(stream: Any) -> bool:
 
 def _need_one(env: Env, app: str | None, file: str | None) -> str | None:
     """The app to read (None with --file): -a, else HEROKU_APP or the git remote (cli/_app.py)."""
-    from hkctl.errors import UsageError
 
     if app and file:
         raise UsageError("give either -a APP (a log session) or --file PATH (a saved log; - for stdin)")
@@ -135,10 +136,8 @@ def _read(
     import os
     import sys
 
-    from hkctl.errors import UsageError
     from hkctl.logs.filters import Filters
     from hkctl.logs.view import show
-    from hkctl.render.output import say
 
     app = _need_one(env, app, file)
     filters = Filters(dyno=dyno, source=source, **flt)
@@ -194,7 +193,6 @@ def _tail_lines(client: Any, app: str, dyno: str | None, source: str | None, lin
     from contextlib import contextmanager
 
     from hkctl.logs.stream import tail
-    from hkctl.render.output import say
     from hkctl.resources import log_sessions
 
     @contextmanager
@@ -282,8 +280,6 @@ def _prepare(html: str | None) -> dict[str, Any]:
 
 
 def _write_html(path: str, agg: Any, result: dict[str, Any], title: str) -> None:
-    from hkctl.errors import UsageError
-    from hkctl.render.output import say
     from hkctl.report.html import prepare, render_html, write_html
 
     prepare()

@@ -9,6 +9,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, on_interrupt, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
+from hkctl.resources import postgres
 
 database_option = click.option(
     "--database",
@@ -42,7 +43,6 @@ def cli() -> None:
 @pass_env
 def info_cmd(env: Env, app: str, database: str | None, as_json: bool) -> None:
     """Show the database's plan, status, size, tables and connections."""
-    from hkctl.resources import postgres
 
     client = env.client()
     db = postgres.database(client, app, database)
@@ -70,7 +70,6 @@ def backups_list(env: Env, app: str, as_json: bool) -> None:
     Failed), SIZE, DATABASE (the attachment backed up).
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import postgres
 
     rows = postgres.backups(env.client(), app)[::-1]  # the data API's order is oldest first
     emit_records(
@@ -95,7 +94,6 @@ def backups_list(env: Env, app: str, as_json: bool) -> None:
 @pass_env
 def backups_capture(env: Env, app: str, database: str | None, wait: bool, as_json: bool) -> None:
     """Capture a backup of the database (a write)."""
-    from hkctl.resources import postgres
 
     client = env.client()
     db = postgres.database(client, app, database)
@@ -128,7 +126,6 @@ def backups_capture(env: Env, app: str, database: str | None, wait: bool, as_jso
 @pass_env
 def backups_url(env: Env, backup: str | None, app: str) -> None:
     """Print a short-lived download URL for BACKUP (default: the latest completed one)."""
-    from hkctl.resources import postgres
 
     client = env.client()
     num = postgres.backup_num(backup) if backup else postgres.latest_backup(client, app).num
@@ -145,7 +142,6 @@ def backups_url(env: Env, backup: str | None, app: str) -> None:
 def backups_download(env: Env, backup: str | None, app: str, output: Path) -> None:
     """Download BACKUP (default: the latest completed one); its size is checked, no partial file is left."""
     from hkctl.errors import UsageError
-    from hkctl.resources import postgres
 
     if not output.parent.is_dir():
         raise UsageError(f"no such directory: {output.parent} (for -o {output})")

@@ -7,6 +7,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, json_option, limit_option, on_interrupt, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, emit_table, say
+from hkctl.resources import pipelines
 
 STAGE_CHOICE = click.Choice(["test", "review", "development", "staging", "production"])
 
@@ -26,7 +27,6 @@ def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
     Columns: NAME, ID, OWNER (user or team).
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import pipelines
 
     client = env.client()
     rows = list(pipelines.list_(client, limit=limit))
@@ -45,7 +45,6 @@ def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
 @pass_env
 def info_cmd(env: Env, pipeline: str, as_json: bool) -> None:
     """Show a pipeline (by name or id) and its apps by stage."""
-    from hkctl.resources import pipelines
 
     client = env.client()
     p = pipelines.info(client, pipeline)
@@ -77,7 +76,6 @@ def info_cmd(env: Env, pipeline: str, as_json: bool) -> None:
 @pass_env
 def create_cmd(env: Env, name: str, team: str | None, as_json: bool) -> None:
     """Create a pipeline owned by you, or by a team (--team)."""
-    from hkctl.resources import pipelines
 
     p = pipelines.create(env.client(), name, team=team)
     if as_json:
@@ -93,7 +91,6 @@ def create_cmd(env: Env, name: str, team: str | None, as_json: bool) -> None:
 @pass_env
 def add_cmd(env: Env, app: str, pipeline: str, stage: str) -> None:
     """Add APP to a pipeline at a stage."""
-    from hkctl.resources import pipelines
 
     client = env.client()
     p = pipelines.info(client, pipeline)
@@ -106,7 +103,6 @@ def add_cmd(env: Env, app: str, pipeline: str, stage: str) -> None:
 @pass_env
 def remove_cmd(env: Env, app: str) -> None:
     """Remove APP from its pipeline (the app itself stays)."""
-    from hkctl.resources import pipelines
 
     pipelines.remove_app(env.client(), app)
     say(f"removed {app} from its pipeline")
@@ -130,7 +126,6 @@ def promote_cmd(
 
     The source app's health check runs first; an unhealthy source is refused (exit 3) unless --no-check.
     """
-    from hkctl.resources import pipelines
     from hkctl.workflows.promote import check_source
 
     client = env.client()
@@ -182,7 +177,6 @@ def promotion_cmd(env: Env, promotion_id: str, as_json: bool) -> None:
 
     Exit 1 when a target failed; a pending target means the promotion is still running.
     """
-    from hkctl.resources import pipelines
 
     client = env.client()
     promotion = pipelines.promotion_info(client, promotion_id)

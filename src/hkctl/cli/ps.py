@@ -6,6 +6,7 @@ import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_json, emit_table, say
+from hkctl.resources import dynos
 
 
 def age(stamp: str | None) -> str:
@@ -124,7 +125,6 @@ def scale_cmd(env: Env, changes: tuple[str, ...], app: str, as_json: bool, force
 @pass_env
 def restart_cmd(env: Env, target: str | None, app: str) -> None:
     """Restart every dyno, the dynos of one process type (`web`), or one dyno (`web.1`)."""
-    from hkctl.resources import dynos
 
     dynos.restart(env.client(), app, target)
     say(f"restarting {target or 'all dynos'} on {app}")
@@ -139,7 +139,6 @@ def stop_cmd(env: Env, target: str, app: str) -> None:
 
     To keep a process type down, scale it to 0 instead.
     """
-    from hkctl.resources import dynos
 
     dynos.stop(env.client(), app, target)
     say(f"stopping {target} on {app}")

@@ -9,6 +9,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
+from hkctl.resources import releases
 
 if TYPE_CHECKING:
     from hkctl.resources.releases import Release
@@ -46,7 +47,6 @@ def list_cmd(env: Env, app: str, as_json: bool, max_items: int) -> None:
     Columns: VERSION (v12; * marks the current one), STATUS (pending, succeeded, failed), DESCRIPTION, USER, CREATED.
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import releases
 
     rows = releases.list_(env.client(), app, max_items=max_items)
     emit_records(
@@ -70,7 +70,6 @@ def list_cmd(env: Env, app: str, as_json: bool, max_items: int) -> None:
 @pass_env
 def info_cmd(env: Env, release: str, app: str, as_json: bool) -> None:
     """Show one release (v42, 42 or its id)."""
-    from hkctl.resources import releases
 
     r = releases.info(env.client(), app, release)
     if as_json:
@@ -91,7 +90,6 @@ def rollback_cmd(env: Env, release: str | None, app: str, as_json: bool) -> None
     Add-ons and their data are not rolled back.
     """
     from hkctl.errors import UsageError
-    from hkctl.resources import releases
 
     client = env.client()
     if release is None:

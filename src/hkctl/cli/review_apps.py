@@ -6,6 +6,7 @@ import click
 
 from hkctl.cli._common import Env, json_option, pass_env
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
+from hkctl.resources import pipelines, review_apps
 
 pipeline_option = click.option("--pipeline", "-p", required=True, help="Pipeline name or id.")
 
@@ -39,7 +40,6 @@ def config_cmd(
     as_json: bool,
 ) -> None:
     """Show review-app settings, or enable (with --repo) / change them with the options given."""
-    from hkctl.resources import pipelines, review_apps
 
     client = env.client()
     p = pipelines.info(client, pipeline)
@@ -83,7 +83,6 @@ def list_cmd(env: Env, pipeline: str, as_json: bool) -> None:
     Columns: ID, APP, BRANCH, PR (pull request number), STATUS, CREATED.
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import pipelines, review_apps
 
     client = env.client()
     p = pipelines.info(client, pipeline)
@@ -115,7 +114,6 @@ def create_cmd(
     env: Env, pipeline: str, branch: str, source_url: str, pr_number: int | None, as_json: bool
 ) -> None:
     """Create a review app for a branch (the pipeline must have review apps enabled)."""
-    from hkctl.resources import pipelines, review_apps
 
     client = env.client()
     p = pipelines.info(client, pipeline)
@@ -132,7 +130,6 @@ def create_cmd(
 @pass_env
 def destroy_cmd(env: Env, review_app_id: str) -> None:
     """Destroy a review app and its app (type the app's name, or pass --confirm APP)."""
-    from hkctl.resources import pipelines, review_apps
 
     client = env.client()
     r = review_apps.info(client, review_app_id)

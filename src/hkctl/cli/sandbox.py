@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from hkctl.errors import UsageError
+
 
 @click.group("sandbox")
 def cli() -> None:
@@ -75,7 +77,6 @@ def serve_cmd(
     """Serve the sandbox on 127.0.0.1 (token printed on start)."""
     import uvicorn
 
-    from hkctl.errors import UsageError
     from hkctl.sandbox.app import SERVE_DURATIONS, create_app
     from hkctl.sandbox.control import reset_state
     from hkctl.sandbox.scenario import ScenarioError, load
@@ -142,7 +143,6 @@ def coverage_cmd(output: str | None, check: bool) -> None:
     """
     from pathlib import Path
 
-    from hkctl.errors import UsageError
     from hkctl.sandbox.coverage import generate
 
     text = generate()

@@ -9,6 +9,7 @@ import click
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
 from hkctl.render.output import emit_json, emit_records, say
+from hkctl.resources import webhooks
 
 
 @app_group("webhooks", default="list")
@@ -26,7 +27,6 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
     Columns: ID, URL, INCLUDE (the event types sent), LEVEL (notify or sync).
     On a terminal a table with a header; in a pipe tab-separated, no header; --json the API's records.
     """
-    from hkctl.resources import webhooks
 
     rows = webhooks.list_(env.client(), app)
     emit_records(
@@ -66,7 +66,6 @@ def add_cmd(
     as_json: bool,
 ) -> None:
     """Subscribe a URL to an app's events; deliveries are signed with the secret."""
-    from hkctl.resources import webhooks
 
     hook = webhooks.create(
         env.client(), app, url, include.split(","), level=level, secret=secret, authorization=authorization
@@ -86,7 +85,6 @@ def add_cmd(
 @pass_env
 def remove_cmd(env: Env, webhook_id: str, app: str) -> None:
     """Remove a webhook subscription (DELETE /apps/{app}/webhooks/{id})."""
-    from hkctl.resources import webhooks
 
     webhooks.destroy(env.client(), app, webhook_id)
     say(f"deleted webhook {webhook_id} from {app}")
@@ -105,7 +103,6 @@ def remove_cmd(env: Env, webhook_id: str, app: str) -> None:
 @pass_env
 def deliveries_cmd(env: Env, app: str, status: str | None, as_json: bool, limit: int | None) -> None:
     """List webhook deliveries, newest first, with their status and attempts."""
-    from hkctl.resources import webhooks
 
     rows = list(webhooks.deliveries(env.client(), app, status=status, limit=limit))
     emit_records(
@@ -130,7 +127,6 @@ def deliveries_cmd(env: Env, app: str, status: str | None, as_json: bool, limit:
 @pass_env
 def events_cmd(env: Env, app: str, as_json: bool) -> None:
     """List the events webhooks were notified of."""
-    from hkctl.resources import webhooks
 
     rows = webhooks.events(env.client(), app)
     emit_records(
@@ -154,7 +150,6 @@ def events_cmd(env: Env, app: str, as_json: bool) -> None:
 @click.option("--signature", required=True, help="The Heroku-Webhook-Hmac-SHA256 header value.")
 def verify_cmd(secret: str, signature: str) -> None:
     """Check a delivery body (read from stdin) against its signature: exit 0 valid, 1 invalid."""
-    from hkctl.resources import webhooks
 
     body = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
     if webhooks.verify_signature(body, secret, signature):
