@@ -77,3 +77,24 @@ def test_revoking_a_token_names_it_and_warns_when_it_is_the_one_in_use(hk):
     assert "this is the token hkctl is using now" in res.err
     assert "create or set a new one for the next command" in res.err
     assert hk.cli("apps").code != 0  # and indeed the next command needs a new token
+
+
+def test_the_revoke_prompt_names_the_token_not_an_app(hk):
+    env = hk.full_env()
+    hk.cli("auth", "tokens", "create", "--scope", "read", "--description", "dashboards", env=env)
+    token = next(
+        r
+        for r in json.loads(hk.cli("auth", "tokens", "list", "--json").out)
+        if r["description"] == "dashboards"
+    )
+    seen: list[str] = []
+
+    def person(plan: str, question: str) -> str:
+        seen.append(plan)
+        return token["id"]
+
+    res = hk.cli(
+        "auth", "tokens", "revoke", token["id"], env=hk.env(HEROKU_PERMISSION="full"), confirmer=person
+    )
+    assert res.code == 0, res.err
+    assert f"Token (authorization): {token['id']}" in seen[0] and "App:" not in seen[0]

@@ -109,7 +109,7 @@ class PlannedWrite:
         payload = "" if self.payload is None else json.dumps(self.payload, ensure_ascii=False)
         risk = " (DESTRUCTIVE)" if self.destructive else ""
         lines = [
-            f"  App: {shown(self.app or '-')}" + (f" (from {shown(origin)})" if origin else ""),
+            self._subject() + (f" (from {shown(origin)})" if origin else ""),
             f"  Action: [{self.method}] {shown(self.description)}{risk}",
             f"  Endpoint: {shown(self.endpoint)}",
         ]
@@ -124,6 +124,16 @@ class PlannedWrite:
         if self.when:
             lines.append(f"  When: {shown(self.when)}")
         return "\n".join(lines)
+
+    def _subject(self) -> str:
+        """The first line: the app, or what the write is about when no app is in the path (a token)."""
+        kind, target = self.decision.target_kind, self.decision.target
+        if self.app or not target or kind == "app":
+            return f"  App: {shown(self.app or '-')}"
+        return f"  {_SUBJECT_WORDS.get(kind, kind.capitalize())}: {shown(target)}"
+
+
+_SUBJECT_WORDS = {"authorization": "Token (authorization)"}
 
 
 def shown(text: str) -> str:
