@@ -40,7 +40,7 @@ COMMANDS: dict[str, Entry] = {
     'pg': Entry(('pg',), 'Heroku Postgres: database info and backups.'),
     'pipelines': Entry(('pipelines',), 'Pipelines: apps by stage, and promotion of a slug downstream.'),
     'plan': Entry(('plan',), 'Inspect plans recorded with --plan FILE (any write command records instead of sending).'),
-    'ps': Entry(('ps',), 'Show the formation (type, quantity, size, command) and the dynos (name, state, age, command).'),
+    'ps': Entry(('ps',), 'Show the formation (type, quantity, size, command) and the dynos (name, state, age, size, release, command).'),
     'rate-limit': Entry(('ratelimit',), 'Show how many API requests are left (pool of 4,500, refills ~75/min).'),
     'releases': Entry(('releases',), 'List releases, show one, roll back to one.'),
     'report': Entry(('report',), 'Write an HTML report: health (formation, dynos, add-ons, rate limit), findings and charts of the last 1,500 log lines (traffic, latency, error codes, memory, dyno events, releases).'),

@@ -44,9 +44,11 @@ def _order(name: str) -> tuple[bool, str, int]:
 @json_option
 @click.pass_context
 def cli(ctx: click.Context, app: str | None, remote: str | None, as_json: bool) -> None:
-    """Show the formation (type, quantity, size, command) and the dynos (name, state, age, command).
+    """Show the formation (type, quantity, size, command) and the dynos (name, state, age, size, release, command).
 
-    Subcommands scale, stop and restart change them.
+    Formation columns: TYPE, QUANTITY, SIZE (dyno size), COMMAND. Dyno columns: NAME (web.1), STATE
+    (up, starting, crashed, idle, down), AGE (time in that state), SIZE, RELEASE (the version it
+    runs), COMMAND. Subcommands scale, stop and restart change them.
     """
     env = ctx.ensure_object(Env)
     if ctx.invoked_subcommand is not None:
