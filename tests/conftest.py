@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import hkctl
 from hkctl.sandbox.app import create_app
 from hkctl.sandbox.server import build_sandbox, start_in_thread
 from tests.support import INPROCESS_STORAGE_URL, SOCKET_MODE, Harness, inprocess_transport
+
+
+def _import_every_module() -> None:
+    """Import all of hkctl once, here, in the main thread.
+
+    hkctl's distribution declares a pytest plugin (the sandbox fixtures), so pytest rewrites every
+    hkctl module as it is imported, compiling it from an AST. CPython 3.11 can fail to compile when
+    two threads import for the first time at once ("AST constructor recursion depth mismatch"), as
+    the sandbox's server thread and a test's worker threads do; importing everything first avoids
+    the race instead of hoping each threaded path imports ahead.
+    """
+    for info in pkgutil.walk_packages(hkctl.__path__, "hkctl."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+
+
+_import_every_module()
 
 
 @pytest.fixture(scope="session")
