@@ -133,6 +133,9 @@ def test_doctor_reports_setup(hk):
     assert report["rate_limit_remaining"] > 4000
     assert SANDBOX_TOKEN not in res.text
     assert hk.writes_received() == []
+    hosts = report["allowed_hosts"]
+    assert "https://*.s3.amazonaws.com (URLs the API hands back, no token)" in hosts
+    assert not [h for h in hosts if "://" in h.split("://", 1)[1]], hosts  # never https://http://...
 
 
 def test_doctor_without_a_token_says_so_and_exits_1(hk):

@@ -43,10 +43,10 @@ def _hosts(env: Env) -> list[str]:
     )  # ordered, unique
     from hkctl.transport.allowlist import STORAGE_HOSTS
 
-    storage = [*STORAGE_HOSTS, *(f"*{suffix}" for suffix in s.allowed_suffixes)]
-    if s.sandbox_storage_url:
+    storage = [f"https://{h}" for h in (*STORAGE_HOSTS, *(f"*{suffix}" for suffix in s.allowed_suffixes))]
+    if s.sandbox_storage_url:  # already a URL: the sandbox's object store, on loopback
         storage.append(s.sandbox_storage_url)
-    return list(api_hosts) + [f"https://{h} (URLs the API hands back, no token)" for h in storage]
+    return list(api_hosts) + [f"{url} (URLs the API hands back, no token)" for url in storage]
 
 
 @click.command("doctor")
