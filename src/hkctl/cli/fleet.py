@@ -184,7 +184,11 @@ def _end(report: RunReport, code: int = 0) -> None:
 @fleet_options
 @pass_env
 def list_cmd(env: Env, **opts: Any) -> None:
-    """Apps with region, stack, generation, formation, last release age and owner (1 request per app)."""
+    """Apps with region, stack, generation, formation, last release age and owner (1 request per app).
+
+    Columns: APP, TEAM, REGION, STACK, GENERATION (cedar or fir), FORMATION (type quantity×size),
+    RELEASED (age of the last release), OWNER (email), ERROR (only when an app could not be read).
+    """
     from datetime import UTC, datetime
 
     from hkctl.workflows.fleet import list_job
@@ -211,7 +215,11 @@ def list_cmd(env: Env, **opts: Any) -> None:
 @click.option("--missing", is_flag=True, help="With --config-key: apps that do NOT set KEY.")
 @pass_env
 def find_cmd(env: Env, **opts: Any) -> None:
-    """Apps matching every filter given; only the reads the filters need are made."""
+    """Apps matching every filter given; only the reads the filters need are made.
+
+    Columns: APP, TEAM, STACK, RELEASED (age of the last release), WHY (the filters it matched),
+    ERROR (only when an app could not be read).
+    """
     from datetime import UTC, datetime
 
     from hkctl.errors import UsageError
@@ -248,7 +256,11 @@ def find_cmd(env: Env, **opts: Any) -> None:
 @fleet_options
 @pass_env
 def health_cmd(env: Env, **opts: Any) -> None:
-    """The checks of `hkctl health` for every app, unhealthy first with the reason; exit 1 if any is not healthy."""
+    """The checks of `hkctl health` for every app, unhealthy first with the reason; exit 1 if any is not healthy.
+
+    Columns: APP, TEAM, VERDICT (unhealthy, warning, healthy, or unknown when it could not be read),
+    REASONS (the problems and warnings).
+    """
     from hkctl.workflows.fleet import health_job
 
     selection = _select(env, opts)
@@ -269,7 +281,11 @@ def health_cmd(env: Env, **opts: Any) -> None:
 )
 @pass_env
 def cost_cmd(env: Env, by: str, **opts: Any) -> None:
-    """Monthly estimate per app (dynos at list price + add-on prices), sorted, with the total."""
+    """Monthly estimate per app (dynos at list price + add-on prices), sorted, with the total.
+
+    Columns: APP, TEAM, PIPELINE, MONTHLY (US dollars), ERROR (only when an app could not be read);
+    with --by team or pipeline: TEAM or PIPELINE, MONTHLY.
+    """
     import json
 
     from hkctl.workflows.fleet_cost import cost_job, cost_totals
@@ -303,7 +319,10 @@ def _money(value: float | None) -> str:
 @pass_env
 def drift_cmd(env: Env, **opts: Any) -> None:
     """Per pipeline: config keys set in one stage and missing in another, and formations that differ
-    in a way that matters (a process type missing, production smaller than staging). Key names only."""
+    in a way that matters (a process type missing, production smaller than staging). Key names only.
+
+    Columns: PIPELINE, KIND (config or formation), SUBJECT (the key or process type), DETAIL.
+    """
     from hkctl.workflows.fleet_drift import drift_job
 
     selection = _select(env, opts, with_pipelines=True)
@@ -325,7 +344,10 @@ def drift_cmd(env: Env, **opts: Any) -> None:
 )
 @pass_env
 def stacks_cmd(env: Env, within: int, **opts: Any) -> None:
-    """Apps on stacks past or near end-of-life, with the dates (a dated, sourced table; no request per app)."""
+    """Apps on stacks past or near end-of-life, with the dates (a dated, sourced table; no request per app).
+
+    Columns: APP, TEAM, STACK, STATUS (end-of-life, near end-of-life), END-OF-LIFE (date), DETAIL.
+    """
     from datetime import date
 
     from hkctl.workflows.fleet import stacks_job

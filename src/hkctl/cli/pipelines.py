@@ -44,7 +44,10 @@ def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
 @json_option
 @pass_env
 def info_cmd(env: Env, pipeline: str, as_json: bool) -> None:
-    """Show a pipeline (by name or id) and its apps by stage."""
+    """Show a pipeline (by name or id) and its apps by stage.
+
+    Fields: NAME, ID, OWNER, CREATED; then columns STAGE (review, development, staging, production), APP.
+    """
 
     client = env.client()
     p = pipelines.info(client, pipeline)
@@ -125,6 +128,7 @@ def promote_cmd(
     """Promote the source app's current slug downstream and report each target (exit 1 if any failed).
 
     The source app's health check runs first; an unhealthy source is refused (exit 3) unless --no-check.
+    Columns: APP (a target), STATUS (pending, succeeded, failed), DETAIL (the new release, or why it failed).
     """
     from hkctl.workflows.promote import check_source
 
