@@ -28,12 +28,12 @@ def show_cmd(file: Path, as_json: bool) -> None:
             [
                 {
                     "step": s.number,
-                    "method": s.method,
-                    "endpoint": s.endpoint,
-                    "action": s.action.name,
+                    "method": s.decision.method,
+                    "endpoint": s.decision.endpoint,
+                    "action": s.decision.action.name,
                     "kind": str(s.decision.risk),
-                    "description": s.description,
-                    "app": s.app,
+                    "description": s.decision.description,
+                    "app": s.decision.app,
                     "payload": s.payload,
                     "from_env": dict(s.from_env),
                     "replayable": s.replayable,

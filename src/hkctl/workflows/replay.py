@@ -57,34 +57,10 @@ class Step:
     replayable: bool = True
 
     @property
-    def method(self) -> str:
-        """The write's HTTP method, as the guard derived it now."""
-        return self.decision.method
-
-    @property
-    def endpoint(self) -> str:
-        """The normalised concrete path the step is sent to."""
-        return self.decision.endpoint
-
-    @property
-    def action(self) -> Action:
-        """The Action the guard matched the request to (not the file's `action`)."""
-        return self.decision.action
-
-    @property
-    def app(self) -> str | None:
-        """The app named in the path (None when the path names none)."""
-        return self.decision.app
-
-    @property
-    def description(self) -> str:
-        """What the guard shows for this write."""
-        return self.decision.description
-
-    @property
     def label(self) -> str:
         """`#3 [PATCH] <description> (/apps/x/formation)`: the step as listed before replay."""
-        return f"#{self.number} [{self.method}] {self.description} ({self.endpoint})"
+        d = self.decision
+        return f"#{self.number} [{d.method}] {d.description} ({d.endpoint})"
 
 
 def load(path: Path) -> list[Step]:
@@ -183,10 +159,9 @@ def render(steps: list[Step]) -> str:
     """The plan as a person reads it: numbered steps, target, payload, secrets needed at apply time."""
     out = [f"Plan: {len(steps)} write(s), in this order"]
     for s in steps:
-        out.append(f"  #{s.number} [{s.method}] {s.description}")
-        out.append(
-            f"      app: {s.app or '-'}   endpoint: {s.endpoint}   action: {s.action.name} ({s.decision.risk})"
-        )
+        d = s.decision
+        out.append(f"  #{s.number} [{d.method}] {d.description}")
+        out.append(f"      app: {d.app or '-'}   endpoint: {d.endpoint}   action: {d.action.name} ({d.risk})")
         if s.payload is not None:
             out.append(f"      payload: {json.dumps(s.payload, ensure_ascii=False)}")
         if s.from_env:
@@ -220,12 +195,12 @@ def body_for(step: Step, environ: Mapping[str, str]) -> Any:
 
 def check_target(step: Step) -> tuple[str, Action] | None:
     """The read that shows the step's target still exists: the resource itself, else its nearest parent."""
-    if step.method != "POST":
+    if step.decision.method != "POST":
         for a in ACTIONS:
-            same = a.kind == READ and a.method == "GET" and a.template == step.action.template
+            same = a.kind == READ and a.method == "GET" and a.template == step.decision.action.template
             if same and a.name not in _SECRET_READS:
-                return step.endpoint, a
-    parts = step.endpoint.rstrip("/").split("/")
+                return step.decision.endpoint, a
+    parts = step.decision.endpoint.rstrip("/").split("/")
     while len(parts) > 2:
         parts.pop()
         path = "/".join(parts)
@@ -238,7 +213,9 @@ def check_target(step: Step) -> tuple[str, Action] | None:
 def _same_api(step: Step, client: HerokuClient) -> None:
     if not step.url:
         return
-    want = urlsplit(client.url_for(step.endpoint, DATA if step.action.api == DATA else "platform"))
+    want = urlsplit(
+        client.url_for(step.decision.endpoint, DATA if step.decision.action.api == DATA else "platform")
+    )
     got = urlsplit(step.url)
     if (got.scheme, got.netloc) != (want.scheme, want.netloc):
         raise UsageError(
@@ -274,7 +251,10 @@ def apply(
                     not_done=[x.label for x in steps],
                 ) from exc
             raise
-    planned = [client.planned(s.method, s.endpoint, body=b) for s, b in zip(steps, bodies, strict=True)]
+    planned = [
+        client.planned(s.decision.method, s.decision.endpoint, body=b)
+        for s, b in zip(steps, bodies, strict=True)
+    ]
     done: list[str] = []
     answers: list[Response] = []
     with client.batch(planned, title):
