@@ -142,22 +142,28 @@ def triage_stream(stream: Any, *, top: int = 10, limit: int | None = None, block
 def triage_lines(lines: Iterable[str], *, top: int = 10) -> Aggregate:
     """Triage text lines (a log session), batching them into chunks for the fast path."""
     agg = Aggregate(top=max(top, 1))
-    batch: list[str] = []
-    size = 0
-    for line in lines:
-        batch.append(line)
-        size += len(line)
-        if size > BLOCK // 4:
-            _flush(batch, agg)
-            batch, size = [], 0
-    _flush(batch, agg)
+    for buf, start, end in line_chunks(lines):
+        process_chunk(buf, start, end, agg)
     return agg
 
 
-def _flush(batch: list[str], agg: Aggregate) -> None:
+def line_chunks(lines: Iterable[str]) -> Iterator[tuple[bytes, int, int]]:
+    """Text lines as the (buffer, start, end) chunks of whole lines that `process_chunk` reads."""
+    batch: list[str] = []
+    size = 0
+    for line in lines:
+        batch.append(line.rstrip("\r\n"))
+        size += len(line)
+        if size > BLOCK // 4:
+            yield _chunk(batch)
+            batch, size = [], 0
     if batch:
-        data = b"\n" + "\n".join(x.rstrip("\r\n") for x in batch).encode() + b"\n"
-        process_chunk(data, 1, len(data), agg)
+        yield _chunk(batch)
+
+
+def _chunk(batch: list[str]) -> tuple[bytes, int, int]:
+    data = b"\n" + "\n".join(batch).encode() + b"\n"
+    return data, 1, len(data)
 
 
 def _split_points(path: str, size: int, parts: int) -> list[int]:

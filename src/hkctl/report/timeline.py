@@ -237,22 +237,9 @@ def triage_stream(stream: Any, *, top: int = 10, limit: int | None = None) -> Ti
 def triage_lines(lines: Iterable[str], *, top: int = 10) -> Timeline:
     """Triage text lines (a log session) with per-minute series."""
     tl = Timeline(top=max(top, 1))
-    batch: list[str] = []
-    size = 0
-    for line in lines:
-        batch.append(line)
-        size += len(line)
-        if size > fast.BLOCK // 4:
-            _flush(batch, tl)
-            batch, size = [], 0
-    _flush(batch, tl)
+    for buf, start, end in fast.line_chunks(lines):
+        process_chunk(buf, start, end, tl)
     return tl
-
-
-def _flush(batch: list[str], tl: Timeline) -> None:
-    if batch:
-        data = b"\n" + "\n".join(x.rstrip("\r\n") for x in batch).encode() + b"\n"
-        process_chunk(data, 1, len(data), tl)
 
 
 def _range(path: str, lo: int, hi: int, top: int) -> Timeline:
@@ -267,12 +254,11 @@ def triage_file(
     top: int = 10,
     parallel_min: int = fast.PARALLEL_MIN,
     prepare: Callable[[], None] | None = None,
-    share: float = 0.5,
 ) -> Timeline:
     """Triage a file with per-minute series; a large file is split in two, one forked process each.
 
-    `prepare` (e.g. importing the charting library) runs in this process once its share (`share`
-    of the file) is counted, while the other process finishes the rest.
+    `prepare` (e.g. importing the charting library) runs in this process once its half of the file
+    is counted, while the other process finishes the rest.
     """
     size = os.path.getsize(path)
     workers = min(2, os.cpu_count() or 1)
@@ -283,10 +269,7 @@ def triage_file(
         return tl
     import multiprocessing as mp
 
-    with open(path, "rb") as fh:
-        fh.seek(int(size * share))
-        fh.readline()
-        mid = fh.tell()
+    mid = fast._split_points(path, size, 2)[1]  # where triage would cut: never inside a traceback
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, path, mid, size, top), daemon=True)
