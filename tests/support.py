@@ -7,8 +7,6 @@ talk to a real uvicorn server on loopback. Nothing of hkctl is mocked: the CLI r
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import threading
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ import httpx
 from hkctl.cli._common import Env
 from hkctl.cli.main import run
 from hkctl.config import Settings
+from hkctl.iostreams import DEFAULT_WIDTH, IOStreams
 from hkctl.sandbox.app import Sandbox, create_app
 from hkctl.sandbox.seed import SANDBOX_TOKEN
 from hkctl.sandbox.server import build_sandbox
@@ -81,26 +80,31 @@ class Harness:
         return self.env(HEROKU_PERMISSION="full", HEROKU_NONINTERACTIVE_WRITES="i-accept-the-risk", **extra)
 
     def cli(
-        self, *argv: str, env: dict[str, str] | None = None, input: str = "", confirmer: Any = None
+        self,
+        *argv: str,
+        env: dict[str, str] | None = None,
+        input: str | bytes = "",
+        confirmer: Any = None,
+        tty: bool = False,
+        width: int = DEFAULT_WIDTH,
     ) -> Result:
-        """Run `hkctl argv...` in process; stdin is not a TTY unless a confirmer stands in for one."""
-        out, err = io.StringIO(), io.StringIO()
-        stdin = io.StringIO(input)
-        old_stdin = os.sys.stdin  # type: ignore[attr-defined]
-        os.sys.stdin = stdin  # type: ignore[attr-defined]
-        try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                code = run(
-                    list(argv),
-                    Env(
-                        env=env if env is not None else self.env(),
-                        transport=self.transport,
-                        confirmer=confirmer,
-                    ),
-                )
-        finally:
-            os.sys.stdin = old_stdin  # type: ignore[attr-defined]
-        return Result(code, out.getvalue(), err.getvalue())
+        """Run `hkctl argv...` in process on in-memory streams (`IOStreams.test`).
+
+        stdin holds `input`. Nothing is a terminal unless `tty` (then stdout, stderr and stdin all
+        are, and a write's yes/no prompt reads its answer from `input`); a confirmer stands in for
+        the person otherwise.
+        """
+        streams = IOStreams.test(input, tty=tty, width=width)
+        code = run(
+            list(argv),
+            Env(
+                env=env if env is not None else self.env(),
+                transport=self.transport,
+                confirmer=confirmer,
+                io=streams,
+            ),
+        )
+        return Result(code, streams.out_text(), streams.err_text())
 
     def client(self, env: dict[str, str] | None = None, **settings: Any) -> HerokuClient:
         s = Settings.from_env(env if env is not None else self.env(), **settings)

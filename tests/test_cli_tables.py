@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 
 import pytest
-
-from hkctl.cli.main import run
-from hkctl.session import Env
 
 pytestmark = pytest.mark.core
 
@@ -29,17 +24,10 @@ LISTS = [
 ]
 
 
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 def _on_a_terminal(hk, *argv: str) -> str:
-    out = Terminal()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = run(list(argv), Env(env=hk.env(), transport=hk.transport))
-    assert code == 0
-    return out.getvalue()
+    result = hk.cli(*argv, tty=True)
+    assert result.code == 0
+    return result.out
 
 
 def _documented(hk, *argv: str) -> list[str]:

@@ -5,10 +5,12 @@ Each step is a real hkctl command line, printed before it runs, so the demo doub
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
 from hkctl.cli.main import run
+from hkctl.iostreams import IOStreams
 from hkctl.sandbox.seed import SANDBOX_TOKEN
 from hkctl.sandbox.server import build_sandbox, start_in_thread
 from hkctl.session import Env
@@ -38,19 +40,20 @@ def main() -> int:
         "HKCTL_SANDBOX_STORAGE_URL": running.storage_url or "",
         "HEROKU_PERMISSION": "readonly",
     }
-    print(f"# sandbox running on {running.url} (readonly mode; token is the sandbox's own)\n", flush=True)
+    io = IOStreams.system()
+    show = functools.partial(print, file=io.out, flush=True)
+    show(f"# sandbox running on {running.url} (readonly mode; token is the sandbox's own)\n")
     worst = 0
     try:
         for step in STEPS:
-            print(f"$ hkctl {' '.join(step)}", flush=True)
-            code = run(step, Env(env=env))
-            sys.stdout.flush()
-            print(flush=True)
+            show(f"$ hkctl {' '.join(step)}")
+            code = run(step, Env(env=env, io=io))
+            show()
             worst = max(worst, code if step[0] not in ("health",) else 0)
     finally:
         running.stop()
     if os.path.exists("demo-report.html"):
-        print(f"# open the report: {os.path.abspath('demo-report.html')}", flush=True)
+        show(f"# open the report: {os.path.abspath('demo-report.html')}")
     return worst
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hkctl.config import Settings
+from hkctl.iostreams import IOStreams
 
 if TYPE_CHECKING:
     from hkctl.guard.confirm import Confirmer
@@ -18,15 +19,16 @@ if TYPE_CHECKING:
 
 @dataclass
 class Env:
-    """Per-invocation context: global flags, and the client built from them on first use.
+    """Per-invocation context: global flags, the streams, and the client built from them on first use.
 
-    Tests pass an Env with `transport` set (an in-process sandbox) and `env` (a clean environment);
-    nothing else differs from a real run.
+    Tests pass an Env with `transport` set (an in-process sandbox), `env` (a clean environment) and
+    `io` (in-memory streams, `IOStreams.test()`); nothing else differs from a real run.
     """
 
     env: dict[str, str] | None = None
     transport: Any = None  # an httpx transport (tests: the in-process sandbox); only transport/ names httpx
-    confirmer: Confirmer | None = None
+    confirmer: Confirmer | None = None  # None: a yes/no prompt through `io` (guard/confirm.py)
+    io: IOStreams = field(default_factory=IOStreams.system)
     flags: dict[str, Any] = field(default_factory=dict)
     cwd: Path | None = None  # where the app's git remotes are looked for (None: the working directory)
     group_app: tuple[str | None, str | None] = (None, None)  # -a / -r given on a group (`config -a X get`)
@@ -42,12 +44,18 @@ class Env:
 
     def client(self) -> HerokuClient:
         if self._client is None:
-            from hkctl.render.output import say
+            from hkctl.guard.confirm import tty_confirmer
+            from hkctl.render.output import echo, say
             from hkctl.transport.client import HerokuClient
 
             settings = self.settings
+            io = self.io
             self._client = HerokuClient(
-                settings, confirmer=self.confirmer, transport=self.transport, stderr=say
+                settings,
+                confirmer=self.confirmer or tty_confirmer(io),
+                transport=self.transport,
+                stdout=lambda line: echo(io, line),
+                stderr=lambda msg: say(io, msg),
             )
             self._client.guard.app_origins = self.app_origins  # the same dict: later inferences count too
             if settings.status_file:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
 
+from hkctl.iostreams import IOStreams
 from hkctl.session import Env
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,10 +37,6 @@ def limit_option(fn: F) -> F:
     )(fn)
 
 
-def out() -> Any:
-    return sys.stdout
-
-
 def release_done(env: Env, app: str) -> str:
     """`: done, v12`, the release a write just made (as the official CLI ends such a write)."""
     from hkctl.resources import releases
@@ -50,7 +46,7 @@ def release_done(env: Env, app: str) -> str:
 
 
 @contextmanager
-def on_interrupt(still_running: Callable[[], str | None]) -> Iterator[None]:
+def on_interrupt(io: IOStreams, still_running: Callable[[], str | None]) -> Iterator[None]:
     """Ctrl-C during a wait: say what keeps running on Heroku and how to follow or stop it; exit 130.
 
     Interrupting hkctl stops the waiting, not the platform's work (a build, a dyno, a backup).
@@ -62,5 +58,5 @@ def on_interrupt(still_running: Callable[[], str | None]) -> Iterator[None]:
         if text:
             from hkctl.render.output import say
 
-            say(f"\n{text}")
+            say(io, f"\n{text}")
         raise

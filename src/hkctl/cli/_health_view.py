@@ -96,8 +96,8 @@ def reasons(h: AppHealth) -> list[str]:
     return out
 
 
-def render_side_by_side(pipeline: str, results: list[AppHealth]) -> str:
-    """One column per stage app, one row per section."""
+def render_side_by_side(pipeline: str, results: list[AppHealth], *, term_width: int = 120) -> str:
+    """One column per stage app, one row per section, fitted to `term_width` columns (the terminal's)."""
     cols = [f"{h.stage}: {h.app}" for h in results]
     rows: list[tuple[str, list[str]]] = [
         ("verdict", [verdict(h) for h in results]),
@@ -122,11 +122,9 @@ def render_side_by_side(pipeline: str, results: list[AppHealth]) -> str:
             ],
         ),
     ]
-    import shutil
-
     label = max(len(r[0]) for r in rows)
     # a cell gets its share of the terminal's width, 40 characters at least
-    cut = max(40, (shutil.get_terminal_size((120, 24)).columns - label - 2) // max(1, len(cols)) - 2)
+    cut = max(40, (term_width - label - 2) // max(1, len(cols)) - 2)
     width = [max(len(c), *(len(_short(r[1][i], cut)) for r in rows)) for i, c in enumerate(cols)]
     out = [f"== pipeline {pipeline} =="]
     out.append(" " * (label + 2) + "  ".join(c.ljust(w) for c, w in zip(cols, width, strict=True)))

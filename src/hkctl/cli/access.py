@@ -28,6 +28,7 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 
     rows = sorted(collaborators.list_(env.client(), app), key=lambda c: (c.role != "owner", c.email or ""))
     emit_records(
+        env.io,
         as_json,
         rows,
         [("email", "email"), ("role", "role"), ("since", "created_at")],
@@ -44,7 +45,7 @@ def add_cmd(env: Env, email: str, app: str, silent: bool) -> None:
     """Give EMAIL access to the app as a collaborator."""
 
     c = collaborators.add(env.client(), app, email, silent=silent)
-    say(f"added {c.email} to {app} as {c.role}")
+    say(env.io, f"added {c.email} to {app} as {c.role}")
 
 
 @cli.command("remove")
@@ -55,4 +56,4 @@ def remove_cmd(env: Env, email: str, app: str) -> None:
     """Remove EMAIL's access to the app."""
 
     c = collaborators.remove(env.client(), app, email)
-    say(f"removed {c.email} from {app}")
+    say(env.io, f"removed {c.email} from {app}")

@@ -6,7 +6,7 @@ import click
 
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env, release_done
-from hkctl.render.output import emit_fields, emit_json, emit_records, say
+from hkctl.render.output import echo, emit_fields, emit_json, emit_records, say
 from hkctl.resources import addons
 
 
@@ -28,6 +28,7 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 
     rows = sorted(addons.list_(env.client(), app), key=lambda a: a.name)
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -52,9 +53,10 @@ def info_cmd(env: Env, name: str, app: str, as_json: bool) -> None:
 
     a = addons.find(env.client(), app, name)
     if as_json:
-        emit_json(a.to_json())
+        emit_json(env.io, a.to_json())
         return
     emit_fields(
+        env.io,
         [
             ("name", a.name),
             ("id", a.id),
@@ -66,7 +68,7 @@ def info_cmd(env: Env, name: str, app: str, as_json: bool) -> None:
             ("config vars", ", ".join(a.config_vars)),
             ("web url", a.web_url),
             ("created", a.created_at),
-        ]
+        ],
     )
 
 
@@ -95,14 +97,14 @@ def create_cmd(
         env.client(), app, plan, name=name, attachment=attachment, config=addons.parse_config(config)
     )
     if as_json:
-        emit_json(a.to_json())
+        emit_json(env.io, a.to_json())
         return
-    say(f"created {a.name} ({a.plan}, {a.price or 'price unknown'}) on {app}: {a.state}")
+    say(env.io, f"created {a.name} ({a.plan}, {a.price or 'price unknown'}) on {app}: {a.state}")
     if a.config_vars:
-        say(f"config vars set: {', '.join(a.config_vars)}{release_done(env, app)}")
+        say(env.io, f"config vars set: {', '.join(a.config_vars)}{release_done(env, app)}")
     if a.provision_message:
-        say(a.provision_message)
-    click.echo(a.name)
+        say(env.io, a.provision_message)
+    echo(env.io, a.name)
 
 
 @cli.command("upgrade")
@@ -118,7 +120,7 @@ def upgrade_cmd(env: Env, name: str, plan: str, app: str) -> None:
     client = env.client()
     addon = addons.find(client, app, name)
     a = addons.upgrade(client, app, addon.name, addons.full_plan(addon, plan))
-    say(f"{a.name} is now on {a.plan} ({a.price})")
+    say(env.io, f"{a.name} is now on {a.plan} ({a.price})")
 
 
 @cli.command("destroy")
@@ -130,6 +132,7 @@ def destroy_cmd(env: Env, name: str, app: str) -> None:
 
     a = addons.destroy(env.client(), app, name)
     say(
+        env.io,
         f"destroyed {a.name} ({a.plan}); removed {', '.join(a.config_vars) or 'no config vars'}"
-        + (release_done(env, app) if a.config_vars else "")
+        + (release_done(env, app) if a.config_vars else ""),
     )

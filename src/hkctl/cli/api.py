@@ -59,11 +59,12 @@ def cli(
     decision = decide(method, path, body)  # bad paths are exit 2 before anything else
     if not decision.known and decision.is_write:
         say(
+            env.io,
             f"note: {decision.method} {decision.path} is an unknown route (no template in the route table); "
-            f"judged as {decision.risk}"
+            f"judged as {decision.risk}",
         )
     if app is not None and decision.app is not None and app != decision.app:
-        say(f"note: -a {app} is ignored: this request concerns {decision.app} (from the path)")
+        say(env.io, f"note: -a {app} is ignored: this request concerns {decision.app} (from the path)")
     client = env.client()
     resp = client.request(
         decision.method,
@@ -78,7 +79,7 @@ def cli(
     body, secrets = redact_answer(decision.action.template, resp.body, reveal=reveal, mask=MASK)
     client.redact.add_many(secrets)
     if body is not None:
-        emit_json(_scrub(body, client.redact.token_only))
+        emit_json(env.io, _scrub(body, client.redact.token_only))
 
 
 def _scrub(value: Any, scrub: Callable[[str], str]) -> Any:

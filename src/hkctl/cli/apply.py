@@ -30,5 +30,5 @@ def cli(env: Env, file: Path) -> None:
     answers = replay.apply(env.client(), steps, environ, title=f"apply {file.name}")
     for step, resp in zip(steps, answers, strict=True):
         rid = f" [Request-Id: {resp.request_id}]" if resp.request_id else ""
-        say(f"✅ {step.label}: {resp.status}{rid}")
-    say(f"applied {len(steps)} step(s) from {file}")
+        say(env.io, f"✅ {step.label}: {resp.status}{rid}")
+    say(env.io, f"applied {len(steps)} step(s) from {file}")

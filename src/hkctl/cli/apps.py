@@ -6,7 +6,7 @@ import click
 
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
-from hkctl.render.output import emit_fields, emit_json, emit_records, say
+from hkctl.render.output import echo, emit_fields, emit_json, emit_records, say
 from hkctl.resources import apps
 
 
@@ -29,6 +29,7 @@ def list_cmd(env: Env, team: str | None, as_json: bool, limit: int | None) -> No
 
     rows = list(apps.list_(env.client(), limit=limit, team=team))
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -56,10 +57,11 @@ def info_cmd(env: Env, app: str, as_json: bool) -> None:
     client = env.client()
     a = apps.info(client, app)
     if as_json:
-        emit_json(a.to_json())
+        emit_json(env.io, a.to_json())
         return
     running = Counter(d.type for d in dynos.list_(client, app))
     emit_fields(
+        env.io,
         [
             ("name", a.name),
             ("id", a.id),
@@ -75,7 +77,7 @@ def info_cmd(env: Env, app: str, as_json: bool) -> None:
             ("dynos", ", ".join(f"{t}: {n}" for t, n in sorted(running.items())) or "none"),
             ("add-ons", ", ".join(sorted(x.plan or x.name for x in addons.list_(client, app))) or "none"),
             ("collaborators", ", ".join(sorted(c.email or c.id for c in collaborators.list_(client, app)))),
-        ]
+        ],
     )
 
 
@@ -93,10 +95,10 @@ def create_cmd(
 
     a = apps.create(env.client(), name, region=region, stack=stack, team=team)
     if as_json:
-        emit_json(a.to_json())
+        emit_json(env.io, a.to_json())
     else:
-        say(f"created {a.name} ({a.region}, {a.stack})")
-        click.echo(a.web_url)
+        say(env.io, f"created {a.name} ({a.region}, {a.stack})")
+        echo(env.io, a.web_url or "")
 
 
 @cli.command("rename")
@@ -107,7 +109,7 @@ def rename_cmd(env: Env, new_name: str, app: str) -> None:
     """Rename an app (its herokuapp.com URL and git URL change too)."""
 
     a = apps.rename(env.client(), app, new_name)
-    say(f"renamed {app} to {a.name}")
+    say(env.io, f"renamed {app} to {a.name}")
 
 
 @cli.command("destroy")
@@ -117,7 +119,7 @@ def destroy_cmd(env: Env, app: str) -> None:
     """Destroy an app with its add-ons, config and releases (type the name to confirm)."""
 
     apps.destroy(env.client(), app)
-    say(f"destroyed {app}")
+    say(env.io, f"destroyed {app}")
 
 
 @app_group("maintenance", default="show", parent=cli)
@@ -131,7 +133,7 @@ def maintenance() -> None:
 def maintenance_show(env: Env, app: str) -> None:
     """Print `on` or `off` (what `hkctl apps maintenance -a APP` prints)."""
 
-    click.echo("on" if apps.info(env.client(), app).maintenance else "off")
+    echo(env.io, "on" if apps.info(env.client(), app).maintenance else "off")
 
 
 @maintenance.command("on")
@@ -141,7 +143,7 @@ def maintenance_on(env: Env, app: str) -> None:
     """Serve the maintenance page instead of the app."""
 
     apps.set_maintenance(env.client(), app, True)
-    say(f"maintenance mode is on for {app}")
+    say(env.io, f"maintenance mode is on for {app}")
 
 
 @maintenance.command("off")
@@ -151,4 +153,4 @@ def maintenance_off(env: Env, app: str) -> None:
     """Serve the app again."""
 
     apps.set_maintenance(env.client(), app, False)
-    say(f"maintenance mode is off for {app}")
+    say(env.io, f"maintenance mode is off for {app}")

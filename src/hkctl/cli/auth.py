@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, json_option, pass_env
-from hkctl.render.output import emit_json, emit_records, say
+from hkctl.render.output import echo, emit_json, emit_records, say
 from hkctl.resources import oauth
 
 
@@ -22,11 +22,11 @@ def whoami_cmd(env: Env, as_json: bool) -> None:
 
     account, scopes = oauth.whoami(env.client())
     if as_json:
-        emit_json({"account": account, "scopes": scopes})
+        emit_json(env.io, {"account": account, "scopes": scopes})
         return
-    click.echo(account.get("email", ""))
+    echo(env.io, account.get("email", ""))
     if scopes is not None:
-        say(f"token scopes: {', '.join(scopes) or '(none)'}")
+        say(env.io, f"token scopes: {', '.join(scopes) or '(none)'}")
 
 
 @cli.group("tokens")
@@ -46,6 +46,7 @@ def tokens_list(env: Env, as_json: bool) -> None:
 
     rows = sorted(oauth.list_(env.client()), key=lambda a: a.created_at or "")
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -80,13 +81,17 @@ def tokens_create(env: Env, scope: str, description: str, expires_in: int | None
 
     scopes = oauth.parse_scopes(scope)
     if "global" in scopes:
-        say("warning: a global token grants full account access; use a read- or write-scoped token instead")
+        say(
+            env.io,
+            "warning: a global token grants full account access; use a read- or write-scoped token instead",
+        )
     auth, token = oauth.create(env.client(), scopes, description, expires_in=expires_in)
     say(
+        env.io,
         f"created authorization {auth.id} ({','.join(auth.scope)}; expires {auth.expires_at or 'never'}). "
-        "The token below is shown only this once: store it now (e.g. as HEROKU_API_KEY)."
+        "The token below is shown only this once: store it now (e.g. as HEROKU_API_KEY).",
     )
-    click.echo(token)
+    echo(env.io, token)
 
 
 @tokens.command("revoke")
@@ -103,16 +108,21 @@ def tokens_revoke(env: Env, authorization_id: str) -> None:
     auth, in_use = oauth.find(client, authorization_id)
     if auth.created_at:  # listed: name it before the prompt
         say(
+            env.io,
             f"token {auth.id}: {auth.description or 'no description'}; scopes {','.join(auth.scope)}; "
-            f"created {auth.created_at or '?'}; expires {auth.expires_at or 'never'}"
+            f"created {auth.created_at or '?'}; expires {auth.expires_at or 'never'}",
         )
     if in_use:
         say(
-            "⚠️  this is the token hkctl is using now: after revoking it, every command fails until you set a new one"
+            env.io,
+            "⚠️  this is the token hkctl is using now: after revoking it, every command fails until you set a new one",
         )
     revoked = oauth.revoke(client, auth.id)
-    say(f"revoked {revoked.id} ({revoked.description or 'no description'}; {','.join(revoked.scope)})")
+    say(
+        env.io, f"revoked {revoked.id} ({revoked.description or 'no description'}; {','.join(revoked.scope)})"
+    )
     if in_use:
         say(
-            "the token in HEROKU_API_KEY (or ~/.netrc) no longer works: create or set a new one for the next command"
+            env.io,
+            "the token in HEROKU_API_KEY (or ~/.netrc) no longer works: create or set a new one for the next command",
         )

@@ -9,7 +9,7 @@ import click
 
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, limit_option, on_interrupt, pass_env
-from hkctl.render.output import emit_fields, emit_json, emit_records, say
+from hkctl.render.output import echo, emit_fields, emit_json, emit_records, say, say_to
 from hkctl.resources import builds
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ def list_cmd(env: Env, app: str, as_json: bool, limit: int | None) -> None:
 
     rows = builds.list_(env.client(), app, limit=limit)
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -73,9 +74,9 @@ def info_cmd(env: Env, build_id: str, app: str, as_json: bool) -> None:
 
     b = builds.info(env.client(), app, build_id)
     if as_json:
-        emit_json(b.to_json())
+        emit_json(env.io, b.to_json())
         return
-    emit_fields(_fields(b))
+    emit_fields(env.io, _fields(b))
 
 
 @cli.command("output")
@@ -87,7 +88,7 @@ def output_cmd(env: Env, build_id: str, app: str) -> None:
 
     client = env.client()
     for line in builds.output(client, builds.info(client, app, build_id)):
-        click.echo(line)
+        echo(env.io, line)
 
 
 @cli.command("create")
@@ -127,24 +128,25 @@ def create_cmd(
     else:
         build = builds.create(client, app, str(source_url), version=version)
     if no_follow:
-        say(f"build {build.id} started on {app}")
+        say(env.io, f"build {build.id} started on {app}")
     else:
         started = build
         with on_interrupt(
+            env.io,
             lambda: (
                 f"build {started.id} keeps running on Heroku: follow it with "
                 f"`hkctl builds output {started.id} -a {app}`"
-            )
+            ),
         ):
-            say(f"build {build.id} started on {app}")
-            build = builds.follow(client, app, build, on_line=say)
+            say(env.io, f"build {build.id} started on {app}")
+            build = builds.follow(client, app, build, on_line=say_to(env.io))
     if as_json:
-        emit_json(build.to_json())
+        emit_json(env.io, build.to_json())
     else:
-        emit_fields(_fields(build))
+        emit_fields(env.io, _fields(build))
     if build.status == "failed":
         raise HkctlError(f"build {build.id} failed; the current release is unchanged")
     if build.status == "succeeded" and build.release_id:
         from hkctl.resources import releases
 
-        say(f"released {app}: done, {releases.info(client, app, build.release_id).label}")
+        say(env.io, f"released {app}: done, {releases.info(client, app, build.release_id).label}")

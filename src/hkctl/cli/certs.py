@@ -8,7 +8,7 @@ import click
 
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import emit_json, emit_records, say
+from hkctl.render.output import echo, emit_json, emit_records, say
 from hkctl.resources import sni_endpoints
 
 
@@ -30,6 +30,7 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 
     rows = list(sni_endpoints.list_(env.client(), app))
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -63,10 +64,10 @@ def add_cmd(env: Env, app: str, chain_file: Path, key_file: Path, as_json: bool)
     chain, key = sni_endpoints.read_pair(chain_file, key_file)
     c = sni_endpoints.add(env.client(), app, chain, key)
     if as_json:
-        emit_json(c.to_json())
+        emit_json(env.io, c.to_json())
         return
-    say(f"added certificate {c.name} for {', '.join(c.cert_domains)} (expires {c.expires_at})")
-    click.echo(c.name)
+    say(env.io, f"added certificate {c.name} for {', '.join(c.cert_domains)} (expires {c.expires_at})")
+    echo(env.io, c.name)
 
 
 @cli.command("remove")
@@ -77,4 +78,4 @@ def remove_cmd(env: Env, name: str, app: str) -> None:
     """Remove certificate NAME (its domains stop serving it)."""
 
     c = sni_endpoints.remove(env.client(), app, name)
-    say(f"removed certificate {c.name} from {app}")
+    say(env.io, f"removed certificate {c.name} from {app}")

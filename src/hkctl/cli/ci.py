@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.render.output import echo
 
 
 @click.group("ci")
@@ -46,17 +47,18 @@ def build_cmd(
 ) -> None:
     """Tarball --dir, upload it (POST /sources), build it on APP, stream the output, wait; exit 0 only on success."""
     from hkctl.cli._common import on_interrupt
-    from hkctl.render.output import emit_json, say
+    from hkctl.render.output import emit_json, say_to
     from hkctl.workflows.ci_build import ci_build
 
     with on_interrupt(
+        env.io,
         lambda: (
             f"a build started on {app} keeps running on Heroku: find it with `hkctl builds -a {app}` "
             f"and follow it with `hkctl builds output ID -a {app}`"
-        )
+        ),
     ):
-        build = ci_build(env.client(), app, source_dir, version=version, timeout=timeout, say=say)
+        build = ci_build(env.client(), app, source_dir, version=version, timeout=timeout, say=say_to(env.io))
     if as_json:
-        emit_json(build.to_json())
+        emit_json(env.io, build.to_json())
     else:
-        click.echo(f"{build.id}\t{build.status}\t{build.release_id or ''}")
+        echo(env.io, f"{build.id}\t{build.status}\t{build.release_id or ''}")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env, release_done
-from hkctl.render.output import emit_json, emit_table, say
+from hkctl.render.output import echo, emit_json, emit_table, say
 from hkctl.resources import config_vars
 
 #: the top-level note of `config show --json` without --reveal ("//" cannot be a config var name)
@@ -45,16 +43,17 @@ def show_cmd(env: Env, app: str, as_json: bool, reveal: bool, shell: bool) -> No
         import shlex
 
         for key, value in sorted(config.items()):
-            click.echo(f"{key}={shlex.quote(value)}")
+            echo(env.io, f"{key}={shlex.quote(value)}")
         return
     if as_json:
         if reveal:
-            emit_json(config)
+            emit_json(env.io, config)
         else:
-            emit_json({**dict.fromkeys(config), JSON_NOTE_KEY: MASKED_NOTE})
+            emit_json(env.io, {**dict.fromkeys(config), JSON_NOTE_KEY: MASKED_NOTE})
         return
     shown = config if reveal else config_vars.masked(config)
     emit_table(
+        env.io,
         sorted(shown.items()),
         [("key", lambda kv: kv[0]), ("value", lambda kv: kv[1])],
         empty="no config vars",
@@ -78,12 +77,12 @@ def get_cmd(env: Env, key: str, app: str, reveal: bool) -> None:
     if key not in config:
         raise HkctlError(f"{key} is not set on {app}")
     if reveal:
-        click.echo(config[key])
+        echo(env.io, config[key])
         return
-    if not sys.stdout.isatty():
+    if not env.io.stdout_is_tty:
         raise HkctlError(f"{key} is masked: pass --reveal to print it")
-    click.echo(config_vars.MASK)
-    say(f"{key} is masked: pass --reveal to print it")
+    echo(env.io, config_vars.MASK)
+    say(env.io, f"{key} is masked: pass --reveal to print it")
 
 
 @cli.command("set")
@@ -95,7 +94,7 @@ def set_cmd(env: Env, assignments: tuple[str, ...], app: str) -> None:
 
     changes = config_vars.parse_assignments(assignments)
     config_vars.update(env.client(), app, changes)
-    say(f"set {', '.join(changes)} on {app}{release_done(env, app)}")
+    say(env.io, f"set {', '.join(changes)} on {app}{release_done(env, app)}")
 
 
 @cli.command("unset")
@@ -107,4 +106,4 @@ def unset_cmd(env: Env, keys: tuple[str, ...], app: str) -> None:
 
     changes: dict[str, str | None] = {config_vars.check_key(k): None for k in keys}
     config_vars.update(env.client(), app, changes)
-    say(f"unset {', '.join(keys)} on {app}{release_done(env, app)}")
+    say(env.io, f"unset {', '.join(keys)} on {app}{release_done(env, app)}")

@@ -29,7 +29,7 @@ def diff_cmd(
 
     d = config_diff.diff(env.client(), app1, app2)
     if as_json:
-        emit_json(d.to_json(reveal=reveal))
+        emit_json(env.io, d.to_json(reveal=reveal))
     else:
         rows = [r for r in d.rows() if show_all or r[0] != "="]
         columns = [
@@ -42,10 +42,11 @@ def diff_cmd(
                 (app1, lambda r: d.value("left", r[1]) or ""),
                 (app2, lambda r: d.value("right", r[1]) or ""),
             ]
-        emit_table(rows, columns)
+        emit_table(env.io, rows, columns)
         say(
+            env.io,
             f"{app1} vs {app2}: {len(d.only_left)} only in {app1}, {len(d.only_right)} only in {app2}, "
-            f"{len(d.different)} differ, {len(d.same)} same" + ("" if reveal else " (values not shown)")
+            f"{len(d.different)} differ, {len(d.same)} same" + ("" if reveal else " (values not shown)"),
         )
     if exit_code and d.differs:
         raise click.exceptions.Exit(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.render.output import echo
 
 
 @click.command("cost")
@@ -41,9 +42,10 @@ def cli(
         from hkctl.workflows import sizing
 
         if as_json:
-            emit_json([s.to_json() for s in sizing.COMMON_RUNTIME])
+            emit_json(env.io, [s.to_json() for s in sizing.COMMON_RUNTIME])
             return
         emit_table(
+            env.io,
             sizing.COMMON_RUNTIME,
             [
                 ("size", "name"),
@@ -53,8 +55,8 @@ def cli(
                 ("pick when", "pick_when"),
             ],
         )
-        say(sizing.SPACES_NOTE)
-        say(f"Prices: list prices as of {cost.PRICES_AS_OF}, for a dyno running all month.")
+        say(env.io, sizing.SPACES_NOTE)
+        say(env.io, f"Prices: list prices as of {cost.PRICES_AS_OF}, for a dyno running all month.")
         return
 
     if pipeline and (app_arg or app or remote):
@@ -81,10 +83,11 @@ def cli(
                 "prices_source": cost.PRICES_SOURCE,
             }
         )
-        emit_json(doc)
+        emit_json(env.io, doc)
         return
     rows = [(r.app, line) for r in reports for line in r.lines]
     emit_table(
+        env.io,
         rows,
         [
             ("app", lambda row: row[0]),
@@ -98,11 +101,11 @@ def cli(
         empty="nothing billable found",
     )
     for r in reports if pipeline else []:
-        click.echo(f"{r.app}: ${r.total:,.2f}/month" + (" (lower bound)" if r.unknown else ""))
-    click.echo(f"total: ${total:,.2f}/month" + (" (lower bound: some prices unknown)" if unknown else ""))
+        echo(env.io, f"{r.app}: ${r.total:,.2f}/month" + (" (lower bound)" if r.unknown else ""))
+    echo(env.io, f"total: ${total:,.2f}/month" + (" (lower bound: some prices unknown)" if unknown else ""))
     for u in unknown:
-        say(f"unknown price, not counted: {u}")
-    say(f"dyno list prices as of {cost.PRICES_AS_OF} ({cost.PRICES_SOURCE})")
+        say(env.io, f"unknown price, not counted: {u}")
+    say(env.io, f"dyno list prices as of {cost.PRICES_AS_OF} ({cost.PRICES_SOURCE})")
 
 
 def _money(value: float | None) -> str:

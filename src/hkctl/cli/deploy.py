@@ -86,7 +86,7 @@ def cli(
     """
     from hkctl.cli._app import require
     from hkctl.errors import WorkflowFailed
-    from hkctl.render.output import emit_json, say
+    from hkctl.render.output import emit_json, say, say_to
     from hkctl.workflows.deploy import DeployOptions, deploy
 
     target = require(env, app=app, remote=remote, positional=app_arg)
@@ -105,17 +105,18 @@ def cli(
         verify_window=verify_window,
     )
     try:
-        log = deploy(env.client(), opts, say=say)
+        log = deploy(env.client(), opts, say=say_to(env.io))
     except WorkflowFailed as exc:
         if isinstance(exc.__cause__, KeyboardInterrupt):
             exc.exit_code = 130
             say(
+                env.io,
                 f"interrupted: what Heroku had started keeps running (a build, a migration dyno): "
-                f"see `hkctl builds -a {target}`, `hkctl ps -a {target}` and `hkctl releases -a {target}`"
+                f"see `hkctl builds -a {target}`, `hkctl ps -a {target}` and `hkctl releases -a {target}`",
             )
         if as_json:
-            emit_json(getattr(exc, "steps", {"status": "failed", "error": exc.message}))
+            emit_json(env.io, getattr(exc, "steps", {"status": "failed", "error": exc.message}))
         raise
     if as_json:
-        emit_json(log.to_json())
-    say(f"✅ deployed; to undo: {log.undo[0]}" if log.undo else "✅ deployed")
+        emit_json(env.io, log.to_json())
+    say(env.io, f"✅ deployed; to undo: {log.undo[0]}" if log.undo else "✅ deployed")

@@ -89,13 +89,14 @@ def cli(env: Env, as_json: bool) -> None:
         report["problem"] = exc.message
         ok = False
     if as_json:
-        emit_json(report)
+        emit_json(env.io, report)
     else:
         emit_fields(
+            env.io,
             [
                 (k.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, list) else v)
                 for k, v in report.items()
-            ]
+            ],
         )
     if not ok:
         raise click.exceptions.Exit(1)

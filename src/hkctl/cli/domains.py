@@ -6,7 +6,7 @@ import click
 
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import emit_json, emit_records, say
+from hkctl.render.output import echo, emit_json, emit_records, say
 from hkctl.resources import domains
 
 
@@ -28,6 +28,7 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 
     rows = sorted(domains.list_(env.client(), app), key=lambda d: (d.kind != "heroku", d.hostname))
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -51,10 +52,13 @@ def add_cmd(env: Env, hostname: str, app: str, as_json: bool) -> None:
 
     d = domains.add(env.client(), app, hostname)
     if as_json:
-        emit_json(d.to_json())
+        emit_json(env.io, d.to_json())
         return
-    say(f"added {d.hostname} to {app} ({d.status}); configure your DNS: CNAME {d.hostname} → {d.cname}")
-    click.echo(d.cname or "")
+    say(
+        env.io,
+        f"added {d.hostname} to {app} ({d.status}); configure your DNS: CNAME {d.hostname} → {d.cname}",
+    )
+    echo(env.io, d.cname or "")
 
 
 @cli.command("remove")
@@ -65,4 +69,4 @@ def remove_cmd(env: Env, hostname: str, app: str) -> None:
     """Remove a custom domain from the app."""
 
     d = domains.remove(env.client(), app, hostname)
-    say(f"removed {d.hostname} from {app}")
+    say(env.io, f"removed {d.hostname} from {app}")

@@ -28,6 +28,7 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 
     rows = log_drains.list_(env.client(), app)
     emit_records(
+        env.io,
         as_json,
         rows,
         [("id", "id"), ("url", "url"), ("token", "token"), ("addon", "addon")],
@@ -45,9 +46,9 @@ def add_cmd(env: Env, url: str, app: str, as_json: bool) -> None:
 
     d = log_drains.add(env.client(), app, url)
     if as_json:
-        emit_json(d.to_json())
+        emit_json(env.io, d.to_json())
     else:
-        say(f"added drain {d.url} to {app} (token {d.token})")
+        say(env.io, f"added drain {d.url} to {app} (token {d.token})")
 
 
 @cli.command("remove")
@@ -58,4 +59,4 @@ def remove_cmd(env: Env, drain: str, app: str) -> None:
     """Remove a drain, named by its id, URL or token."""
 
     d = log_drains.remove(env.client(), app, drain)
-    say(f"removed drain {d.url} from {app}")
+    say(env.io, f"removed drain {d.url} from {app}")

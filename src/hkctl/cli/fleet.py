@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from hkctl.cli._common import Env, pass_env
-from hkctl.render.output import emit_table
+from hkctl.render.output import echo, emit_table
 
 if TYPE_CHECKING:
     from hkctl.workflows.fleet import Job
@@ -96,7 +96,6 @@ def _run(
     """Plan, have it allowed, run with a progress bar (or JSON lines), print the summary on stderr."""
     import json
     import signal
-    import sys
     import threading
 
     from hkctl.guard.confirm import tty_confirmer
@@ -105,21 +104,21 @@ def _run(
     from hkctl.workflows.fleet_budget import execute
 
     client = env.client()
-    bar = ProgressBar(len(job.apps))
+    bar = ProgressBar(len(job.apps), env.io)
     done = [0]
 
     def on_plan(plan: Any) -> None:
         reads = ", ".join(job.reads) or "none: the list endpoint answers it"
-        say(f"fleet {job.name}: {selection.described}; per-app reads: {reads}")
-        say(f"plan: {plan.text()}")
+        say(env.io, f"fleet {job.name}: {selection.described}; per-app reads: {reads}")
+        say(env.io, f"plan: {plan.text()}")
 
     def on_result(result: Any) -> None:
         done[0] += 1
         if opts["as_json"] and job.finish is None:
             line = job.line(result)
             if line is not None:
-                sys.stdout.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
-                sys.stdout.flush()
+                env.io.out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+                env.io.out.flush()
         bar.update(done[0], len(client.sent), client.ratelimit.remaining)
 
     stop = threading.Event()
@@ -133,7 +132,7 @@ def _run(
             job,
             share=opts["max_share"] / 100,
             budget=opts["budget"],
-            confirmer=env.confirmer or tty_confirmer(),
+            confirmer=env.confirmer or tty_confirmer(env.io),
             on_plan=on_plan,
             on_result=on_result,
             concurrency=opts["concurrency"],
@@ -146,31 +145,32 @@ def _run(
     rows = job.rows(report)
     if opts["as_json"] and job.finish is not None:
         for row in rows:
-            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            env.io.out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     failed = sum(1 for r in report.results if r.error)
     per_app = (
         f" ({report.requests / report.covered:.1f} per app)" if report.covered and report.requests else ""
     )
     left = client.ratelimit.remaining
     say(
+        env.io,
         f"{'interrupted: ' if report.interrupted else ''}{report.coverage()} · {report.requests:,} requests"
         f"{per_app} · {report.throttled} × 429 · {'?' if left is None else f'{left:,}'} left"
         + (
             f" · {failed} app{'s' if failed != 1 else ''} could not be read (see {'its' if failed == 1 else 'their'} row)"
             if failed
             else ""
-        )
+        ),
     )
     return report, rows
 
 
-def _table(job: Job, rows: list[dict[str, Any]], opts: dict[str, Any], empty: str) -> None:
+def _table(env: Env, job: Job, rows: list[dict[str, Any]], opts: dict[str, Any], empty: str) -> None:
 
     if not opts["as_json"]:
         columns = list(job.columns)
         if not any(r.get("error") for r in rows):
             columns = [c for c in columns if c[1] != "error"]
-        emit_table(rows, columns, empty=empty)
+        emit_table(env.io, rows, columns, empty=empty)
 
 
 def _end(report: RunReport, code: int = 0) -> None:
@@ -196,7 +196,7 @@ def list_cmd(env: Env, **opts: Any) -> None:
     selection = _select(env, opts)
     job = list_job(selection, datetime.now(UTC))
     report, rows = _run(env, selection, job, opts)
-    _table(job, rows, opts, "no apps selected")
+    _table(env, job, rows, opts, "no apps selected")
     _end(report)
 
 
@@ -248,7 +248,7 @@ def find_cmd(env: Env, **opts: Any) -> None:
     addons = addons_by_app(env.client()) if filters.addon else None  # one list read narrows first
     job = find_job(selection, filters, datetime.now(UTC), addons)
     report, rows = _run(env, selection, job, opts)
-    _table(job, rows, opts, "no app matches")
+    _table(env, job, rows, opts, "no app matches")
     _end(report)
 
 
@@ -266,7 +266,7 @@ def health_cmd(env: Env, **opts: Any) -> None:
     selection = _select(env, opts)
     job = health_job(selection)
     report, rows = _run(env, selection, job, opts)
-    _table(job, rows, opts, "no apps selected")
+    _table(env, job, rows, opts, "no apps selected")
     _end(report, 1 if any(r["verdict"] in ("unhealthy", "unknown") for r in rows) else 0)
 
 
@@ -295,7 +295,7 @@ def cost_cmd(env: Env, by: str, **opts: Any) -> None:
     report, rows = _run(env, selection, job, opts)
     totals = cost_totals(rows)
     if opts["as_json"]:
-        click.echo(json.dumps({"totals": totals}, ensure_ascii=False))
+        echo(env.io, json.dumps({"totals": totals}, ensure_ascii=False))
     else:
         if by == "app":
             table = [{**r, "monthly": _money(r["monthly"])} for r in rows]
@@ -306,7 +306,7 @@ def cost_cmd(env: Env, by: str, **opts: Any) -> None:
         if totals["eco_pool"]:
             table.append({columns[0][1]: "eco dyno pool (account)", "monthly": _money(totals["eco_pool"])})
         table.append({columns[0][1]: "TOTAL", "monthly": _money(totals["total"])})
-        emit_table(table, columns)
+        emit_table(env.io, table, columns)
     _end(report)
 
 
@@ -328,7 +328,7 @@ def drift_cmd(env: Env, **opts: Any) -> None:
     selection = _select(env, opts, with_pipelines=True)
     job = drift_job(selection)
     report, rows = _run(env, selection, job, opts)
-    _table(job, rows, opts, "no drift between stages")
+    _table(env, job, rows, opts, "no drift between stages")
     _end(report)
 
 
@@ -355,5 +355,5 @@ def stacks_cmd(env: Env, within: int, **opts: Any) -> None:
     selection = _select(env, opts)
     job = stacks_job(selection, date.today(), near_days=within)
     report, rows = _run(env, selection, job, opts)
-    _table(job, rows, opts, "no app is on a stack past or near end-of-life")
+    _table(env, job, rows, opts, "no app is on a stack past or near end-of-life")
     _end(report)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.render.output import echo
 
 
 @click.command("health")
@@ -79,17 +78,17 @@ def cli(
                 else results[0].to_json()
             )
             doc["rate_limit_remaining"] = remaining
-            emit_json(doc)
+            emit_json(env.io, doc)
             return
-        if watch and sys.stdout.isatty():
-            click.clear()
+        if watch and env.io.stdout_is_tty:
+            env.io.out.write("\033[2J\033[1;1H")  # clear the screen, as click.clear() does
         text = (
-            view.render_side_by_side(title.get("pipeline", str(pipeline)), results)
+            view.render_side_by_side(title.get("pipeline", str(pipeline)), results, term_width=env.io.width)
             if pipeline
             else view.render_app(results[0])
         )
-        click.echo(text)
-        say(f"rate limit: {remaining if remaining is not None else '?'} requests left of 4500")
+        echo(env.io, text)
+        say(env.io, f"rate limit: {remaining if remaining is not None else '?'} requests left of 4500")
 
     if watch:
         results = health.watch(run, show, interval=interval, count=count)

@@ -8,7 +8,8 @@ import click
 
 from hkctl.cli._common import Env, json_option, pass_env
 from hkctl.errors import UsageError
-from hkctl.render.output import say
+from hkctl.iostreams import IOStreams
+from hkctl.render.output import echo, say, say_to
 
 _FILTER_HELP = {
     "status": "Router status: 5xx, 4xx, 404, 401,403, non-2xx (comma list).",
@@ -60,13 +61,6 @@ def _filter_options(fn: Any) -> Any:
     return fn
 
 
-def _is_tty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
 def _need_one(env: Env, app: str | None, file: str | None) -> str | None:
     """The app to read (None with --file): -a, else HEROKU_APP or the git remote (cli/_app.py)."""
 
@@ -84,11 +78,9 @@ def _need_one(env: Env, app: str | None, file: str | None) -> str | None:
     return ref.name
 
 
-def _file_lines(path: str) -> Any:
-    import sys
-
+def _file_lines(io: IOStreams, path: str) -> Any:
     if path == "-":
-        return (line.rstrip("\n") for line in sys.stdin)
+        return (line.rstrip("\n") for line in io.in_)
     try:
         fh = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed when the generator ends
     except OSError as exc:
@@ -133,18 +125,13 @@ def _read(
     as_json: bool,
     **flt: Any,
 ) -> None:
-    import os
-    import sys
-
     from hkctl.logs.filters import Filters
     from hkctl.logs.view import show
 
     app = _need_one(env, app, file)
     filters = Filters(dyno=dyno, source=source, **flt)
-    out = sys.stdout
-    color = (
-        not as_json and _is_tty(out) and "NO_COLOR" not in (env.env if env.env is not None else os.environ)
-    )
+    out = env.io.out
+    color = not as_json and env.io.color
 
     def write(text: str) -> None:
         out.write(text + "\n")
@@ -156,7 +143,7 @@ def _read(
     if file:
         if tail:
             raise UsageError("--tail reads a live session; it does not apply to --file")
-        stats = show(_file_lines(file), filters, write, as_json=as_json, last=num, color=color)
+        stats = show(_file_lines(env.io, file), filters, write, as_json=as_json, last=num, color=color)
     else:
         from hkctl.resources import log_sessions
 
@@ -169,7 +156,11 @@ def _read(
         assert app is not None
         if tail:
             stats = show(
-                _tail_lines(client, app, dyno, source, lines), filters, write, as_json=as_json, color=color
+                _tail_lines(env.io, client, app, dyno, source, lines),
+                filters,
+                write,
+                as_json=as_json,
+                color=color,
             )
         else:
             stats = show(
@@ -181,15 +172,20 @@ def _read(
                 color=color,
             )
             if last and stats.shown < last:
-                say(f"only {stats.shown} matching line(s) in the last {stats.seen} (asked for {last})")
+                say(
+                    env.io, f"only {stats.shown} matching line(s) in the last {stats.seen} (asked for {last})"
+                )
     if filters.active or stats.malformed:
         say(
+            env.io,
             f"{stats.shown} of {stats.seen} line(s) matched"
-            + (f"; {stats.malformed} malformed (passed through when unfiltered)" if stats.malformed else "")
+            + (f"; {stats.malformed} malformed (passed through when unfiltered)" if stats.malformed else ""),
         )
 
 
-def _tail_lines(client: Any, app: str, dyno: str | None, source: str | None, lines: int) -> Any:
+def _tail_lines(
+    io: IOStreams, client: Any, app: str, dyno: str | None, source: str | None, lines: int
+) -> Any:
     from contextlib import contextmanager
 
     from hkctl.logs.stream import tail
@@ -208,7 +204,7 @@ def _tail_lines(client: Any, app: str, dyno: str | None, source: str | None, lin
         with log_sessions.open_stream(client, session) as stream:
             yield stream
 
-    return tail(opener, say=say)
+    return tail(opener, say=say_to(io))
 
 
 @cli.command("triage")
@@ -231,8 +227,6 @@ def triage_cmd(
     env: Env, app: str | None, file: str | None, top: int, html: str | None, as_json: bool
 ) -> None:
     """One read, one report: traffic, slow paths, error codes, dynos, memory, releases, findings."""
-    import sys
-
     from hkctl.logs import fast
     from hkctl.logs.triage import report
     from hkctl.render.output import emit_json
@@ -245,8 +239,8 @@ def triage_cmd(
 
         check_output(html)
     if file == "-":
-        binary = getattr(sys.stdin, "buffer", None)
-        agg = engine.triage_stream(binary, top=top) if binary else engine.triage_lines(sys.stdin, top=top)
+        binary = env.io.in_bytes
+        agg = engine.triage_stream(binary, top=top) if binary else engine.triage_lines(env.io.in_, top=top)
     elif file:
         import os
 
@@ -262,13 +256,13 @@ def triage_cmd(
         agg = engine.triage_lines(log_sessions.read(env.client(), app, lines=log_sessions.MAX_LINES), top=top)
     result = report(agg, top=top)
     if html:
-        _write_html(html, agg, result, app or file or "log")
+        _write_html(env.io, html, agg, result, app or file or "log")
     if as_json:
-        emit_json(result)
+        emit_json(env.io, result)
         return
     from hkctl.logs.view import triage_text
 
-    sys.stdout.write("\n".join(triage_text(result, app or file or "log")) + "\n")
+    echo(env.io, "\n".join(triage_text(result, app or file or "log")))
 
 
 def _prepare(html: str | None) -> dict[str, Any]:
@@ -279,7 +273,7 @@ def _prepare(html: str | None) -> dict[str, Any]:
     return {"prepare": prepare}
 
 
-def _write_html(path: str, agg: Any, result: dict[str, Any], title: str) -> None:
+def _write_html(io: IOStreams, path: str, agg: Any, result: dict[str, Any], title: str) -> None:
     from hkctl.report.html import prepare, render_html, write_html
 
     prepare()
@@ -287,4 +281,4 @@ def _write_html(path: str, agg: Any, result: dict[str, Any], title: str) -> None
         size = write_html(path, render_html(agg, result, title=f"{title}: log triage"))
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from exc
-    say(f"wrote {path} ({size / 1000:.0f} kB, self-contained)")
+    say(io, f"wrote {path} ({size / 1000:.0f} kB, self-contained)")

@@ -20,6 +20,8 @@ from hkctl import __version__
 from hkctl.cli._commands import COMMANDS
 from hkctl.cli._common import Env
 from hkctl.errors import EXIT_ERROR, HkctlError, Stopped, WorkflowFailed
+from hkctl.iostreams import IOStreams
+from hkctl.render.output import echo, say
 
 #: flag -> (settings field, takes a value)
 GLOBAL_FLAGS: dict[str, tuple[str, bool]] = {
@@ -151,6 +153,7 @@ class LazyGroup(click.Group):
                 importlib.import_module(f"hkctl.cli.{module}")
             command = importlib.import_module(f"hkctl.cli.{entry.modules[0]}").cli
             whole_summaries(command)
+            help_to_streams(command)
             self.add_command(command, cmd_name)
         return self.commands.get(cmd_name)
 
@@ -169,8 +172,47 @@ def whole_summaries(command: click.Command) -> None:
             whole_summaries(sub)
 
 
+def help_to_streams(command: click.Command) -> None:
+    """`--help` prints to the run's `env.io.out`, not to the process's stdout (click's default).
+
+    click builds each command's help option itself (and names it in usage errors' hint); only its
+    callback is swapped, so the option, its names and the hint stay click's.
+    """
+    build = command.get_help_option
+
+    def get_help_option(ctx: click.Context) -> click.Option | None:
+        option = build(ctx)
+        if option is not None:
+            option.callback = _show_help
+        return option
+
+    command.get_help_option = get_help_option  # type: ignore[method-assign]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            help_to_streams(sub)
+
+
+def _show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        echo(ctx.ensure_object(Env).io, ctx.get_help())
+        ctx.exit()
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        echo(ctx.ensure_object(Env).io, f"hkctl, version {__version__}")
+        ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="hkctl")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 def root() -> None:
     """Operate Heroku apps through the Platform API, safely.
 
@@ -181,14 +223,19 @@ def root() -> None:
     """
 
 
-def run(argv: list[str], env: Env) -> int:
-    """Run one command line with `env`; returns the exit code (used by main() and by the tests)."""
-    from hkctl.render.output import say
+help_to_streams(root)
 
+
+def run(argv: list[str], env: Env) -> int:
+    """Run one command line with `env`; returns the exit code (used by main() and by the tests).
+
+    Everything printed, click's help and usage errors included, goes to `env.io`.
+    """
+    io = env.io
     try:
         args, flags = extract_global_flags(argv)
     except click.UsageError as exc:
-        say(f"error: {exc.message}")
+        say(io, f"error: {exc.message}")
         return 2
     env.flags.update(flags)
     try:
@@ -198,24 +245,24 @@ def run(argv: list[str], env: Env) -> int:
         result = root.main(args=args, prog_name="hkctl", obj=env, standalone_mode=False)
         return result if isinstance(result, int) else 0
     except Stopped as exc:
-        say(exc.message)
+        say(io, exc.message)
         return exc.exit_code
     except WorkflowFailed as exc:
-        say(_redact(env, exc.report(), composed=True))
+        say(io, _redact(env, exc.report(), composed=True))
         return exc.exit_code
     except HkctlError as exc:
-        say(_redact(env, f"error: {exc.message}", composed=True))
+        say(io, _redact(env, f"error: {exc.message}", composed=True))
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.Abort:
-        say("aborted")
+        say(io, "aborted")
         return 130
     except click.ClickException as exc:
-        exc.show()
+        exc.show(file=io.err)
         return exc.exit_code
     except KeyboardInterrupt:
-        say("interrupted")
+        say(io, "interrupted")
         return 130
     except BrokenPipeError:
         return 0
@@ -223,11 +270,12 @@ def run(argv: list[str], env: Env) -> int:
         if env.flags.get("verbose"):
             import traceback
 
-            say(_redact(env, traceback.format_exc()))
+            say(io, _redact(env, traceback.format_exc()))
         say(
+            io,
             _redact(
                 env, f"internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)"
-            )
+            ),
         )
         return EXIT_ERROR
     finally:
@@ -249,6 +297,7 @@ def _redact(env: Env, text: str, *, composed: bool = False) -> str:
 
 
 def main() -> None:
-    code = run(sys.argv[1:], Env())
-    sys.stdout.flush()
+    env = Env(io=IOStreams.system())
+    code = run(sys.argv[1:], env)
+    env.io.out.flush()
     sys.exit(code if code is not None else EXIT_ERROR)

@@ -8,7 +8,7 @@ import click
 
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, on_interrupt, pass_env
-from hkctl.render.output import emit_fields, emit_json, emit_records, say
+from hkctl.render.output import echo, emit_fields, emit_json, emit_records, say
 from hkctl.resources import postgres
 
 database_option = click.option(
@@ -48,10 +48,10 @@ def info_cmd(env: Env, app: str, database: str | None, as_json: bool) -> None:
     db = postgres.database(client, app, database)
     i = postgres.info(client, db.id)
     if as_json:
-        emit_json({"addon": db.to_json(), "database": i.to_json()})
+        emit_json(env.io, {"addon": db.to_json(), "database": i.to_json()})
         return
-    say(f"=== {db.name} ({', '.join(db.config_vars)})")
-    emit_fields(list(i.info) or [("plan", i.plan), ("status", i.status)])
+    say(env.io, f"=== {db.name} ({', '.join(db.config_vars)})")
+    emit_fields(env.io, list(i.info) or [("plan", i.plan), ("status", i.status)])
 
 
 @app_group("backups", default="list", parent=cli)
@@ -73,6 +73,7 @@ def backups_list(env: Env, app: str, as_json: bool) -> None:
 
     rows = postgres.backups(env.client(), app)[::-1]  # the data API's order is oldest first
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -98,7 +99,7 @@ def backups_capture(env: Env, app: str, database: str | None, wait: bool, as_jso
     client = env.client()
     db = postgres.database(client, app, database)
     t = postgres.capture(client, app, db)
-    say(f"capturing {t.name} of {db.name} ({t.from_name}) ...")
+    say(env.io, f"capturing {t.name} of {db.name} ({t.from_name}) ...")
     if wait:
         last = [""]
 
@@ -106,18 +107,19 @@ def backups_capture(env: Env, app: str, database: str | None, wait: bool, as_jso
             line = f"  {cur.name} {cur.status.lower()}: {_size(cur.processed_bytes)} processed"
             if line != last[0]:  # one line per change, not per poll
                 last[0] = line
-                say(line)
+                say(env.io, line)
 
         started = t
         with on_interrupt(
-            lambda: f"backup {started.name} keeps running on Heroku: see it with `hkctl pg backups -a {app}`"
+            env.io,
+            lambda: f"backup {started.name} keeps running on Heroku: see it with `hkctl pg backups -a {app}`",
         ):
             t = postgres.wait_for_transfer(client, app, t.num, on_poll=progress)
-        say(f"backup {t.name} completed: {_size(t.processed_bytes)} ({t.processed_bytes} bytes)")
+        say(env.io, f"backup {t.name} completed: {_size(t.processed_bytes)} ({t.processed_bytes} bytes)")
     if as_json:
-        emit_json(t.to_json())
+        emit_json(env.io, t.to_json())
     else:
-        click.echo(t.name)
+        echo(env.io, t.name)
 
 
 @backups.command("url")
@@ -129,7 +131,7 @@ def backups_url(env: Env, backup: str | None, app: str) -> None:
 
     client = env.client()
     num = postgres.backup_num(backup) if backup else postgres.latest_backup(client, app).num
-    click.echo(postgres.public_url(client, app, num))
+    echo(env.io, postgres.public_url(client, app, num))
 
 
 @backups.command("download")
@@ -152,7 +154,7 @@ def backups_download(env: Env, backup: str | None, app: str, output: Path) -> No
     def progress(n: int) -> None:
         if n - shown[0] >= 1 << 20:  # one line per MB
             shown[0] = n
-            say(f"  {_size(n)} ...")
+            say(env.io, f"  {_size(n)} ...")
 
     t, size = postgres.download(client, app, num, output, progress=progress)
-    say(f"downloaded {t.name} to {output} ({size} bytes, as reported)")
+    say(env.io, f"downloaded {t.name} to {output} ({size} bytes, as reported)")

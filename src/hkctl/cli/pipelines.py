@@ -6,7 +6,7 @@ import click
 
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, json_option, limit_option, on_interrupt, pass_env
-from hkctl.render.output import emit_fields, emit_json, emit_records, emit_table, say
+from hkctl.render.output import emit_fields, emit_json, emit_records, emit_table, say, say_to
 from hkctl.resources import pipelines
 
 STAGE_CHOICE = click.Choice(["test", "review", "development", "staging", "production"])
@@ -32,6 +32,7 @@ def list_cmd(env: Env, as_json: bool, limit: int | None) -> None:
     rows = list(pipelines.list_(client, limit=limit))
     owners = {} if as_json else pipelines.owner_labels(client, rows)
     emit_records(
+        env.io,
         as_json,
         rows,
         [("name", "name"), ("id", "id"), ("owner", lambda p: owners.get(p.id, "-"))],
@@ -55,20 +56,24 @@ def info_cmd(env: Env, pipeline: str, as_json: bool) -> None:
     names = pipelines.app_names(client, [c.app_id for c in rows])
     if as_json:
         emit_json(
+            env.io,
             {
                 "pipeline": p.to_json(),
                 "couplings": [
                     {**c.to_json(), "app": {"id": c.app_id, "name": names[c.app_id]}} for c in rows
                 ],
-            }
+            },
         )
         return
     owner = pipelines.owner_labels(client, [p])[p.id]
-    emit_fields([("name", p.name), ("id", p.id), ("owner", owner), ("created", p.created_at)])
+    emit_fields(env.io, [("name", p.name), ("id", p.id), ("owner", owner), ("created", p.created_at)])
     order = {s: i for i, s in enumerate(pipelines.STAGES)}
     rows.sort(key=lambda c: (order.get(c.stage, 99), names[c.app_id]))
     emit_table(
-        rows, [("stage", "stage"), ("app", lambda c: names[c.app_id])], empty="no apps in this pipeline"
+        env.io,
+        rows,
+        [("stage", "stage"), ("app", lambda c: names[c.app_id])],
+        empty="no apps in this pipeline",
     )
 
 
@@ -82,9 +87,9 @@ def create_cmd(env: Env, name: str, team: str | None, as_json: bool) -> None:
 
     p = pipelines.create(env.client(), name, team=team)
     if as_json:
-        emit_json(p.to_json())
+        emit_json(env.io, p.to_json())
     else:
-        say(f"created pipeline {p.name} ({p.id})")
+        say(env.io, f"created pipeline {p.name} ({p.id})")
 
 
 @cli.command("add")
@@ -98,7 +103,7 @@ def add_cmd(env: Env, app: str, pipeline: str, stage: str) -> None:
     client = env.client()
     p = pipelines.info(client, pipeline)
     pipelines.add_app(client, app, p.id, stage)
-    say(f"added {app} to {p.name} at stage {stage}")
+    say(env.io, f"added {app} to {p.name} at stage {stage}")
 
 
 @cli.command("remove")
@@ -108,7 +113,7 @@ def remove_cmd(env: Env, app: str) -> None:
     """Remove APP from its pipeline (the app itself stays)."""
 
     pipelines.remove_app(env.client(), app)
-    say(f"removed {app} from its pipeline")
+    say(env.io, f"removed {app} from its pipeline")
 
 
 @cli.command("promote")
@@ -134,27 +139,32 @@ def promote_cmd(
 
     client = env.client()
     plan = pipelines.plan_promotion(client, pipeline, source=source, targets=list(targets) or None)
-    check_source(client, plan.source_id, no_check=no_check, say=say)
-    say(f"promoting {plan.source_name} ({plan.source_stage}) to {', '.join(plan.targets.values())} ...")
+    check_source(client, plan.source_id, no_check=no_check, say=say_to(env.io))
+    say(
+        env.io,
+        f"promoting {plan.source_name} ({plan.source_stage}) to {', '.join(plan.targets.values())} ...",
+    )
     started: dict[str, str] = {}
     with on_interrupt(
+        env.io,
         lambda: (
             f"promotion {started['id']} keeps running on Heroku: follow it with "
             f"`hkctl pipelines promotion {started['id']}`"
             if started
             else None
-        )
+        ),
     ):
         promotion, results = pipelines.run_promotion(
             client, plan, on_created=lambda p: started.update(id=p.id)
         )
     if as_json:
-        emit_json({"promotion": promotion.to_json(), "targets": [t.to_json() for t in results]})
+        emit_json(env.io, {"promotion": promotion.to_json(), "targets": [t.to_json() for t in results]})
     else:
         from hkctl.resources import releases
 
         labels = {t.id: releases.info(client, t.app_id, t.release_id).label for t in results if t.release_id}
         emit_table(
+            env.io,
             results,
             [
                 ("app", lambda t: plan.targets.get(t.app_id, t.app_id)),
@@ -167,9 +177,9 @@ def promote_cmd(
         )
     failed = [plan.targets.get(t.app_id, t.app_id) for t in results if t.status == "failed"]
     if failed:
-        say(f"promotion failed for: {', '.join(failed)}")
+        say(env.io, f"promotion failed for: {', '.join(failed)}")
         raise click.exceptions.Exit(1)
-    say(f"promoted {plan.source_name} to {', '.join(plan.targets.values())}")
+    say(env.io, f"promoted {plan.source_name} to {', '.join(plan.targets.values())}")
 
 
 @cli.command("promotion")
@@ -186,13 +196,15 @@ def promotion_cmd(env: Env, promotion_id: str, as_json: bool) -> None:
     promotion = pipelines.promotion_info(client, promotion_id)
     targets = pipelines.promotion_targets(client, promotion.id)
     if as_json:
-        emit_json({"promotion": promotion.to_json(), "targets": [t.to_json() for t in targets]})
+        emit_json(env.io, {"promotion": promotion.to_json(), "targets": [t.to_json() for t in targets]})
     else:
         names = pipelines.app_names(client, [promotion.source_app_id, *(t.app_id for t in targets)])
         say(
-            f"promotion {promotion.id} from {names.get(promotion.source_app_id, promotion.source_app_id)}: {promotion.status}"
+            env.io,
+            f"promotion {promotion.id} from {names.get(promotion.source_app_id, promotion.source_app_id)}: {promotion.status}",
         )
         emit_table(
+            env.io,
             targets,
             [
                 ("app", lambda t: names.get(t.app_id, t.app_id)),

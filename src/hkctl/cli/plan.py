@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from hkctl.cli._common import json_option
+from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.render.output import echo
 
 
 @click.group("plan")
@@ -17,7 +18,8 @@ def cli() -> None:
 @cli.command("show")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option
-def show_cmd(file: Path, as_json: bool) -> None:
+@pass_env
+def show_cmd(env: Env, file: Path, as_json: bool) -> None:
     """Show the writes a plan file would make, in order, and the secrets it needs at apply time."""
     from hkctl.render.output import emit_json
     from hkctl.workflows import replay
@@ -25,6 +27,7 @@ def show_cmd(file: Path, as_json: bool) -> None:
     steps = replay.load(file)
     if as_json:
         emit_json(
+            env.io,
             [
                 {
                     "step": s.number,
@@ -39,7 +42,7 @@ def show_cmd(file: Path, as_json: bool) -> None:
                     "replayable": s.replayable,
                 }
                 for s in steps
-            ]
+            ],
         )
         return
-    click.echo(replay.render(steps))
+    echo(env.io, replay.render(steps))

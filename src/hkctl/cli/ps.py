@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import emit_json, emit_table, say
+from hkctl.render.output import echo, emit_json, emit_table, say
 from hkctl.resources import dynos
 
 
@@ -63,16 +63,20 @@ def cli(ctx: click.Context, app: str | None, remote: str | None, as_json: bool) 
     shape = sorted(formation.list_(client, app), key=lambda f: (f.type != "web", f.type))
     running = sorted(dynos.list_(client, app), key=lambda d: _order(d.name))
     if as_json:
-        emit_json({"formation": [f.to_json() for f in shape], "dynos": [d.to_json() for d in running]})
+        emit_json(
+            env.io, {"formation": [f.to_json() for f in shape], "dynos": [d.to_json() for d in running]}
+        )
         return
-    say(f"=== {app} formation")
+    say(env.io, f"=== {app} formation")
     emit_table(
+        env.io,
         shape,
         [("type", "type"), ("quantity", "quantity"), ("size", "size"), ("command", "command")],
         empty="no process types (nothing deployed yet)",
     )
-    say(f"=== {app} dynos")
+    say(env.io, f"=== {app} dynos")
     emit_table(
+        env.io,
         running,
         [
             ("name", "name"),
@@ -108,17 +112,17 @@ def scale_cmd(env: Env, changes: tuple[str, ...], app: str, as_json: bool, force
         current = sorted(formation.list_(client, app), key=lambda f: (f.type != "web", f.type))
         if not changes:
             if as_json:
-                emit_json([f.to_json() for f in current])
+                emit_json(env.io, [f.to_json() for f in current])
             else:
-                click.echo(" ".join(f"{f.type}={f.quantity}:{f.size}" for f in current))
+                echo(env.io, " ".join(f"{f.type}={f.quantity}:{f.size}" for f in current))
             return
         changes = tuple(formation.absolute(changes, current))
     updates = formation.parse_scale(changes, force_size=force_size)
     changed = formation.scale(client, app, updates)
     if as_json:
-        emit_json([f.to_json() for f in changed])
+        emit_json(env.io, [f.to_json() for f in changed])
         return
-    say(f"scaled {app}: " + " ".join(f"{f.type}={f.quantity}:{f.size}" for f in changed))
+    say(env.io, f"scaled {app}: " + " ".join(f"{f.type}={f.quantity}:{f.size}" for f in changed))
 
 
 @cli.command("restart")
@@ -129,7 +133,7 @@ def restart_cmd(env: Env, target: str | None, app: str) -> None:
     """Restart every dyno, the dynos of one process type (`web`), or one dyno (`web.1`)."""
 
     dynos.restart(env.client(), app, target)
-    say(f"restarting {target or 'all dynos'} on {app}")
+    say(env.io, f"restarting {target or 'all dynos'} on {app}")
 
 
 @cli.command("stop")
@@ -143,4 +147,4 @@ def stop_cmd(env: Env, target: str, app: str) -> None:
     """
 
     dynos.stop(env.client(), app, target)
-    say(f"stopping {target} on {app}")
+    say(env.io, f"stopping {target} on {app}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, json_option, pass_env
-from hkctl.render.output import emit_json
+from hkctl.render.output import echo, emit_json
 
 
 @click.command("rate-limit")
@@ -17,6 +17,6 @@ def cli(env: Env, as_json: bool) -> None:
 
     remaining = account.rate_limit(env.client())
     if as_json:
-        emit_json({"remaining": remaining})
+        emit_json(env.io, {"remaining": remaining})
     else:
-        click.echo(f"{remaining} of 4500 requests left")
+        echo(env.io, f"{remaining} of 4500 requests left")

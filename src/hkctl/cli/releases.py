@@ -50,6 +50,7 @@ def list_cmd(env: Env, app: str, as_json: bool, max_items: int) -> None:
 
     rows = releases.list_(env.client(), app, max_items=max_items)
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -73,9 +74,9 @@ def info_cmd(env: Env, release: str, app: str, as_json: bool) -> None:
 
     r = releases.info(env.client(), app, release)
     if as_json:
-        emit_json(r.to_json())
+        emit_json(env.io, r.to_json())
         return
-    emit_fields(_fields(r))
+    emit_fields(env.io, _fields(r))
 
 
 @cli.command("rollback")
@@ -100,8 +101,8 @@ def rollback_cmd(env: Env, release: str | None, app: str, as_json: bool) -> None
     else:
         target = releases.info(client, app, release)
     now = releases.current(client, app)
-    say(f"current: {now.label} {now.description}" if now else "current: (no release)")
-    say(f"target:  {target.label} {target.description}")
+    say(env.io, f"current: {now.label} {now.description}" if now else "current: (no release)")
+    say(env.io, f"target:  {target.label} {target.description}")
     if now is not None and now.id == target.id:
         raise UsageError(f"{target.label} is already the current release of {app}")
     if not target.eligible_for_rollback:
@@ -110,10 +111,10 @@ def rollback_cmd(env: Env, release: str | None, app: str, as_json: bool) -> None
         from hkctl.resources import rollback_config
 
         for line in rollback_config.preview(client, app, now.version, target.version).lines(target.label):
-            say(line)
+            say(env.io, line)
     created = releases.rollback(client, app, target, current=now)
     if as_json:
-        emit_json(created.to_json())
+        emit_json(env.io, created.to_json())
         return
-    say(f"rolled back {app} to {target.label}: done, {created.label}")
-    emit_fields(_fields(created))
+    say(env.io, f"rolled back {app} to {target.label}: done, {created.label}")
+    emit_fields(env.io, _fields(created))

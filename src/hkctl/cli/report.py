@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, pass_env
+from hkctl.render.output import echo
 
 
 @click.command("report")
@@ -35,5 +36,5 @@ def cli(env: Env, app_arg: str | None, app: str | None, output: str | None, top:
     path = output or f"{target}-report.html"
     check_output(path)
     size = build.app_report(env.client(), target, path, top=top)
-    say(f"wrote {path} ({size / 1000:.0f} kB, self-contained)")
-    click.echo(path)
+    say(env.io, f"wrote {path} ({size / 1000:.0f} kB, self-contained)")
+    echo(env.io, path)

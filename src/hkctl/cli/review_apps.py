@@ -53,15 +53,16 @@ def config_cmd(
     if repo is None and all(v is None for v in settings.values()):
         cfg = review_apps.config(client, p.id)
         if cfg is None:
-            say(f"review apps are not enabled on {p.name}")
+            say(env.io, f"review apps are not enabled on {p.name}")
             raise click.exceptions.Exit(1)
     else:
         cfg = review_apps.configure(client, p.id, repo=repo, **settings)
-        say(f"review-app settings of {p.name} saved")
+        say(env.io, f"review-app settings of {p.name} saved")
     if as_json:
-        emit_json(cfg.to_json())
+        emit_json(env.io, cfg.to_json())
         return
     emit_fields(
+        env.io,
         [
             ("pipeline", p.name),
             ("automatic", cfg.automatic_review_apps),
@@ -69,7 +70,7 @@ def config_cmd(
             ("stale days", cfg.stale_days),
             ("wait for ci", cfg.wait_for_ci),
             ("base name", cfg.base_name),
-        ]
+        ],
     )
 
 
@@ -89,6 +90,7 @@ def list_cmd(env: Env, pipeline: str, as_json: bool) -> None:
     rows = review_apps.list_(client, p.id)
     names = pipelines.app_names(client, [r.app_id for r in rows if r.app_id])
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -120,9 +122,9 @@ def create_cmd(
     r = review_apps.create(client, p.id, branch, source_url, pr_number=pr_number)
     name = pipelines.app_names(client, [r.app_id]).get(r.app_id or "") if r.app_id else None
     if as_json:
-        emit_json(r.to_json())
+        emit_json(env.io, r.to_json())
     else:
-        say(f"review app {r.id} for {branch}: app {name} ({r.status})")
+        say(env.io, f"review app {r.id} for {branch}: app {name} ({r.status})")
 
 
 @cli.command("destroy")
@@ -135,4 +137,4 @@ def destroy_cmd(env: Env, review_app_id: str) -> None:
     r = review_apps.info(client, review_app_id)
     name = pipelines.app_names(client, [r.app_id]).get(r.app_id) if r.app_id else None
     review_apps.destroy(client, review_app_id, app_name=name)
-    say(f"destroyed review app {review_app_id} ({name or 'no app'})")
+    say(env.io, f"destroyed review app {review_app_id} ({name or 'no app'})")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from hkctl.cli._common import Env, app_option, json_option, pass_env
@@ -34,7 +32,7 @@ def cli(
     import re
 
     from hkctl.cli._app import require
-    from hkctl.render.output import emit_json, emit_table, say
+    from hkctl.render.output import emit_json, emit_table, say, say_to
     from hkctl.workflows import rollback
 
     if app_arg and not release and (app or remote or re.fullmatch(r"v\d+", app_arg)):
@@ -43,8 +41,9 @@ def cli(
     client = env.client()
     plan = rollback.plan(client, target_app, release)
     if not as_json:
-        say(f"Recent releases of {plan.app} (* current, → target):")
+        say(env.io, f"Recent releases of {plan.app} (* current, → target):")
         emit_table(
+            env.io,
             plan.recent,
             [
                 (
@@ -57,18 +56,19 @@ def cli(
                 ("description", "description"),
                 ("created", "created_at"),
             ],
-            stream=sys.stderr,
+            err=True,
         )
         say(
+            env.io,
             f"Roll back {plan.app} from v{plan.current.version} to v{plan.target.version}"
-            + (" (production: type the app name to confirm)" if plan.production else "")
+            + (" (production: type the app name to confirm)" if plan.production else ""),
         )
-        say(rollback.WARNING)
+        say(env.io, rollback.WARNING)
     if plan.config is not None:  # said before the confirmation, --json or not (stderr)
         for line in plan.config.lines(f"v{plan.target.version}"):
-            say(line)
-    new = rollback.execute(client, plan, say=say, boot_timeout=boot_timeout)
+            say(env.io, line)
+    new = rollback.execute(client, plan, say=say_to(env.io), boot_timeout=boot_timeout)
     if as_json:
-        emit_json({**plan.to_json(), "release": new.to_json()})
+        emit_json(env.io, {**plan.to_json(), "release": new.to_json()})
     else:
-        say(f"✅ {plan.app} now runs v{new.version} ({new.description})")
+        say(env.io, f"✅ {plan.app} now runs v{new.version} ({new.description})")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from hkctl.cli._common import Env, app_option, on_interrupt, pass_env
-from hkctl.render.output import say
+from hkctl.iostreams import IOStreams
+from hkctl.render.output import echo, say
 
 
 # Everything from COMMAND on is the dyno's command line, never an hkctl option or global flag
@@ -67,7 +66,7 @@ def cli(
             f"heroku run {line} -a {app}. To run a command that ends: hkctl run -a {app} --wait COMMAND"
         )
 
-    _note_own_options(command)
+    _note_own_options(env.io, command)
     client = env.client()
     dyno = dynos.run(
         client,
@@ -79,29 +78,30 @@ def cli(
         force_size=force_size,
     )
     if not wait:
-        say(f"running `{dyno.command}` on {app} as {dyno.name} ({dyno.size})")
-        click.echo(dyno.name)
+        say(env.io, f"running `{dyno.command}` on {app} as {dyno.name} ({dyno.size})")
+        echo(env.io, dyno.name)
         return
-    tty = sys.stderr.isatty()
+    io = env.io
 
     def progress(elapsed: float, attempt: int) -> None:
-        if tty:
-            sys.stderr.write(f"\r{dyno.name}: running… {elapsed:.0f}s")
-            sys.stderr.flush()
+        if io.stderr_is_tty:
+            io.err.write(f"\r{dyno.name}: running… {elapsed:.0f}s")
+            io.err.flush()
 
     with on_interrupt(
+        env.io,
         lambda: (
             f"{dyno.name} keeps running on {app}: stop it with `hkctl ps stop {dyno.name} -a {app}`, "
             f"follow it with `hkctl logs -a {app} --dyno {dyno.name} --tail`"
-        )
+        ),
     ):
-        say(f"running `{dyno.command}` on {app} as {dyno.name} ({dyno.size})")
+        say(env.io, f"running `{dyno.command}` on {app} as {dyno.name} ({dyno.size})")
         result = dynos.wait_for_exit(client, app, dyno.name, timeout=timeout, on_wait=progress)
-    if tty:
-        sys.stderr.write("\r\033[K")
+    if io.stderr_is_tty:
+        io.err.write("\r\033[K")
     for line in result.output:
-        click.echo(line)
-    say(f"{dyno.name} exited with status {result.status}")
+        echo(env.io, line)
+    say(env.io, f"{dyno.name} exited with status {result.status}")
     raise click.exceptions.Exit(result.status)
 
 
@@ -151,12 +151,13 @@ def interactive(command: tuple[str, ...]) -> bool:
     return not scripted and any(words[: len(c)] == c for c in _CONSOLES)
 
 
-def _note_own_options(command: tuple[str, ...]) -> None:
+def _note_own_options(io: IOStreams, command: tuple[str, ...]) -> None:
     """Say so when the dyno's command line holds one of run's options, typed after COMMAND by habit."""
     own = {o for p in cli.params for o in getattr(p, "opts", ())} - {"command"}
     found = [w for w in command[1:] if w.split("=", 1)[0] in own]
     if found:
         say(
+            io,
             f"note: {', '.join(found)} is part of the dyno's command line: hkctl's options go before "
-            "the command (hkctl run -a APP --wait CMD...)"
+            "the command (hkctl run -a APP --wait CMD...)",
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from hkctl.cli._common import Env, pass_env
 from hkctl.errors import UsageError
+from hkctl.render.output import echo, say
 
 
 @click.group("sandbox")
@@ -59,7 +61,9 @@ def cli() -> None:
     help="Seed for a new store: demo, empty, fleet (300 apps), or a scenario file (.json/.toml; see "
     "docs/testing-with-the-sandbox.md).",
 )
+@pass_env
 def serve_cmd(
+    env: Env,
     port: int,
     storage_port: int | None,
     db: str | None,
@@ -116,12 +120,12 @@ def serve_cmd(
     sb.public_url = f"http://127.0.0.1:{port}"
     sb.storage_url = f"http://127.0.0.1:{storage_port}"
     clock = "manual clock" if manual_clock else "real clock"
-    click.echo(f"sandbox on http://127.0.0.1:{port}  (db: {db or 'memory'}, {clock})", err=True)
-    click.echo(f"simulated object store (S3 stand-in) on {sb.storage_url}", err=True)
-    click.echo(
+    say(env.io, f"sandbox on http://127.0.0.1:{port}  (db: {db or 'memory'}, {clock})")
+    say(env.io, f"simulated object store (S3 stand-in) on {sb.storage_url}")
+    say(
+        env.io,
         f"export HKCTL_API_URL=http://127.0.0.1:{port} HKCTL_DATA_API_URL=http://127.0.0.1:{port} "
         f"HKCTL_SANDBOX_STORAGE_URL={sb.storage_url} HEROKU_API_KEY={SANDBOX_TOKEN}",
-        err=True,
     )
     config = uvicorn.Config(create_app(sb), host="127.0.0.1", port=port, log_level="warning")
     uvicorn.Server(config).run(sockets=sockets)
@@ -136,7 +140,8 @@ def serve_cmd(
     help="Write the table to FILE (e.g. docs/coverage.md) instead of stdout.",
 )
 @click.option("--check", is_flag=True, help="With -o FILE: write nothing; exit 1 when FILE is not current.")
-def coverage_cmd(output: str | None, check: bool) -> None:
+@pass_env
+def coverage_cmd(env: Env, output: str | None, check: bool) -> None:
     """Print the coverage table (Markdown): every official schema link, served? used by hkctl? tested?
 
     Nothing is written unless you name a file: `hkctl sandbox coverage -o docs/coverage.md`.
@@ -149,16 +154,16 @@ def coverage_cmd(output: str | None, check: bool) -> None:
     if output is None or output == "-":
         if check:
             raise UsageError("--check compares a file: give it with -o FILE")
-        click.echo(text, nl=False)
+        echo(env.io, text, nl=False)
         return
     path = Path(output)
     if check:
         current = path.read_text() if path.exists() else ""
         if current != text:
-            click.echo(f"{output} is stale: run `hkctl sandbox coverage -o {output}`", err=True)
+            say(env.io, f"{output} is stale: run `hkctl sandbox coverage -o {output}`")
             raise click.exceptions.Exit(1)
-        click.echo(f"{output} is current", err=True)
+        say(env.io, f"{output} is current")
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
-    click.echo(f"wrote {output}", err=True)
+    say(env.io, f"wrote {output}")

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import click
 
+from hkctl.cli._common import Env, pass_env
+from hkctl.render.output import echo
+
 
 @click.command("skill")
-def cli() -> None:
+@pass_env
+def cli(env: Env) -> None:
     """Print SKILL.md: what the skill needs (front matter) and the everyday Heroku recipes as hkctl commands.
 
     Save it where your agent runtime loads skills, e.g. `hkctl skill > skills/heroku/SKILL.md`.
     """
     from importlib.resources import files
 
-    click.echo(files("hkctl").joinpath("data", "SKILL.md").read_text(encoding="utf-8"), nl=False)
+    echo(env.io, files("hkctl").joinpath("data", "SKILL.md").read_text(encoding="utf-8"), nl=False)

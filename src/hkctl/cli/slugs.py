@@ -24,9 +24,10 @@ def info_cmd(env: Env, slug_id: str, app: str, as_json: bool) -> None:
 
     s = slugs.info(env.client(), app, slug_id)
     if as_json:
-        emit_json(s.to_json())
+        emit_json(env.io, s.to_json())
         return
     emit_fields(
+        env.io,
         [
             ("id", s.id),
             ("size", f"{s.size / 1_000_000:.1f} MB" if s.size else None),
@@ -36,5 +37,5 @@ def info_cmd(env: Env, slug_id: str, app: str, as_json: bool) -> None:
             ("process types", ", ".join(f"{k}: {v}" for k, v in s.process_types.items())),
             ("checksum", s.checksum),
             ("created", s.created_at),
-        ]
+        ],
     )

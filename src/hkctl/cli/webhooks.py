@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from hkctl.cli._app import app_group
 from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
-from hkctl.render.output import emit_json, emit_records, say
+from hkctl.render.output import echo, emit_json, emit_records, say
 from hkctl.resources import webhooks
 
 
@@ -30,6 +28,7 @@ def list_cmd(env: Env, app: str, as_json: bool) -> None:
 
     rows = webhooks.list_(env.client(), app)
     emit_records(
+        env.io,
         as_json,
         rows,
         [("id", "id"), ("url", "url"), ("include", lambda w: ",".join(w.include)), ("level", "level")],
@@ -71,12 +70,12 @@ def add_cmd(
         env.client(), app, url, include.split(","), level=level, secret=secret, authorization=authorization
     )
     if as_json:
-        emit_json({**hook.to_json(), **({"secret": hook.secret} if hook.secret else {})})
+        emit_json(env.io, {**hook.to_json(), **({"secret": hook.secret} if hook.secret else {})})
         return
-    say(f"created webhook {hook.id} on {app}: {','.join(hook.include)} -> {hook.url}")
+    say(env.io, f"created webhook {hook.id} on {app}: {','.join(hook.include)} -> {hook.url}")
     if hook.secret:
-        say("signing secret (shown once; keep it to verify deliveries):")
-        click.echo(hook.secret)
+        say(env.io, "signing secret (shown once; keep it to verify deliveries):")
+        echo(env.io, hook.secret)
 
 
 @cli.command("remove")
@@ -87,7 +86,7 @@ def remove_cmd(env: Env, webhook_id: str, app: str) -> None:
     """Remove a webhook subscription (DELETE /apps/{app}/webhooks/{id})."""
 
     webhooks.destroy(env.client(), app, webhook_id)
-    say(f"deleted webhook {webhook_id} from {app}")
+    say(env.io, f"deleted webhook {webhook_id} from {app}")
 
 
 @cli.command("deliveries")
@@ -106,6 +105,7 @@ def deliveries_cmd(env: Env, app: str, status: str | None, as_json: bool, limit:
 
     rows = list(webhooks.deliveries(env.client(), app, status=status, limit=limit))
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -130,6 +130,7 @@ def events_cmd(env: Env, app: str, as_json: bool) -> None:
 
     rows = webhooks.events(env.client(), app)
     emit_records(
+        env.io,
         as_json,
         rows,
         [
@@ -148,12 +149,13 @@ def events_cmd(env: Env, app: str, as_json: bool) -> None:
     "--secret", "-s", required=True, envvar="HKCTL_WEBHOOK_SECRET", help="The webhook's signing secret."
 )
 @click.option("--signature", required=True, help="The Heroku-Webhook-Hmac-SHA256 header value.")
-def verify_cmd(secret: str, signature: str) -> None:
+@pass_env
+def verify_cmd(env: Env, secret: str, signature: str) -> None:
     """Check a delivery body (read from stdin) against its signature: exit 0 valid, 1 invalid."""
 
-    body = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    body = env.io.in_bytes.read() if env.io.in_bytes is not None else env.io.in_.read().encode()
     if webhooks.verify_signature(body, secret, signature):
-        say("signature valid")
+        say(env.io, "signature valid")
         return
-    say("signature INVALID: the body was not signed with this secret")
+    say(env.io, "signature INVALID: the body was not signed with this secret")
     raise click.exceptions.Exit(1)

@@ -6,29 +6,27 @@ None when no person can be asked (no TTY): the guard then fails closed.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from typing import TextIO
+
+from hkctl.iostreams import IOStreams
 
 Confirmer = Callable[[str, str], "str | None"]  # (plan text, question) -> answer or None
 
 
-def tty_confirmer(stdin: TextIO | None = None, stderr: TextIO | None = None) -> Confirmer:
-    """Asks on stderr and reads stdin, but only when stdin is a TTY."""
+def tty_confirmer(io: IOStreams | None = None) -> Confirmer:
+    """Asks on `io.err` and reads a line of `io.in_`, but only when stdin is a terminal.
+
+    `io` None: the process's own streams, looked at when the question comes (a library client).
+    """
 
     def ask(plan: str, question: str) -> str | None:
-        inp = stdin or sys.stdin
-        err = stderr or sys.stderr
-        try:
-            interactive = inp.isatty()
-        except (AttributeError, ValueError):
-            interactive = False
-        if not interactive:
+        streams = io or IOStreams.system()
+        if not streams.stdin_is_tty:
             return None
-        err.write(plan + "\n")
-        err.write(question)
-        err.flush()
-        line = inp.readline()
+        streams.err.write(plan + "\n")
+        streams.err.write(question)
+        streams.err.flush()
+        line = streams.in_.readline()
         return line.strip() if line else ""
 
     return ask

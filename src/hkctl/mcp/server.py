@@ -9,10 +9,11 @@ no polling, no timers, no child processes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import io
 import logging
 import os
-import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ from mcp.server.lowlevel import Server
 
 from hkctl import __version__
 from hkctl.errors import GuardRefused, HkctlError, UsageError, WorkflowFailed
+from hkctl.iostreams import IOStreams
 from hkctl.mcp.confirm import INPUT_KEY, ElicitingConfirmer, NeedsInput
 from hkctl.mcp.table import ToolSpec, compact, plain
 from hkctl.mcp.tools import table
@@ -77,6 +79,21 @@ def _refusal(exc: GuardRefused) -> str:
     return exc.message
 
 
+def _beside_the_protocol() -> IOStreams:
+    """The streams a tool call may use: stdin and stdout carry the MCP protocol, so anything hkctl
+    would print (a --dry-run curl line, a rate-limit warning) goes to stderr, and nothing is read."""
+    system = IOStreams.system()
+    return dataclasses.replace(
+        system,
+        out=system.err,
+        in_=io.StringIO(),
+        in_bytes=None,
+        stdout_is_tty=False,
+        stdin_is_tty=False,
+        color=False,
+    )
+
+
 def execute(
     spec: ToolSpec,
     args: Mapping[str, Any],
@@ -93,7 +110,7 @@ def execute(
         return _text(exc.message, error=True)
     # The agent's `confirm` only shows which app it means (checked by check_args); it never stands in
     # for the person: a destructive write asks the person to type the app's name in the client.
-    env = Env(env=dict(environ), confirmer=confirmer, transport=transport)
+    env = Env(env=dict(environ), confirmer=confirmer, transport=transport, io=_beside_the_protocol())
     client = None
     try:
         client = env.client()
@@ -177,5 +194,5 @@ async def serve(environ: Mapping[str, str] | None = None) -> None:
 
 
 def main(environ: Mapping[str, str] | None = None) -> None:
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    logging.basicConfig(stream=IOStreams.system().err, level=logging.WARNING)
     anyio.run(serve, environ)

@@ -1,26 +1,23 @@
-"""stdout is data, stderr is talk: tables for people, TSV for pipes, JSON for programs."""
+"""stdout is data, stderr is talk: tables for people, TSV for pipes, JSON for programs.
+
+Every function writes to the injected streams (`hkctl.iostreams.IOStreams`, `env.io` in a command):
+whether `io.out` is a terminal decides table or TSV.
+"""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+
+from hkctl.iostreams import IOStreams
 
 Column = tuple[str, str | Callable[[Any], Any]]
 
 
-def _is_tty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
-def emit_json(data: Any, *, stream: Any = None) -> None:
-    """Complete records, in the API's key order, one JSON document."""
-    out = stream or sys.stdout
-    out.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+def emit_json(io: IOStreams, data: Any) -> None:
+    """Complete records, in the API's key order, one JSON document, on `io.out`."""
+    io.out.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def _cell(row: Any, getter: str | Callable[[Any], Any]) -> str:
@@ -37,18 +34,21 @@ def _cell(row: Any, getter: str | Callable[[Any], Any]) -> str:
 
 
 def emit_table(
-    rows: Iterable[Any], columns: Sequence[Column], *, stream: Any = None, empty: str = ""
+    io: IOStreams, rows: Iterable[Any], columns: Sequence[Column], *, empty: str = "", err: bool = False
 ) -> None:
-    """Aligned columns with a header on a TTY; header-less TSV in a pipe."""
-    out = stream or sys.stdout
+    """Aligned columns with a header on a TTY; header-less TSV in a pipe.
+
+    On `io.out`, or with `err` on `io.err` (a table shown as talk, before a question).
+    """
+    out, tty = (io.err, io.stderr_is_tty) if err else (io.out, io.stdout_is_tty)
     cells = [[_cell(r, g) for _, g in columns] for r in rows]
-    if not _is_tty(out):
+    if not tty:
         for line in cells:
             out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in line) + "\n")
         return
     if not cells:
         if empty:
-            say(empty)
+            say(io, empty)
         return
     headers = [h for h, _ in columns]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
@@ -57,25 +57,36 @@ def emit_table(
         out.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n")
 
 
-def emit_records(as_json: bool, rows: Sequence[Any], columns: Sequence[Column], *, empty: str = "") -> None:
+def emit_records(
+    io: IOStreams, as_json: bool, rows: Sequence[Any], columns: Sequence[Column], *, empty: str = ""
+) -> None:
     """A list read: complete records as JSON with --json, else the table of `columns`."""
     if as_json:
-        emit_json([r.to_json() if hasattr(r, "to_json") else r for r in rows])
+        emit_json(io, [r.to_json() if hasattr(r, "to_json") else r for r in rows])
     else:
-        emit_table(rows, columns, empty=empty)
+        emit_table(io, rows, columns, empty=empty)
 
 
-def emit_fields(pairs: Sequence[tuple[str, Any]], *, stream: Any = None) -> None:
+def emit_fields(io: IOStreams, pairs: Sequence[tuple[str, Any]]) -> None:
     """`key: value` lines (aligned on a TTY, TSV in a pipe)."""
-    out = stream or sys.stdout
     width = max((len(k) for k, _ in pairs), default=0)
-    tty = _is_tty(out)
+    tty = io.stdout_is_tty
     for key, value in pairs:
         text = "" if value is None else ("yes" if value is True else "no" if value is False else str(value))
-        out.write(f"{key + ':':<{width + 1}} {text}\n" if tty else f"{key}\t{text}\n")
+        io.out.write(f"{key + ':':<{width + 1}} {text}\n" if tty else f"{key}\t{text}\n")
 
 
-def say(message: str) -> None:
-    """Talk to the person: stderr, never mixed into data."""
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+def echo(io: IOStreams, text: str, *, nl: bool = True) -> None:
+    """A line of data on `io.out` (a name, a URL, a value asked for)."""
+    io.out.write(text + "\n" if nl else text)
+
+
+def say(io: IOStreams, message: str) -> None:
+    """Talk to the person: `io.err`, never mixed into data."""
+    io.err.write(message + "\n")
+    io.err.flush()
+
+
+def say_to(io: IOStreams) -> Callable[[str], None]:
+    """`say` bound to `io`: the progress callback that workflows take (`say=say_to(env.io)`)."""
+    return lambda message: say(io, message)

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Any, TextIO
+from hkctl.iostreams import IOStreams
 
 WIDTH = 24
 
 
 class ProgressBar:
-    """`[#########---------------] 120/300 apps · 362 requests · 4,012 left`, redrawn in place."""
+    """`[#########---------------] 120/300 apps · 362 requests · 4,012 left`, redrawn in place on `io.err`.
 
-    def __init__(self, total: int, *, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+    Drawn only when `io.err` is a terminal (or when `enabled` says so).
+    """
+
+    def __init__(self, total: int, io: IOStreams, *, enabled: bool | None = None) -> None:
         self.total = total
-        self.stream: Any = stream or sys.stderr
-        if enabled is None:
-            try:
-                enabled = bool(self.stream.isatty())
-            except (AttributeError, ValueError):
-                enabled = False
-        self.enabled = enabled and total > 0
+        self.stream = io.err
+        self.enabled = (io.stderr_is_tty if enabled is None else enabled) and total > 0
         self._drawn = False
 
     def update(self, done: int, requests: int, left: int | None) -> None:

@@ -11,7 +11,6 @@ import dataclasses
 import json
 import random
 import re
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from hkctl.errors import (
 from hkctl.guard.confirm import Confirmer
 from hkctl.guard.decide import Decision, decide, is_production
 from hkctl.guard.policy import Guard, PlannedWrite, plan_write
+from hkctl.iostreams import IOStreams
 from hkctl.transport import network, retry
 from hkctl.transport.allowlist import Allowlist
 from hkctl.transport.audit import (
@@ -77,6 +77,17 @@ def seg(value: object) -> str:
     return quote(str(value), safe="@~")
 
 
+def _system_line(stream: str) -> Callable[[str], None]:
+    """A library client's default: a line on the process's stdout ("out") or stderr ("err")."""
+
+    def write(line: str) -> None:
+        out = getattr(IOStreams.system(), stream)
+        out.write(line + "\n")
+        out.flush()
+
+    return write
+
+
 @dataclass
 class Response:
     """What an API call answered: status, headers, decoded JSON body and Request-Id."""
@@ -90,7 +101,11 @@ class Response:
 
 
 class HerokuClient(FollowedUrls):
-    """A client for the Platform API and the Postgres API, with the guard inside."""
+    """A client for the Platform API and the Postgres API, with the guard inside.
+
+    `stdout` receives --dry-run's curl lines and `stderr` warnings, retries and notes, one line per
+    call (the CLI passes its `Env.io`'s; a library client without them uses the process's streams).
+    """
 
     def __init__(
         self,
@@ -99,13 +114,15 @@ class HerokuClient(FollowedUrls):
         guard: Guard | None = None,
         confirmer: Confirmer | None = None,
         transport: httpx.BaseTransport | None = None,
+        stdout: Callable[[str], None] | None = None,
         stderr: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
         on_write_done: Callable[[PlannedWrite, Response | None, str | None], None] | None = None,
     ) -> None:
         self.settings = settings
-        self._say = stderr or (lambda msg: print(msg, file=sys.stderr))
+        self._echo = stdout or _system_line("out")  # --dry-run's curl lines (data)
+        self._say = stderr or _system_line("err")  # warnings, retries, notes (talk)
         self.redact = Redactor()
         self.redact.add_token(settings.env.get("HEROKU_API_KEY"))  # before anything can echo it
         self.guard = guard or Guard(settings, confirmer=confirmer, warn=self._say_redacted)
@@ -346,7 +363,7 @@ class HerokuClient(FollowedUrls):
         if self.settings.dry_run:
             shown = placeholders(planned.action, body)
             hdrs = {"Authorization": "Bearer $HEROKU_API_KEY", **self.headers(accept, auth=False)}
-            print(curl_line(method, url, hdrs, shown), flush=True)
+            self._echo(curl_line(method, url, hdrs, shown))
             names = placeholder_names(shown)
             if names:
                 self._say(

@@ -1,0 +1,102 @@
+"""The process's streams, injected: stdout, stderr, stdin, what is a terminal, colour and width.
+
+One `IOStreams` is built per run (`IOStreams.system()` by the console script, `IOStreams.test()` by
+the tests) and handed down through `Env.io`; commands, renderers, prompts and the client's warnings
+write to it. This is the only module that asks the process whether a stream is a terminal, how wide
+it is, or names `sys.stdout`, `sys.stderr` and `sys.stdin` (a test holds the rest of the package to it).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, TextIO
+
+DEFAULT_WIDTH = 120  # columns assumed when the terminal does not say (and in tests)
+
+
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+@dataclass
+class IOStreams:
+    """Where output goes and input comes from, with the terminal facts decided once.
+
+    `out` is data, `err` is talk (progress, warnings, prompts); `in_` is text stdin and `in_bytes`
+    the same input as bytes (None when only text is available). `color` means ANSI colour may be
+    written to `out`: it is a terminal and NO_COLOR is not set. `width` is in columns.
+    """
+
+    out: TextIO
+    err: TextIO
+    in_: TextIO
+    in_bytes: IO[bytes] | None = None
+    stdout_is_tty: bool = False
+    stderr_is_tty: bool = False
+    stdin_is_tty: bool = False
+    color: bool = False
+    width: int = DEFAULT_WIDTH
+    _buffers: tuple[io.StringIO, io.StringIO] | None = field(default=None, repr=False)
+
+    @classmethod
+    def system(cls, environ: Mapping[str, str] | None = None) -> IOStreams:
+        """The process's own streams, their terminal facts, and the terminal's width."""
+        environ = os.environ if environ is None else environ
+        out_tty = _is_tty(sys.stdout)
+        return cls(
+            out=sys.stdout,
+            err=sys.stderr,
+            in_=sys.stdin,
+            in_bytes=getattr(sys.stdin, "buffer", None),
+            stdout_is_tty=out_tty,
+            stderr_is_tty=_is_tty(sys.stderr),
+            stdin_is_tty=_is_tty(sys.stdin),
+            color=out_tty and "NO_COLOR" not in environ,
+            width=shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns,
+        )
+
+    @classmethod
+    def test(
+        cls,
+        input: str | bytes = "",
+        *,
+        tty: bool = False,
+        color: bool | None = None,
+        width: int = DEFAULT_WIDTH,
+    ) -> IOStreams:
+        """In-memory streams: `input` is stdin; `tty` makes all three look like a terminal.
+
+        `color` defaults to `tty`. Read what was written with `out_text()` and `err_text()`.
+        """
+        raw = input.encode() if isinstance(input, str) else input
+        out, err = io.StringIO(), io.StringIO()
+        return cls(
+            out=out,
+            err=err,
+            in_=io.StringIO(raw.decode()),
+            in_bytes=io.BytesIO(raw),
+            stdout_is_tty=tty,
+            stderr_is_tty=tty,
+            stdin_is_tty=tty,
+            color=tty if color is None else color,
+            width=width,
+            _buffers=(out, err),
+        )
+
+    def out_text(self) -> str:
+        """What was written to `out` (test streams only)."""
+        assert self._buffers is not None, "out_text() reads test streams (IOStreams.test())"
+        return self._buffers[0].getvalue()
+
+    def err_text(self) -> str:
+        """What was written to `err` (test streams only)."""
+        assert self._buffers is not None, "err_text() reads test streams (IOStreams.test())"
+        return self._buffers[1].getvalue()
