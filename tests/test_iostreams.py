@@ -4,6 +4,8 @@ and everything a command prints, click's own help and usage errors included, goe
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -151,3 +153,36 @@ def test_a_write_asks_through_the_given_streams_on_a_terminal(hk: Harness) -> No
     assert [w["method"] for w in hk.writes_received()] == ["POST"]
     not_a_terminal = hk.cli("apps", "create", "io-probe-2", env=env, input="yes\n")
     assert not_a_terminal.code == 3  # no terminal to ask at: the guard fails closed
+
+
+def test_a_masked_value_on_a_terminal_shows_the_mask_and_in_a_pipe_refuses(hk: Harness) -> None:
+    argv = ("config", "get", "SECRET_KEY_BASE", "-a", "demo-staging")
+    terminal = hk.cli(*argv, tty=True)
+    assert (terminal.code, terminal.out) == (0, "••••••••\n")
+    assert "is masked: pass --reveal" in terminal.err
+    piped = hk.cli(*argv)
+    assert (piped.code, piped.out) == (1, "")
+
+
+def test_log_lines_are_coloured_only_where_the_streams_allow_it(hk: Harness) -> None:
+    log = str(ROOT / "tests" / "data" / "logs" / "mixed.log")
+    painted = hk.cli("logs", "--file", log, tty=True)
+    plain = hk.cli("logs", "--file", log)
+    assert painted.code == plain.code == 0
+    assert "\x1b[" in painted.out and "\x1b[" not in plain.out
+    assert hk.cli("logs", "--file", log, "--json", tty=True).out.count("\x1b[") == 0
+
+
+def test_the_console_script_uses_the_process_streams() -> None:
+    """The real entry point: IOStreams.system() reaches the process's stdout and stderr."""
+    version = subprocess.run(
+        [sys.executable, "-m", "hkctl", "--version"], capture_output=True, text=True, check=False
+    )
+    assert (version.returncode, version.stdout, version.stderr) == (0, f"hkctl, version {__version__}\n", "")
+    bad = subprocess.run(
+        [sys.executable, "-m", "hkctl", "apps", "list", "--bogus"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (bad.returncode, bad.stdout) == (2, "") and "Error: No such option" in bad.stderr
