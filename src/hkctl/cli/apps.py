@@ -98,7 +98,7 @@ def create_cmd(
         emit_json(env.io, a.to_json())
     else:
         say(env.io, f"created {a.name} ({a.region}, {a.stack})")
-        echo(env.io, a.web_url or "")
+        echo(env.io, a.web_url)
 
 
 @cli.command("rename")

@@ -76,9 +76,11 @@ def emit_fields(io: IOStreams, pairs: Sequence[tuple[str, Any]]) -> None:
         io.out.write(f"{key + ':':<{width + 1}} {text}\n" if tty else f"{key}\t{text}\n")
 
 
-def echo(io: IOStreams, text: str, *, nl: bool = True) -> None:
-    """A line of data on `io.out` (a name, a URL, a value asked for)."""
+def echo(io: IOStreams, text: str | None, *, nl: bool = True) -> None:
+    """A line of data on `io.out` (a name, a URL, a value asked for); None prints an empty line."""
+    text = "" if text is None else text
     io.out.write(text + "\n" if nl else text)
+    io.out.flush()  # as click.echo did: a streamed line (build output, a dyno's output) shows at once
 
 
 def say(io: IOStreams, message: str) -> None:
