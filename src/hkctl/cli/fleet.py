@@ -53,7 +53,8 @@ def fleet_options(fn: F) -> F:
             type=click.IntRange(1, 32),
             default=8,
             show_default=True,
-            help="Requests in flight at once.",
+            help="Apps read at once; an app's independent reads go together (health: 5), so up to N × "
+            "that many requests are in flight, all paced against the budget.",
         ),
         click.option(
             "--json",

@@ -102,10 +102,15 @@ class Job:
     order: Callable[[Row], Any] = lambda r: r.get("app", "")
     finish: Callable[[RunReport, list[Row]], list[Row]] | None = None
     context: dict[str, Any] = field(default_factory=dict)
+    #: The reads are independent: one app's reads are sent together (fleet_run.run), so up to
+    #: concurrency × per_app requests are in flight. False: one after another, and `excluded`
+    #: (called after each read) may skip the rest when what was read already rules the app out.
+    together: bool = False
+    excluded: Callable[[AppResult], bool] | None = None
 
     @property
     def per_app(self) -> int:
-        """Requests spent per app: one per read."""
+        """API requests per app: one per read (at most: `excluded` may skip some)."""
         return len(self.reads)
 
     def rows(self, report: RunReport) -> list[Row]:
@@ -156,7 +161,7 @@ def list_job(selection: Selection, now: datetime) -> Job:
     columns = [("app", "app"), ("team", "team"), ("region", "region"), ("stack", "stack")]
     columns += [("generation", "generation"), ("formation", "formation"), ("released", "released")]
     columns += [("owner", "owner"), ("error", "error")]
-    return Job("list", selection.apps, {"formation": read_formation}, line, columns)
+    return Job("list", selection.apps, {"formation": read_formation}, line, columns, together=True)
 
 
 # ---------------------------------------------------------------------------- find
@@ -210,7 +215,8 @@ def find_job(
 
     List-endpoint criteria (stack, maintenance, last release) and, when `addons` (by app id, from
     `addons_by_app`: one list read) is given, the add-on criterion narrow the apps first: only the
-    ones left are read (formation for --size, config var names for --config-key).
+    ones left are read (formation for --size, config var names for --config-key), one read after
+    another: an app whose formation has no process type of --size is not read for its config.
     """
     apps = [a for a in selection.apps if filters.list_fields(a, now)]
     if filters.addon:
@@ -225,6 +231,16 @@ def find_job(
     job = Job("find", apps, reads, lambda r: None, [])
     job.context["addons"] = addons or {}
 
+    def sized(formation: Sequence[Formation]) -> list[str]:
+        size = str(filters.size).lower()
+        return [
+            f"{f.type} {f.quantity}×{f.size}" for f in formation if str(f.size).lower() == size and f.quantity
+        ]
+
+    def excluded(result: AppResult) -> bool:
+        """After the formation read: no process type of the size, so the config read is not sent."""
+        return "formation" in result.data and not sized(result.data["formation"])
+
     def line(result: AppResult) -> Row | None:
         app = result.app
         if result.error:
@@ -237,11 +253,7 @@ def find_job(
         if filters.no_release_days is not None:
             why.append(f"last release {_age(app, now)} ago")
         if filters.size:
-            types = [
-                f"{f.type} {f.quantity}×{f.size}"
-                for f in result.data["formation"]
-                if str(f.size).lower() == filters.size.lower() and f.quantity
-            ]
+            types = sized(result.data["formation"])
             if not types:
                 return None
             why.append("; ".join(types))
@@ -264,7 +276,7 @@ def find_job(
             "error": None,
         }
 
-    job.line = line
+    job.line, job.excluded = line, excluded
     job.columns = [
         ("app", "app"),
         ("team", "team"),
@@ -280,19 +292,20 @@ def find_job(
 def health_job(selection: Selection) -> Job:
     """The checks of `hkctl health` per app; the unhealthy first, with the reason.
 
-    The app record and its add-ons come from the list reads; per app: formation, dynos, the latest
-    release, domains and a short log session (5 requests).
+    The app record and its add-ons come from the list reads; per app: a short log session, formation,
+    dynos, the latest release and domains (5 API requests, plus the log stream, which is not one),
+    sent together as `hkctl health APP` sends its reads; the log read first, as it is two requests long.
     """
     from hkctl.workflows.health import AppHealth, evaluate
 
     reads: dict[str, Reader] = {
+        "logs": read_logs,
         "formation": read_formation,
         "dynos": read_dynos,
         "releases": read_latest_release,
         "domains": read_domains,
-        "logs": read_logs,
     }
-    job = Job("health", selection.apps, reads, lambda r: None, [], fixed=1)
+    job = Job("health", selection.apps, reads, lambda r: None, [], fixed=1, together=True)
 
     def prepare(client: HerokuClient) -> None:
         job.context["addons"] = addons_by_app(client)

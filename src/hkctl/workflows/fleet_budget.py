@@ -151,6 +151,8 @@ def execute(
         job.apps,
         job.reads,
         concurrency=concurrency,
+        together=job.together,
+        excluded=job.excluded,
         on_result=on_result,
         sleep=sleep,
         stop=stop,

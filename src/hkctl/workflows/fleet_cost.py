@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from hkctl.workflows.fleet import Job, Row, addons_by_app, error_row, read_formation
-from hkctl.workflows.fleet_run import AppResult
+from hkctl.workflows.fleet_run import AppResult, Reader
 
 if TYPE_CHECKING:
     from hkctl.transport.client import HerokuClient
@@ -21,7 +21,8 @@ def cost_job(selection: Selection) -> Job:
     """Monthly estimate per app (formation × list price + add-on prices), sorted, with group totals."""
     from hkctl.workflows.cost import estimate
 
-    job = Job("cost", selection.apps, {"formation": read_formation}, lambda r: None, [], fixed=1)
+    reads: dict[str, Reader] = {"formation": read_formation}
+    job = Job("cost", selection.apps, reads, lambda r: None, [], fixed=1, together=True)
 
     def prepare(client: HerokuClient) -> None:
         job.context["addons"] = addons_by_app(client)

@@ -4,7 +4,7 @@ Per app of a pipeline (development, staging, production; review apps come and go
 out): the config var names (values are dropped as soon as they are read) and the formation, 2
 requests. A finding is a key present in one stage and missing in another, a process type running
 in one stage and missing (or at 0) in another, or production running a process type smaller than
-staging does (fewer dynos, or a cheaper size).
+staging does (fewer dynos, or a cheaper size). An app's two reads are sent together.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _row(pipeline: str, kind: str, subject: str, detail: str) -> Row:
 
 
 def drift_job(selection: Selection) -> Job:
-    """The drift Job: 2 requests per app of a compared pipeline; rows are findings, not apps."""
+    """The drift Job: 2 requests per app of a compared pipeline, sent together; rows are findings."""
 
     def line(result: AppResult) -> Row:
         app = result.app
@@ -120,4 +120,4 @@ def drift_job(selection: Selection) -> Job:
 
     reads: dict[str, Reader] = {"config": read_config_keys, "formation": read_formation}
     columns = [("pipeline", "pipeline"), ("kind", "kind"), ("subject", "subject"), ("detail", "detail")]
-    return Job("drift", drift_apps(selection.apps), reads, line, columns, finish=finish)
+    return Job("drift", drift_apps(selection.apps), reads, line, columns, finish=finish, together=True)
