@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hkctl.errors import UsageError
+from hkctl.errors import HkctlError, UsageError
 from hkctl.guard.policy import LATER, PlannedWrite
 from hkctl.polling import poll
 from hkctl.resources import sources
@@ -143,10 +144,6 @@ def follow(
     stalled stream cannot hold the caller past `timeout` (seconds: WaitTimedOut). The output is a courtesy;
     the build's status decides. Returns the final Build, whatever its status.
     """
-    import threading
-
-    from hkctl.errors import HkctlError
-
     reader: threading.Thread | None = None
     if on_line is not None:
         emit = on_line

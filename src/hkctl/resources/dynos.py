@@ -15,7 +15,9 @@ from typing import Any
 
 from hkctl.errors import HkctlError, NotFound, UsageError
 from hkctl.guard.policy import PlannedWrite
+from hkctl.logs.parse import parse_line
 from hkctl.polling import poll
+from hkctl.resources import log_sessions
 from hkctl.resources._record import Record, check_app
 from hkctl.resources.formation import check_size, check_type
 from hkctl.transport.client import HerokuClient, seg
@@ -210,9 +212,6 @@ def log_lines(
 ) -> Iterator[tuple[str, str, str]]:
     """(source, dyno, message) of the dyno's last `lines` log lines, through a non-tail log session
     (POST /apps/{app}/log-sessions {dyno, lines}, then GET of its logplex_url)."""
-    from hkctl.logs.parse import parse_line
-    from hkctl.resources import log_sessions
-
     for line in log_sessions.read(client, app, dyno=dyno, lines=lines):
         record = parse_line(line)
         if record.source and record.dyno:

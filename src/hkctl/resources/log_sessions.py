@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hkctl.errors import UsageError
+from hkctl.logs.stream import log_lines
 from hkctl.resources._record import Record, check_app
 from hkctl.transport.client import HerokuClient, seg
 
@@ -94,8 +95,6 @@ def read(
     """The last `lines` log lines (1-1500, a snapshot, not a tail), SSE or plain text decoded: POST
     /apps/{app}/log-sessions {lines, tail: false, dyno_name/type?, source?}, then GET of its logplex_url.
     UsageError (exit 2, nothing sent) for a bad count or source; NotFound for an unknown app."""
-    from hkctl.logs.stream import log_lines
-
     session = create(client, app, dyno=dyno, source=source, lines=lines, tail=False)
     with open_stream(client, session) as (ctype, raw):
         for _, line in log_lines(ctype, raw):

@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hkctl.errors import HkctlError, UsageError
+from hkctl.errors import HkctlError, NotFound, UsageError
 from hkctl.polling import poll
+from hkctl.resources import apps
 from hkctl.resources._record import Record, check_app, is_uuid
 from hkctl.transport.client import HerokuClient, seg
 
@@ -184,8 +185,6 @@ def all_couplings(client: HerokuClient) -> list[Coupling]:
 def coupling_for_app(client: HerokuClient, app: str) -> Coupling | None:
     """The app's coupling (GET /apps/{app}/pipeline-couplings), or None when the app is in no pipeline
     (the API answers 404); NotFound when the app itself does not exist."""
-    from hkctl.errors import NotFound
-
     try:
         body = client.get(f"/apps/{seg(check_app(app))}/pipeline-couplings", action="pipeline_couplings_app")
     except NotFound as exc:
@@ -325,8 +324,6 @@ class PromotionPlan:
 
 def app_names(client: HerokuClient, app_ids: list[str]) -> dict[str, str]:
     """App id → app name, one GET /apps/{id} each; NotFound when an app is gone."""
-    from hkctl.resources import apps
-
     return {i: apps.info(client, i).name for i in app_ids}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hkctl.resources import addons
 from hkctl.resources._record import check_app
 from hkctl.transport.client import HerokuClient, seg
 
@@ -51,8 +52,6 @@ def _release_config(client: HerokuClient, app: str, version: int | str) -> dict[
 
 def addon_owned_keys(client: HerokuClient, app: str) -> set[str]:
     """Config var names owned by the add-ons attached to `app` now (GET /apps/{app}/addons)."""
-    from hkctl.resources import addons
-
     return {key for a in addons.list_(client, app) for key in a.config_vars}
 
 
