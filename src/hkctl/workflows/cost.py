@@ -12,6 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hkctl.resources import addons, apps, formation, pipelines
+from hkctl.workflows.health import STAGE_ORDER, prime
 from hkctl.workflows.prices import ECO_POOL_MONTHLY, PRICES_AS_OF, PRICES_SOURCE, dyno_price
 
 __all__ = ["PRICES_AS_OF", "PRICES_SOURCE", "CostLine", "CostReport", "estimate", "for_app", "for_pipeline"]
@@ -136,36 +138,28 @@ def estimate(
 
 
 def _formation(client: HerokuClient, app: str) -> list[Formation]:
-    from hkctl.resources import formation
-
     return formation.list_(client, app)
 
 
 def _addons(client: HerokuClient, app: str) -> list[Addon]:
-    from hkctl.resources import addons
-
     return list(addons.list_(client, app))
 
 
 def for_app(client: HerokuClient, app: str) -> CostReport:
     """Read formation and add-ons concurrently (GET /apps/{app}/formation, GET /apps/{app}/addons, and
     GET /addon-services/{service}/plans for add-ons without a billed price) and price them in USD/month."""
-    from hkctl.workflows.health import prime
-
     prime(client)
     with ThreadPoolExecutor(max_workers=2) as pool:
         f_formation = pool.submit(_formation, client, app)
         f_addons = pool.submit(_addons, client, app)
-        formation, addons = f_formation.result(), f_addons.result()
-    return estimate(app, formation, addons, _catalogue_prices(client, addons))
+        processes, attached = f_formation.result(), f_addons.result()
+    return estimate(app, processes, attached, _catalogue_prices(client, attached))
 
 
-def _catalogue_prices(client: HerokuClient, addons: list[Addon]) -> dict[str, Price | None]:
+def _catalogue_prices(client: HerokuClient, attached: list[Addon]) -> dict[str, Price | None]:
     """Plan prices from the add-on catalogue for add-ons that carry no billed price."""
-    from hkctl.resources import addons as catalogue
-
-    services = sorted({a.service for a in addons if a.service and plan_monthly(a.billed_price) is None})
-    return {plan.name: plan.price for service in services for plan in catalogue.plans(client, service)}
+    services = sorted({a.service for a in attached if a.service and plan_monthly(a.billed_price) is None})
+    return {plan.name: plan.price for service in services for plan in addons.plans(client, service)}
 
 
 def for_pipeline(client: HerokuClient, pipeline: str) -> tuple[str, list[CostReport]]:
@@ -174,9 +168,6 @@ def for_pipeline(client: HerokuClient, pipeline: str) -> tuple[str, list[CostRep
     GET /pipelines/{pipeline}, GET /pipelines/{id}/pipeline-couplings, then `for_app` per app. Returns
     (the pipeline's name, one CostReport per app, USD per month); NotFound for an unknown pipeline.
     """
-    from hkctl.resources import apps, pipelines
-    from hkctl.workflows.health import STAGE_ORDER
-
     p = pipelines.info(client, pipeline)
     couplings = sorted(
         pipelines.couplings(client, p.id),

@@ -9,18 +9,20 @@ what was not, and how to undo the rest (`WorkflowFailed`).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hkctl.errors import GuardRefused, HkctlError, Stopped, UsageError
+from hkctl.guard.policy import PlannedWrite, render_plan
+from hkctl.resources import apps
 from hkctl.workflows import deploy_checks as checks
+from hkctl.workflows import deploy_procfile as procfile
+from hkctl.workflows.ci_build import source_version
 from hkctl.workflows.steps import StepLog
 
 if TYPE_CHECKING:
-    from hkctl.guard.policy import PlannedWrite
     from hkctl.resources.builds import Build
     from hkctl.resources.formation import Formation
     from hkctl.resources.postgres import Database
@@ -104,28 +106,6 @@ STEPS = (
 )
 
 
-def source_version(opts: DeployOptions) -> str:
-    """The version recorded on the build: --version, else the git HEAD of --dir, else a digest of its files.
-
-    The digest covers paths and contents only (not mtimes), so the same tree deployed to staging and
-    then to production carries the same version, which the staging check compares.
-    """
-    if opts.version:
-        return opts.version
-    if opts.source_dir is None:
-        return hashlib.sha256(str(opts.source_url).encode()).hexdigest()[:12]
-    from hkctl.resources import sources
-
-    head = sources.git_head(opts.source_dir)
-    if head:
-        return head
-    digest = hashlib.sha256()
-    root = opts.source_dir
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:12]
-
-
 def deploy(
     client: HerokuClient,
     opts: DeployOptions,
@@ -140,7 +120,7 @@ def deploy(
     failure). Stopped under --dry-run/--plan (the plan is shown, nothing sent).
     """
     opts.validate()
-    version = source_version(opts)
+    version = source_version(version=opts.version, source_dir=opts.source_dir, source_url=opts.source_url)
     log = StepLog(f"deploy {opts.app}", say=say)
     log.plan(*STEPS)
     st = DeployState()
@@ -171,7 +151,6 @@ def deploy(
         log.skip("migrate", "no --migrate")
     _process_types(opts, st, log, maintenance=want_maintenance or st.was_maintenance)
     plan = planned_writes(client, opts, st, version, backup=want_backup, maintenance=want_maintenance)
-    from hkctl.guard.policy import render_plan
 
     title = f"deploy {version} to {st.app_name}"
     if client.settings.dry_run or client.settings.plan_file:
@@ -195,8 +174,6 @@ def deploy(
 
 def _process_types(opts: DeployOptions, st: DeployState, log: StepLog, *, maintenance: bool) -> None:
     """Say the new process types next to the running ones; refuse to drop a running type (GuardRefused)."""
-    from hkctl.workflows import deploy_procfile as procfile
-
     types = procfile.process_types(opts.source_dir) if opts.source_dir else None
     if opts.source_dir is None:
         log.say("process types: known only after the build of --source-url (the Procfile is inside it)")
@@ -262,8 +239,6 @@ def _run(
     backup: bool,
     maintenance: bool,
 ) -> None:
-    from hkctl.resources import apps
-
     app = st.app_name
     if backup:
         with log.step("backup") as step:

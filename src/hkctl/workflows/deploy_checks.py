@@ -5,14 +5,32 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from hkctl.errors import HkctlError
 from hkctl.guard.decide import PRODUCTION_NAME
-from hkctl.guard.policy import LATER
+from hkctl.guard.policy import LATER, PlannedWrite
+from hkctl.resources import (
+    account,
+    addons,
+    apps,
+    builds,
+    dynos,
+    formation,
+    log_sessions,
+    pipelines,
+    postgres,
+    releases,
+    slugs,
+    sources,
+)
+from hkctl.workflows import health
+from hkctl.workflows.ci_build import follow_build
+from hkctl.workflows.health import prime, summarize_logs
+from hkctl.workflows.rollback import watch_dynos
 
 if TYPE_CHECKING:
-    from hkctl.guard.policy import PlannedWrite
     from hkctl.resources.addons import Addon
     from hkctl.resources.formation import Formation
     from hkctl.resources.pipelines import Coupling
@@ -27,8 +45,6 @@ MIGRATE_TTL = 1800  # the spec's time_to_live for migrations (Bootsnap cold star
 # ---------------------------------------------------------------------------- reads
 def releases_desc(client: HerokuClient, app: str, n: int) -> list[Release]:
     """The newest `n` Release records (GET /apps/{app}/releases, Range: version ..; order=desc)."""
-    from hkctl.resources import releases
-
     return releases.list_(client, app, max_items=n)
 
 
@@ -51,11 +67,6 @@ def precheck(client: HerokuClient, opts: DeployOptions, st: DeployState) -> None
     GET /apps/{app}, /releases, /formation, /pipeline-couplings, /addons and GET /account/rate-limits,
     concurrently; fills `st`. NotFound for an unknown app; HkctlError when fewer than 100 requests are left.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from hkctl.resources import account, apps, postgres
-    from hkctl.workflows.health import prime
-
     prime(client)
     with ThreadPoolExecutor(max_workers=5) as pool:
         f_app = pool.submit(apps.info, client, opts.app)
@@ -89,28 +100,20 @@ def precheck(client: HerokuClient, opts: DeployOptions, st: DeployState) -> None
 
 
 def _formation(client: HerokuClient, app: str) -> list[Formation]:
-    from hkctl.resources import formation
-
     return formation.list_(client, app)
 
 
 def _addons(client: HerokuClient, app: str) -> list[Addon]:
-    from hkctl.resources import addons
-
     return list(addons.list_(client, app))
 
 
 def _coupling(client: HerokuClient, app: str) -> Coupling | None:
-    from hkctl.resources import pipelines
-
     return pipelines.coupling_for_app(client, app)
 
 
 def release_version_of(client: HerokuClient, app: str, release: Release) -> str | None:
     """The source version a release runs: the build that made its slug (GET /apps/{app}/builds, newest 20),
     else the slug's commit (GET /apps/{app}/slugs/{id}); None when the release has no slug."""
-    from hkctl.resources import builds, slugs
-
     slug_id = release.slug_id
     if not slug_id:
         return None
@@ -125,9 +128,6 @@ def staging_has(client: HerokuClient, st: DeployState, version: str) -> tuple[bo
 
     GET /pipelines/{id}/pipeline-couplings, then per staging app its releases, builds and health reads.
     """
-    from hkctl.resources import pipelines
-    from hkctl.workflows import health
-
     rows = pipelines.couplings(client, str(st.pipeline))
     staging = [c for c in rows if c.stage == "staging"]
     if not staging:
@@ -178,8 +178,6 @@ def planned(
     others are built again by the same builder when their answer-dependent values are known (the
     upload URL, the new dyno) and must match the shown step to go (guard/policy.py).
     """
-    from hkctl.resources import apps, builds, dynos, postgres, releases, sources
-
     app = st.app_name
     w = st.writes
     w.clear()
@@ -208,8 +206,6 @@ def backup(client: HerokuClient, st: DeployState, *, say: Callable[[str], None])
     POST /client/v11/databases/{db}/backups (data API), then polls the transfer up to 3600 s;
     HkctlError when the backup fails, WaitTimedOut when it has not finished in time.
     """
-    from hkctl.resources import postgres
-
     db = st.database
     assert db is not None
     started = postgres.capture(client, st.app_name, db)
@@ -232,9 +228,6 @@ def build(
     POST /sources and PUT to its put_url (for --dir), POST /apps/{app}/builds, GET .../builds/{id} until
     done, GET /apps/{app}/releases. HkctlError unless it succeeded; WaitTimedOut after `build_timeout` s.
     """
-    from hkctl.resources import builds
-    from hkctl.workflows.ci_build import follow_build
-
     app = st.app_name
     prev = st.previous()
     # Registered before the build starts: if anything fails from here on, a release this build may
@@ -264,8 +257,6 @@ def build(
 def restore_previous(client: HerokuClient, st: DeployState) -> str:
     """Roll back to the release that ran before the deploy, unless it is still the current one
     (GET /apps/{app}/releases, then POST /apps/{app}/releases {"release": id}); returns what it did."""
-    from hkctl.resources import releases
-
     target = st.previous()
     prev = target.version
     now = current_release(client, st.app_name)
@@ -279,8 +270,6 @@ def migrate(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: 
     """Run `opts.migrate` in a one-off dyno (POST /apps/{app}/dynos, time_to_live 1800 s), echo its
     output, and wait up to `opts.migrate_timeout` s for its exit (GET /apps/{app}/dynos/{dyno}, then its
     log); HkctlError on a non-zero status, WaitTimedOut when it does not end in time."""
-    from hkctl.resources import dynos
-
     run = dynos.run(client, st.app_name, str(opts.migrate), ttl=MIGRATE_TTL)
     say(f"  {run.name}: {opts.migrate}")
     result = dynos.wait_for_exit(client, st.app_name, run.name, timeout=opts.migrate_timeout)
@@ -295,8 +284,6 @@ def migrate(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: 
 def restart(client: HerokuClient, st: DeployState) -> None:
     """Restart every dyno (DELETE /apps/{app}/dynos), after noting the log lines seen so far (a log session;
     verify looks only at newer ones)."""
-    from hkctl.resources import dynos
-
     st.log_before = set(recent_log(client, st.app_name))
     if "restart" in st.writes:
         client.send(st.writes["restart"])  # the very write the plan showed
@@ -306,8 +293,6 @@ def restart(client: HerokuClient, st: DeployState) -> None:
 
 def recent_log(client: HerokuClient, app: str) -> list[str]:
     """The app's last 1500 log lines, as text (POST /apps/{app}/log-sessions, then the session's URL)."""
-    from hkctl.resources import log_sessions
-
     return list(log_sessions.read(client, app, lines=1500))
 
 
@@ -317,9 +302,6 @@ def verify(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: C
     GET /apps/{app}/releases, /formation, /dynos (polled up to `boot_timeout` s), then waits
     `verify_window` s and reads a log session. HkctlError for each failed condition; WaitTimedOut.
     """
-    from hkctl.workflows.health import summarize_logs
-    from hkctl.workflows.rollback import watch_dynos
-
     app = st.app_name
     cur = current_release(client, app)
     if st.new_release and cur.id != st.new_release.id:

@@ -16,17 +16,19 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import UsageError
+from hkctl.resources import config_vars, domains, dynos, formation, log_sessions, releases
+from hkctl.resources.addons import Addon
 from hkctl.workflows.fleet_run import AppResult, Reader, RunReport
+from hkctl.workflows.fleet_stacks import NEAR_DAYS, verdict
+from hkctl.workflows.health import LOG_LINES, AppHealth, LogSummary, evaluate, summarize_logs
 
 if TYPE_CHECKING:
-    from hkctl.resources.addons import Addon
     from hkctl.resources.domains import Domain
     from hkctl.resources.dynos import Dyno
     from hkctl.resources.formation import Formation
     from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
     from hkctl.workflows.fleet_select import FleetApp, Selection
-    from hkctl.workflows.health import LogSummary
 
 Row = dict[str, Any]
 
@@ -34,52 +36,37 @@ Row = dict[str, Any]
 # ---------------------------------------------------------------------------- per-app reads
 def read_formation(client: HerokuClient, app: FleetApp) -> list[Formation]:
     """The Formation records, one per process type (GET /apps/{app}/formation)."""
-    from hkctl.resources import formation
-
     return formation.list_(client, app.id)
 
 
 def read_config_keys(client: HerokuClient, app: FleetApp) -> list[str]:
     """Config var names, sorted (GET /apps/{app}/config-vars): the values are dropped here (and were added
     to the redactor on the way)."""
-    from hkctl.resources import config_vars
-
     return sorted(config_vars.show(client, app.id))
 
 
 def read_dynos(client: HerokuClient, app: FleetApp) -> list[Dyno]:
     """Every Dyno record (GET /apps/{app}/dynos)."""
-    from hkctl.resources import dynos
-
     return dynos.list_(client, app.id)
 
 
 def read_latest_release(client: HerokuClient, app: FleetApp) -> list[Release]:
     """The newest Release record, as a list of at most one (GET /apps/{app}/releases, Range max=1)."""
-    from hkctl.resources import releases
-
     return releases.list_(client, app.id, max_items=1)
 
 
 def read_domains(client: HerokuClient, app: FleetApp) -> list[Domain]:
     """Every Domain record (GET /apps/{app}/domains)."""
-    from hkctl.resources import domains
-
     return list(domains.list_(client, app.id))
 
 
 def read_logs(client: HerokuClient, app: FleetApp) -> LogSummary:
     """A LogSummary of the last 500 log lines (POST /apps/{app}/log-sessions, then the session's URL)."""
-    from hkctl.resources import log_sessions
-    from hkctl.workflows.health import LOG_LINES, summarize_logs
-
     return summarize_logs(log_sessions.read(client, app.id, lines=LOG_LINES))
 
 
 def addons_by_app(client: HerokuClient) -> dict[str, list[Addon]]:
     """Every add-on of the account in one list read (GET /addons, Range max=1000), by app id."""
-    from hkctl.resources.addons import Addon
-
     out: dict[str, list[Addon]] = {}
     for item in client.paginate("/addons", action="addons_list_all"):
         a = Addon.from_api(item)
@@ -296,8 +283,6 @@ def health_job(selection: Selection) -> Job:
     dynos, the latest release and domains (5 API requests, plus the log stream, which is not one),
     sent together as `hkctl health APP` sends its reads; the log read first, as it is two requests long.
     """
-    from hkctl.workflows.health import AppHealth, evaluate
-
     reads: dict[str, Reader] = {
         "logs": read_logs,
         "formation": read_formation,
@@ -340,7 +325,6 @@ def health_job(selection: Selection) -> Job:
 # ---------------------------------------------------------------------------- stacks
 def stacks_job(selection: Selection, today: date, *, near_days: int | None = None) -> Job:
     """Apps on stacks past or near end-of-life (no per-app request: the list carries the stack)."""
-    from hkctl.workflows.fleet_stacks import NEAR_DAYS, verdict
 
     def line(result: AppResult) -> Row | None:
         app = result.app

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from hkctl.workflows.cost import estimate
 from hkctl.workflows.fleet import Job, Row, addons_by_app, error_row, read_formation
 from hkctl.workflows.fleet_run import AppResult, Reader
+from hkctl.workflows.prices import ECO_POOL_MONTHLY
 
 if TYPE_CHECKING:
     from hkctl.transport.client import HerokuClient
@@ -19,8 +21,6 @@ if TYPE_CHECKING:
 
 def cost_job(selection: Selection) -> Job:
     """Monthly estimate per app (formation × list price + add-on prices), sorted, with group totals."""
-    from hkctl.workflows.cost import estimate
-
     reads: dict[str, Reader] = {"formation": read_formation}
     job = Job("cost", selection.apps, reads, lambda r: None, [], fixed=1, together=True)
 
@@ -57,8 +57,6 @@ def cost_job(selection: Selection) -> Job:
 
 def cost_totals(rows: Sequence[Row]) -> dict[str, Any]:
     """Totals per team, per pipeline and overall (the eco pool counted once for the account)."""
-    from hkctl.workflows.prices import ECO_POOL_MONTHLY
-
     teams: dict[str, float] = {}
     pipelines: dict[str, float] = {}
     for r in rows:

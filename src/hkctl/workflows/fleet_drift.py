@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from hkctl.workflows.fleet import Job, Row, read_config_keys, read_formation
 from hkctl.workflows.fleet_run import AppResult, Reader, RunReport
+from hkctl.workflows.prices import dyno_price
 
 if TYPE_CHECKING:
     from hkctl.resources.formation import Formation
@@ -32,8 +33,6 @@ def drift_apps(apps: Sequence[FleetApp]) -> list[FleetApp]:
 
 
 def _price(size: str | None) -> float:
-    from hkctl.workflows.prices import dyno_price
-
     return dyno_price(size) or 0.0
 
 

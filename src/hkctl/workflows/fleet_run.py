@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import ApiError, HkctlError
 from hkctl.transport.pacing import Pacer, PacingCancelled
+from hkctl.workflows.health import prime
 
 if TYPE_CHECKING:
     from hkctl.transport.client import HerokuClient
@@ -102,8 +103,6 @@ def run(
     pacer sleeps on an event that Ctrl-C sets, so an interrupted run never waits out the refill.
     Setting `stop` (from a SIGINT handler, say) ends the run the way Ctrl-C does.
     """
-    from hkctl.workflows.health import prime
-
     stop = stop or threading.Event()
     pacer = Pacer(client.ratelimit.remaining, clock=clock, sleep=sleep or stop.wait)
     report = RunReport(results=[], total=len(apps))

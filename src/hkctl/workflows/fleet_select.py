@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import UsageError
+from hkctl.resources import apps as app_records
+from hkctl.resources import pipelines as pipes
+from hkctl.resources import teams
 
 if TYPE_CHECKING:
     from hkctl.resources.apps import App
@@ -102,10 +105,6 @@ def select(
     GET /apps (or GET /teams/{team}/apps), plus GET /pipelines and GET /pipeline-couplings when pipelines
     are named or wanted; NotFound for an unknown team. `Selection.requests` counts the reads spent.
     """
-    from hkctl.resources import apps as app_records
-    from hkctl.resources import pipelines as pipes
-    from hkctl.resources import teams
-
     sent = len(client.sent)
     if team:
         found = list(teams.apps(client, team))

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError
+from hkctl.logs.parse import parse_line
+from hkctl.resources import addons, apps, domains, dynos, formation, log_sessions, pipelines, releases
 
 if TYPE_CHECKING:
     from hkctl.resources.addons import Addon
@@ -67,8 +69,6 @@ class LogSummary:
 
 def summarize_logs(lines: Iterable[str], *, since: str | None = None) -> LogSummary:
     """Count router requests, 5xx answers and H/R/L codes (only lines at or after `since`, ISO time)."""
-    from hkctl.logs.parse import parse_line
-
     out = LogSummary()
     for line in lines:
         rec = parse_line(line)
@@ -156,44 +156,30 @@ class AppHealth:
 
 # ---------------------------------------------------------------------------- reads
 def _app(client: HerokuClient, app: str) -> App:
-    from hkctl.resources import apps
-
     return apps.info(client, app)
 
 
 def _formation(client: HerokuClient, app: str) -> list[Formation]:
-    from hkctl.resources import formation
-
     return list(formation.list_(client, app))
 
 
 def _dynos(client: HerokuClient, app: str) -> list[Dyno]:
-    from hkctl.resources import dynos
-
     return list(dynos.list_(client, app))
 
 
 def _releases(client: HerokuClient, app: str) -> list[Release]:
-    from hkctl.resources import releases
-
     return list(releases.list_(client, app, max_items=RECENT_RELEASES))
 
 
 def _addons(client: HerokuClient, app: str) -> list[Addon]:
-    from hkctl.resources import addons
-
     return list(addons.list_(client, app))
 
 
 def _domains(client: HerokuClient, app: str) -> list[Domain]:
-    from hkctl.resources import domains
-
     return list(domains.list_(client, app))
 
 
 def _logs(client: HerokuClient, app: str) -> LogSummary:
-    from hkctl.resources import log_sessions
-
     return summarize_logs(log_sessions.read(client, app, lines=LOG_LINES))
 
 
@@ -209,17 +195,10 @@ FETCHERS: dict[str, Callable[[HerokuClient, str], Any]] = {
 }
 
 
-_READER_MODULES = ("apps", "formation", "dynos", "releases", "addons", "domains", "log_sessions")
-
-
 def prime(client: HerokuClient) -> None:
-    """Build the HTTP client, read the token and import what the readers import, before threads share
-    them (CPython 3.11 can fail parsing modules in two threads at once, e.g. under an import hook that
-    rewrites them: "AST constructor recursion depth mismatch")."""
-    import importlib
-
-    for name in ("logs.parse", *(f"resources.{r}" for r in _READER_MODULES)):
-        importlib.import_module(f"hkctl.{name}")
+    """Build the HTTP client and read the token before threads share them (the readers' modules are
+    imported with this one, so no thread imports a module: CPython 3.11 can fail parsing modules in two
+    threads at once, e.g. under an import hook that rewrites them)."""
     _ = client.token
     _ = client.http
 
@@ -251,8 +230,6 @@ def gather(
                 if name == "info":
                     raise  # no such app, no access: nothing else to show
                 h.errors[name] = str(exc)
-            except ImportError as exc:  # a resource family this build does not have
-                h.errors[name] = f"not available: {exc}"
     for h in results:
         evaluate(h)
     return results
@@ -272,8 +249,6 @@ def check_pipeline(client: HerokuClient, pipeline: str, **kw: Any) -> tuple[Pipe
     then one concurrent round of `gather`. Returns (the Pipeline, its apps' health); NotFound when the
     pipeline does not exist.
     """
-    from hkctl.resources import pipelines
-
     p = pipelines.info(client, pipeline)
     couplings = pipelines.couplings(client, p.id)
     apps = sorted(

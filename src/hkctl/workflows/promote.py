@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hkctl.errors import GuardRefused
+from hkctl.workflows import health
 
 if TYPE_CHECKING:
     from hkctl.transport.client import HerokuClient
@@ -24,8 +25,6 @@ def check_source(
     Runs `health.check_app` (GET /apps/{app}, its formation, dynos, releases, add-ons, domains and a log
     session); returns its AppHealth, or None when skipped.
     """
-    from hkctl.workflows import health
-
     if no_check:
         say(f"! health check of {source_app} skipped (--no-check): promoting without checking it")
         return None

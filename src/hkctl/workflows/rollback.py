@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError, UsageError
+from hkctl.guard.decide import PRODUCTION_NAME
+from hkctl.polling import poll
+from hkctl.resources import apps, dynos, pipelines, releases, rollback_config
+from hkctl.resources.releases import Release
+from hkctl.resources.releases import parse_version as parse
 from hkctl.resources.rollback_config import ConfigChange
-from hkctl.workflows.deploy_checks import PRODUCTION_NAME, releases_desc
 
 if TYPE_CHECKING:
     from hkctl.resources.dynos import Dyno
-    from hkctl.resources.releases import Release
     from hkctl.transport.client import HerokuClient
 
 RECENT = 10
@@ -72,8 +75,6 @@ def _current(recent: list[Release]) -> Release | None:
 
 def parse_version(text: str) -> int:
     """`v41` or `41` → 41 (see resources/releases.py:parse_version); UsageError otherwise."""
-    from hkctl.resources.releases import parse_version as parse
-
     return parse(text)
 
 
@@ -85,11 +86,9 @@ def plan(client: HerokuClient, app: str, target: str | None = None) -> RollbackP
     GET /apps/{app}/addons. UsageError (exit 2) for a malformed or ineligible target; NotFound for an
     unknown app or version; HkctlError when there is no current or earlier eligible release.
     """
-    from hkctl.resources import apps, pipelines, releases
-
     version = None if target is None else parse_version(target)  # bad input before anything is sent
     a = apps.info(client, app)
-    recent = releases_desc(client, a.name, RECENT)
+    recent = releases.list_(client, a.name, max_items=RECENT)
     current = _current(recent)
     if current is None:
         raise HkctlError(f"{a.name} has no current release")
@@ -116,7 +115,6 @@ def plan(client: HerokuClient, app: str, target: str | None = None) -> RollbackP
     production = (
         coupling.stage == "production" if coupling is not None else bool(PRODUCTION_NAME.search(a.name))
     )
-    from hkctl.resources import rollback_config
 
     config = rollback_config.preview(client, a.name, current.version, chosen.version)
     return RollbackPlan(
@@ -138,8 +136,6 @@ def execute(
     `interval` s. Returns the new Release. GuardRefused when not confirmed; HkctlError when a
     dyno crashes; WaitTimedOut when the dynos are not up within `boot_timeout` seconds.
     """
-    from hkctl.resources import releases
-
     write = releases.rollback_write(client, p.app, p.target.id)  # shown, then sent as is
     with client.batch([write], f"rollback {p.app} to v{p.target.version}"):
         new = releases.Release.from_api(client.send(write).body)
@@ -163,9 +159,6 @@ def watch_dynos(
 
     Returns the Dyno records (one-off run dynos left out). HkctlError when a dyno crashes; WaitTimedOut after `timeout` seconds.
     """
-    from hkctl.polling import poll
-    from hkctl.resources import dynos
-
     shown = {"line": ""}
 
     def settled() -> list[Dyno] | None:
