@@ -6,6 +6,7 @@ module changes behaviour behind another's back.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import re
@@ -13,6 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from hkctl.errors import UsageError
 
 PLATFORM_API_URL = "https://api.heroku.com"
 DATA_API_URL = "https://api.data.heroku.com"
@@ -123,8 +127,6 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and 0 < value <= MAX_SECONDS):
-        from hkctl.errors import UsageError
-
         raise UsageError(
             f"{name} must be a positive number of seconds (at most {MAX_SECONDS:g}), got {raw!r}"
         )
@@ -143,8 +145,6 @@ def _suffixes(raw: str) -> tuple[str, ...]:
             continue
         suffix = "." + entry.strip().lower().lstrip(".")
         if not _SUFFIX.match(suffix):
-            from hkctl.errors import UsageError
-
             raise UsageError(
                 f"HKCTL_ALLOWED_SUFFIXES: {entry.strip()!r} is not a host suffix like .heroku.com "
                 "(letters, digits and hyphens, at least two labels, no scheme, port or wildcard)"
@@ -155,8 +155,6 @@ def _suffixes(raw: str) -> tuple[str, ...]:
 
 def is_loopback(host: str) -> bool:
     """True for `localhost` and loopback addresses (127.0.0.0/8, ::1): traffic that never leaves the machine."""
-    import ipaddress  # lazy: only when an http:// URL is configured
-
     host = host.lower().rstrip(".")
     if host == "localhost":
         return True
@@ -174,10 +172,6 @@ def check_api_url(url: str, name: str) -> None:
     allowlist compares exactly what will be contacted, and the path the guard judges is the whole
     path sent (a path in the URL would be prepended to every request unjudged).
     """
-    from urllib.parse import urlsplit
-
-    from hkctl.errors import UsageError
-
     try:
         parts = urlsplit(url)
         port = parts.port

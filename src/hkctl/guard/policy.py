@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from hkctl.config import NONINTERACTIVE_OPT_IN, Permission, Settings
 from hkctl.errors import GuardRefused
 from hkctl.guard.confirm import Confirmer, is_yes, tty_confirmer
 from hkctl.guard.decide import Decision, decide
+from hkctl.transport.audit import redact_body
 from hkctl.transport.routes import Action, Risk
 
 READONLY_MESSAGE = (
@@ -140,8 +142,6 @@ def shown(text: str) -> str:
     """`text` safe to put in a prompt: control and format characters (a line break, an ANSI escape,
     a bidirectional override, a zero-width space) become visible escapes, so that a value from a
     request body cannot draw extra lines or recolour, hide or reorder what the person reads."""
-    import unicodedata
-
     if text.isprintable():
         return text
     out = []
@@ -154,8 +154,6 @@ def shown(text: str) -> str:
 
 def plan_write(method: str, path: str, body: Any = None, *, when: str | None = None) -> PlannedWrite:
     """Judge one write and describe it for the person (payload redacted). UsageError on a bad path."""
-    from hkctl.transport.audit import redact_body
-
     d = decide(method, path, body)
     return PlannedWrite(decision=d, payload=redact_body(d.action, body), body=body, when=when)
 

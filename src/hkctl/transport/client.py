@@ -30,8 +30,10 @@ from hkctl.errors import (
 )
 from hkctl.guard.confirm import Confirmer
 from hkctl.guard.decide import Decision, decide, is_production
+from hkctl.guard.plan import record_write
 from hkctl.guard.policy import Guard, PlannedWrite, plan_write
 from hkctl.iostreams import IOStreams
+from hkctl.jsonin import parse_arg
 from hkctl.transport import network, retry
 from hkctl.transport.allowlist import Allowlist
 from hkctl.transport.audit import (
@@ -45,10 +47,11 @@ from hkctl.transport.audit import (
 )
 from hkctl.transport.auth import Token, resolve_token
 from hkctl.transport.follow import REDIRECT_STATUSES, FollowedUrls, httpx_module
+from hkctl.transport.http import lazy_tls_transport, load
 from hkctl.transport.pagination import page_size_for, range_header, with_max
 from hkctl.transport.ratelimit import RateLimitTracker
 from hkctl.transport.redaction import secret_values
-from hkctl.transport.routes import DATA, Action
+from hkctl.transport.routes import DATA, Action, by_name
 
 if TYPE_CHECKING:
     import httpx
@@ -66,8 +69,6 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 def _action(action: Action | str | None) -> Action | None:
     """An Action given by name (as operations do) or as the object itself."""
     if isinstance(action, str):
-        from hkctl.transport.routes import by_name
-
         return by_name(action)
     return action
 
@@ -158,8 +159,6 @@ class HerokuClient(FollowedUrls):
     @property
     def http(self) -> httpx.Client:
         if self._http is None:
-            from hkctl.transport.http import lazy_tls_transport, load
-
             httpx = load()  # lazy: keeps `hkctl --help` fast
             self._http = httpx.Client(
                 transport=self._transport or lazy_tls_transport(),
@@ -356,8 +355,6 @@ class HerokuClient(FollowedUrls):
     def _intercept(self, planned: PlannedWrite, method: str, url: str, accept: str | None, body: Any) -> None:
         """--dry-run prints the write as curl; --plan records it. Either way nothing is sent."""
         if self.settings.plan_file:
-            from hkctl.guard.plan import record_write
-
             record_write(self.settings.plan_file, planned, api_url=url)
             raise Stopped(f"recorded in plan {self.settings.plan_file}: {planned.method} {planned.endpoint}")
         if self.settings.dry_run:
@@ -658,6 +655,4 @@ class HerokuClient(FollowedUrls):
 
 def parse_json_arg(text: str, what: str = "JSON") -> Any:
     """Parse user-supplied JSON or raise UsageError (exit 2, nothing sent; also when nested too deep)."""
-    from hkctl.jsonin import parse_arg
-
     return parse_arg(text, what)

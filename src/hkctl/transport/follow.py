@@ -13,10 +13,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from hkctl import __version__
 from hkctl.errors import TransportError
 from hkctl.transport.audit import AuditLog, Redactor, redact_url
+from hkctl.transport.http import load
+from hkctl.transport.network import why_unreachable
 
 if TYPE_CHECKING:
     import httpx
@@ -30,17 +33,11 @@ REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 def httpx_module() -> Any:
     """httpx, imported on first use (it is the slowest import on the read path)."""
-    from hkctl.transport.http import load
-
     return load()
 
 
 def handed_back_unreachable(url: str, exc: BaseException) -> str:
     """`could not reach HOST (why)` for a URL the API handed back (nothing was sent to it)."""
-    from urllib.parse import urlsplit
-
-    from hkctl.transport.network import why_unreachable
-
     host = urlsplit(url).netloc or url
     return (
         f"could not reach {host} ({why_unreachable(exc)}), the host the API handed back in "

@@ -19,8 +19,10 @@ Two mechanisms, each where it is exact:
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -268,9 +270,6 @@ def _any_case_or_escape(secret: str) -> str:
 def _canonical(text: str) -> str:
     """Text as it reads once decoded: NFKC (fullwidth letters become ASCII), HTML entities
     unescaped, and `%25` decoded until none is left (a value percent-encoded twice or more)."""
-    import html
-    import unicodedata
-
     text = html.unescape(unicodedata.normalize("NFKC", text))
     for _ in range(8):
         if "%25" not in text:
