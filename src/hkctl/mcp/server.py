@@ -14,6 +14,7 @@ import functools
 import io
 import logging
 import os
+import traceback
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ import anyio
 import anyio.to_thread
 import mcp.types as types
 from mcp.server.lowlevel import Server
+from mcp.server.stdio import stdio_server
 
 from hkctl import __version__
 from hkctl.errors import GuardRefused, HkctlError, UsageError, WorkflowFailed
@@ -28,6 +30,8 @@ from hkctl.iostreams import IOStreams
 from hkctl.mcp.confirm import INPUT_KEY, ElicitingConfirmer, NeedsInput
 from hkctl.mcp.table import ToolSpec, compact, plain
 from hkctl.mcp.tools import table
+from hkctl.session import Env
+from hkctl.transport.redaction import Redactor
 
 log = logging.getLogger("hkctl.mcp")
 
@@ -102,8 +106,6 @@ def execute(
     transport: Any = None,
 ) -> types.CallToolResult | NeedsInput:
     """Run one tool call to completion in this (worker) thread; every failure becomes a tool error."""
-    from hkctl.session import Env
-
     try:
         clean = spec.check_args(args)
     except UsageError as exc:
@@ -126,10 +128,6 @@ def execute(
     except HkctlError as exc:
         return _text(client.redact.token_only(exc.message) if client else exc.message, error=True)
     except Exception as exc:  # a bug must not take the server down; the details go to stderr only
-        import traceback
-
-        from hkctl.transport.redaction import Redactor
-
         redact = client.redact if client else Redactor()
         redact.add_token(environ.get("HEROKU_API_KEY"))
         log.error("tool %s failed:\n%s", spec.name, redact(traceback.format_exc()))  # outside text: scrubbed
@@ -186,8 +184,6 @@ def build_server(environ: Mapping[str, str] | None = None) -> Server[Any]:
 
 
 async def serve(environ: Mapping[str, str] | None = None) -> None:
-    from mcp.server.stdio import stdio_server
-
     server = build_server(environ)
     async with stdio_server() as (read, write):
         await server.run(read, write, server.create_initialization_options())

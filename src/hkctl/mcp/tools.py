@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from hkctl.mcp.families import FAMILIES
 from hkctl.mcp.table import ToolSpec
 
 
 @lru_cache(maxsize=1)
 def table() -> dict[str, ToolSpec]:
-    from hkctl.mcp.families import FAMILIES
-
     tools: dict[str, ToolSpec] = {}
     for family in FAMILIES:
         for spec in family:

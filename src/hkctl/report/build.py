@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hkctl.logs.triage import report
+from hkctl.report import timeline
+from hkctl.report.html import prepare, render_html, write_html
 from hkctl.report.series import Marker, epoch
+from hkctl.resources import log_sessions
+from hkctl.workflows import health
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -18,12 +23,6 @@ def app_report(client: HerokuClient, app: str, path: str | Path, *, top: int = 1
     """Read the app's health (workflows/health) and last 1,500 log lines (POST /apps/{app}/log-sessions),
     write the HTML report to `path`; returns its size in bytes. Raises HkctlError subclasses (API),
     OSError (file)."""
-    from hkctl.logs.triage import report
-    from hkctl.report import timeline
-    from hkctl.report.html import prepare, render_html, write_html
-    from hkctl.resources import log_sessions
-    from hkctl.workflows import health
-
     checked = health.check_app(client, app)
     name = checked.info.name if checked.info else app
     tl = timeline.triage_lines(log_sessions.read(client, app, lines=log_sessions.MAX_LINES), top=top)

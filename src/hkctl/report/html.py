@@ -6,6 +6,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hkctl.errors import UsageError
+from hkctl.extras import require
+from hkctl.report import page, spark
 from hkctl.report.series import Marker, build
 from hkctl.report.timeline import Timeline
 
@@ -24,7 +27,7 @@ def render_html(
 ) -> str:
     """The self-contained page for a Timeline and its triage report (`triage.report(tl)`); with `health`
     (and the API requests left), the app's dashboard state too."""
-    from hkctl.report import charts, page, spark
+    from hkctl.report import charts  # pygal comes with the report extra; this module imports without it
 
     series = build(tl, report, extra_markers=extra_markers)
     drawn = charts.draw_all(series)
@@ -43,7 +46,7 @@ def render_html(
 @cache
 def prepare() -> None:
     """Import the charting code ahead (e.g. while a second process finishes its share of a large log)."""
-    from hkctl.report import charts
+    from hkctl.report import charts  # pygal comes with the report extra; this module imports without it
 
     charts.warm()
 
@@ -57,9 +60,6 @@ def write_html(path: str | Path, text: str) -> int:
 
 def check_output(path: str | Path) -> None:
     """Raise UsageError (before anything is read or sent) when the page cannot be written or drawn."""
-    from hkctl.errors import UsageError
-    from hkctl.extras import require
-
     folder = Path(path).resolve().parent
     if not folder.is_dir():
         raise UsageError(f"cannot write {path}: no such directory {folder}")

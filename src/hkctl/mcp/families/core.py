@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from hkctl.errors import GuardRefused, UsageError
-from hkctl.mcp.table import APP, LIMIT, Args, Param, ToolSpec, capped, pick
+from hkctl.mcp.table import APP, DEFAULT_LIST, LIMIT, Args, Param, ToolSpec, capped, pick
+from hkctl.resources import account, apps, config_vars
 from hkctl.transport.client import HerokuClient
 
 
 def _apps_list(client: HerokuClient, args: Args) -> Any:
-    from hkctl.mcp.table import DEFAULT_LIST
-    from hkctl.resources import apps
-
     limit = int(args.get("limit") or DEFAULT_LIST)
     return capped(
         apps.list_(client, limit=limit + 1),
@@ -22,21 +20,15 @@ def _apps_list(client: HerokuClient, args: Args) -> Any:
 
 
 def _apps_info(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import apps
-
     return apps.info(client, args["app"])
 
 
 def _apps_maintenance(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import apps
-
     app = apps.set_maintenance(client, args["app"], bool(args["on"]))
     return {"app": app.name, "maintenance": app.maintenance}
 
 
 def _config_show(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import config_vars
-
     reveal = args.get("reveal")
     if reveal and client.settings.permission != "full":
         raise GuardRefused(
@@ -58,8 +50,6 @@ def _config_show(client: HerokuClient, args: Args) -> Any:
 
 
 def _config_set(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import config_vars
-
     changes = {config_vars.check_key(k): str(v) for k, v in dict(args["vars"]).items()}
     if not changes:
         raise UsageError("nothing to set: give at least one KEY in vars")
@@ -68,16 +58,12 @@ def _config_set(client: HerokuClient, args: Args) -> Any:
 
 
 def _config_unset(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import config_vars
-
     changes: dict[str, str | None] = {config_vars.check_key(k): None for k in args["keys"]}
     config = config_vars.update(client, args["app"], changes)
     return {"app": args["app"], "unset": sorted(changes), "keys": sorted(config)}
 
 
 def _rate_limit(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import account
-
     return {"remaining": account.rate_limit(client), "pool": 4500, "refill_per_minute": 75}
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hkctl.mcp.table import APP, LIMIT, Args, Param, ToolSpec, capped, pick
+from hkctl.mcp.table import APP, DEFAULT_LIST, LIMIT, Args, Param, ToolSpec, capped, pick
+from hkctl.resources import pipelines, webhooks
 from hkctl.transport.client import HerokuClient
+from hkctl.workflows import promote
 
 PIPELINE = Param("pipeline", "string", "Pipeline name or id.", required=True)
 # What the health check of the source app reads before a promotion (workflows/health.py).
@@ -22,16 +24,11 @@ HEALTH_READS = (
 
 
 def _pipelines_list(client: HerokuClient, args: Args) -> Any:
-    from hkctl.mcp.table import DEFAULT_LIST
-    from hkctl.resources import pipelines
-
     limit = int(args.get("limit") or DEFAULT_LIST)
     return capped(pipelines.list_(client, limit=limit + 1), limit, view=lambda p: pick(p, "name", "id"))
 
 
 def _pipelines_info(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import pipelines
-
     p = pipelines.info(client, args["pipeline"])
     rows = pipelines.couplings(client, p.id)
     names = pipelines.app_names(client, [c.app_id for c in rows])
@@ -44,9 +41,6 @@ def _pipelines_info(client: HerokuClient, args: Args) -> Any:
 
 
 def _pipelines_promote(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import pipelines
-    from hkctl.workflows import promote
-
     plan = pipelines.plan_promotion(
         client, args["pipeline"], source=args.get("source"), targets=list(args.get("targets") or []) or None
     )
@@ -65,8 +59,6 @@ def _pipelines_promote(client: HerokuClient, args: Args) -> Any:
 
 
 def _webhooks_list(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import webhooks
-
     return capped(
         webhooks.list_(client, args["app"]),
         args.get("limit"),
@@ -75,9 +67,6 @@ def _webhooks_list(client: HerokuClient, args: Args) -> Any:
 
 
 def _webhooks_deliveries(client: HerokuClient, args: Args) -> Any:
-    from hkctl.mcp.table import DEFAULT_LIST
-    from hkctl.resources import webhooks
-
     limit = int(args.get("limit") or DEFAULT_LIST)
     items = webhooks.deliveries(client, args["app"], status=args.get("status"), limit=limit + 1)
     return capped(

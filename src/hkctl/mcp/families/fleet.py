@@ -11,8 +11,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from hkctl.errors import UsageError
 from hkctl.mcp.table import LIMIT, Args, Param, ToolSpec, capped
 from hkctl.transport.client import HerokuClient
+from hkctl.workflows.fleet import Filters, addons_by_app, find_job, health_job, parse_age
+from hkctl.workflows.fleet_budget import execute
+from hkctl.workflows.fleet_cost import cost_job, cost_totals
+from hkctl.workflows.fleet_select import select
 
 SELECTION = (
     Param("team", "string", "Only the apps of this team."),
@@ -39,9 +44,6 @@ def _run(
     client: HerokuClient, args: Args, make: Any, *, with_pipelines: bool = False
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Select, plan and check the budget, run; the capped answer and every row."""
-    from hkctl.workflows.fleet_budget import execute
-    from hkctl.workflows.fleet_select import select
-
     selection = select(
         client,
         team=args.get("team"),
@@ -76,9 +78,6 @@ def _short(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _find(client: HerokuClient, args: Args) -> Any:
-    from hkctl.errors import UsageError
-    from hkctl.workflows.fleet import Filters, addons_by_app, find_job, parse_age
-
     maintenance = args.get("maintenance")
     filters = Filters(
         stack=args.get("stack"),
@@ -102,16 +101,12 @@ def _find(client: HerokuClient, args: Args) -> Any:
 
 
 def _health(client: HerokuClient, args: Args) -> Any:
-    from hkctl.workflows.fleet import health_job
-
     answer, rows = _run(client, args, lambda _c, s: health_job(s))
     answer["unhealthy"] = sum(1 for r in rows if r.get("verdict") == "unhealthy")
     return answer
 
 
 def _cost(client: HerokuClient, args: Args) -> Any:
-    from hkctl.workflows.fleet_cost import cost_job, cost_totals
-
     answer, rows = _run(client, args, lambda _c, s: cost_job(s), with_pipelines=True)
     answer["totals"] = cost_totals(rows)
     answer["currency"] = "USD"

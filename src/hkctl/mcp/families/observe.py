@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+from hkctl.logs import fast
+from hkctl.logs.filters import Filters
+from hkctl.logs.parse import parse_line
+from hkctl.logs.triage import report
 from hkctl.mcp.table import APP, LIMIT, Args, Param, ToolSpec, capped, pick
+from hkctl.resources import log_sessions, postgres
 from hkctl.transport.client import HerokuClient
 
 LOG_LINES_DEFAULT, LOG_LINES_MAX = 100, 500
@@ -19,10 +24,6 @@ VIEWS = ("state_changes", "memory", "deploys", "app_errors")
 
 
 def _logs_query(client: HerokuClient, args: Args) -> Any:
-    from hkctl.logs.filters import Filters
-    from hkctl.logs.parse import parse_line
-    from hkctl.resources import log_sessions
-
     filters = Filters(
         dyno=args.get("dyno"),
         source=args.get("source"),
@@ -60,25 +61,17 @@ def _logs_query(client: HerokuClient, args: Args) -> Any:
 
 
 def _logs_triage(client: HerokuClient, args: Args) -> Any:
-    from hkctl.logs import fast
-    from hkctl.logs.triage import report
-    from hkctl.resources import log_sessions
-
     top = int(args.get("top") or 5)
     agg = fast.triage_lines(log_sessions.read(client, args["app"], lines=log_sessions.MAX_LINES), top=top)
     return report(agg, top=top)
 
 
 def _pg_info(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import postgres
-
     db = postgres.database(client, args["app"], args.get("database"))
     return {"database": db.name, "info": postgres.info(client, db.id)}
 
 
 def _pg_backups_list(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import postgres
-
     newest_first = list(reversed(postgres.backups(client, args["app"])))
     return capped(
         newest_first,
@@ -90,8 +83,6 @@ def _pg_backups_list(client: HerokuClient, args: Args) -> Any:
 
 
 def _pg_backups_capture(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import postgres
-
     db = postgres.database(client, args["app"], args.get("database"))
     t = postgres.capture(client, args["app"], db)
     return {

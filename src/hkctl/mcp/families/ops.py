@@ -7,11 +7,10 @@ from typing import Any
 from hkctl.mcp.families.delivery import HEALTH_READS
 from hkctl.mcp.table import APP, Args, ToolSpec
 from hkctl.transport.client import HerokuClient
+from hkctl.workflows import cost, health
 
 
 def _health_check(client: HerokuClient, args: Args) -> Any:
-    from hkctl.workflows import health
-
     h = health.check_app(client, args["app"])
     out = h.to_json()
     out["releases"] = out["releases"][:5]  # the latest few are what a model needs
@@ -19,8 +18,6 @@ def _health_check(client: HerokuClient, args: Args) -> Any:
 
 
 def _cost_estimate(client: HerokuClient, args: Args) -> Any:
-    from hkctl.workflows import cost
-
     return cost.for_app(client, args["app"])
 
 

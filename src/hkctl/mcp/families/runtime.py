@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from hkctl.mcp.table import APP, LIMIT, Args, Param, ToolSpec, capped, pick
+from hkctl.mcp.table import APP, DEFAULT_LIST, LIMIT, Args, Param, ToolSpec, capped, pick
+from hkctl.resources import builds, dynos, formation, releases
 from hkctl.transport.client import HerokuClient
+from hkctl.workflows import deploy, rollback
 
 
 def _ps_list(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import dynos, formation
-
     return {
         "app": args["app"],
         "formation": [
@@ -29,8 +29,6 @@ def _scales_to_zero(args: Args) -> bool:
 
 
 def _ps_scale(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import formation
-
     updates = [
         formation.Update(
             formation.check_type(u["type"]),
@@ -44,16 +42,12 @@ def _ps_scale(client: HerokuClient, args: Args) -> Any:
 
 
 def _ps_restart(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import dynos
-
     target = args.get("target")
     dynos.restart(client, args["app"], target)
     return {"app": args["app"], "restarted": target or "all dynos"}
 
 
 def _dynos_run(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import dynos
-
     d = dynos.run(
         client,
         args["app"],
@@ -71,9 +65,6 @@ def _dynos_run(client: HerokuClient, args: Args) -> Any:
 
 
 def _releases_list(client: HerokuClient, args: Args) -> Any:
-    from hkctl.mcp.table import DEFAULT_LIST
-    from hkctl.resources import releases
-
     limit = int(args.get("limit") or DEFAULT_LIST)
     return capped(
         releases.list_(client, args["app"], max_items=limit + 1),
@@ -83,15 +74,10 @@ def _releases_list(client: HerokuClient, args: Args) -> Any:
 
 
 def _releases_info(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import releases
-
     return releases.info(client, args["app"], str(args["release"]))
 
 
 def _releases_rollback(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import releases
-    from hkctl.workflows import rollback
-
     plan = rollback.plan(client, args["app"], args.get("release"))
     new = releases.rollback(client, plan.app, plan.target, current=plan.current)
     return {
@@ -105,9 +91,6 @@ def _releases_rollback(client: HerokuClient, args: Args) -> Any:
 
 
 def _builds_list(client: HerokuClient, args: Args) -> Any:
-    from hkctl.mcp.table import DEFAULT_LIST
-    from hkctl.resources import builds
-
     limit = int(args.get("limit") or DEFAULT_LIST)
     return capped(
         builds.list_(client, args["app"], limit=limit + 1),
@@ -117,14 +100,10 @@ def _builds_list(client: HerokuClient, args: Args) -> Any:
 
 
 def _builds_info(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import builds
-
     return builds.info(client, args["app"], args["build"])
 
 
 def _apps_deploy(client: HerokuClient, args: Args) -> Any:
-    from hkctl.workflows import deploy
-
     opts = deploy.DeployOptions(
         app=args["app"],
         source_url=args["source_url"],

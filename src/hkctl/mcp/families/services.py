@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hkctl.mcp.table import APP, LIMIT, Args, Param, ToolSpec, capped, pick
+from hkctl.resources import addons, collaborators, domains
 from hkctl.transport.client import HerokuClient
 
 ADDON = Param("addon", "string", "Add-on name (e.g. postgresql-curved-12345) or id.", required=True)
@@ -13,8 +14,6 @@ HOSTNAME = Param("hostname", "string", "Custom domain, e.g. www.example.com.", r
 
 
 def _addons_list(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import addons
-
     return capped(
         addons.list_(client, args["app"]),
         args.get("limit"),
@@ -23,35 +22,25 @@ def _addons_list(client: HerokuClient, args: Args) -> Any:
 
 
 def _addons_info(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import addons
-
     return addons.info(client, args["app"], args["addon"])
 
 
 def _addons_create(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import addons
-
     a = addons.create(client, args["app"], args["plan"], name=args.get("name"))
     return pick(a, "name", "id", "plan.name", "state", "config_vars")
 
 
 def _addons_upgrade(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import addons
-
     a = addons.upgrade(client, args["app"], args["addon"], args["plan"])
     return pick(a, "name", "plan.name", "state")
 
 
 def _addons_destroy(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import addons
-
     a = addons.destroy(client, args["app"], args["addon"])
     return {"destroyed": a.name, "state": a.state}
 
 
 def _domains_list(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import domains
-
     return capped(
         domains.list_(client, args["app"]),
         args.get("limit"),
@@ -60,8 +49,6 @@ def _domains_list(client: HerokuClient, args: Args) -> Any:
 
 
 def _domains_add(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import domains
-
     d = domains.add(client, args["app"], args["hostname"])
     return {
         **pick(d, "hostname", "cname", "status"),
@@ -70,15 +57,11 @@ def _domains_add(client: HerokuClient, args: Args) -> Any:
 
 
 def _domains_remove(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import domains
-
     d = domains.remove(client, args["app"], args["hostname"])
     return {"removed": d.hostname}
 
 
 def _collaborators_list(client: HerokuClient, args: Args) -> Any:
-    from hkctl.resources import collaborators
-
     return capped(
         collaborators.list_(client, args["app"]),
         args.get("limit"),
