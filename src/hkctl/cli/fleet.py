@@ -53,6 +53,7 @@ def fleet_options(fn: F) -> F:
             type=click.IntRange(1, 32),
             default=8,
             show_default=True,
+            metavar="N",
             help="Apps read at once; an app's independent reads go together (health: 5), so up to N × "
             "that many requests are in flight, all paced against the budget.",
         ),
@@ -258,6 +259,9 @@ def find_cmd(env: Env, **opts: Any) -> None:
 @pass_env
 def health_cmd(env: Env, **opts: Any) -> None:
     """The checks of `hkctl health` for every app, unhealthy first with the reason; exit 1 if any is not healthy.
+
+    Per app 5 requests, sent together (log session, formation, dynos, latest release, domains): up to
+    5 × --concurrency in flight, all paced. The app record and add-ons come from the list reads.
 
     Columns: APP, TEAM, VERDICT (unhealthy, warning, healthy, or unknown when it could not be read),
     REASONS (the problems and warnings).
