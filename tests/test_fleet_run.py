@@ -145,3 +145,20 @@ def test_a_bug_in_a_reader_is_raised_not_waited_on() -> None:
         with pytest.raises(RuntimeError, match="bug reading"):
             run(client, selection.apps, {"a": broken, "b": broken}, together=together)
         assert client.pacer is None  # the client is left as it was
+
+
+def test_ctrl_c_during_reads_sent_together_keeps_what_was_covered() -> None:
+    sb = build_sandbox(scenario="fleet")
+    client = _client(sb)
+    job = health_job(select(client, team="growth"))
+    seen: list[str] = []
+
+    def on_result(result) -> None:  # type: ignore[no-untyped-def]
+        seen.append(result.app.name)
+        if len(seen) == 10:
+            raise KeyboardInterrupt
+
+    _plan, report = execute(client, job, concurrency=4, on_result=on_result)
+    assert report.interrupted and report.covered == 10 and report.total == 52
+    assert all(set(r.data) == set(job.reads) for r in report.results)  # covered apps are whole
+    assert client.pacer is None  # the client is left as it was
