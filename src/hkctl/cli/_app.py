@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
+from hkctl.cli._commands import PartsGroup
 from hkctl.cli._common import Env
 from hkctl.errors import UsageError
 
@@ -161,7 +162,7 @@ def _optional(env: Env, names: dict[str, str | None]) -> str | None:
     return ref.name if ref else None
 
 
-class DefaultGroup(click.Group):
+class DefaultGroup(PartsGroup):
     """A group that runs its listing when no subcommand is named (`hkctl config -a X` = `config show`),
     and takes `-a/--app` and `-r/--remote` itself for every subcommand (`hkctl config -a X get KEY`)."""
 

@@ -4,20 +4,19 @@ Global flags (--dry-run, --plan, --confirm, --verbose, --audit-log, --api-url, -
 --status-file) are accepted anywhere on the line, as people type them after the command, up to the
 command's own words: nothing after `--`, and nothing in a command line handed on (`hkctl run`'s
 COMMAND...), is read as an hkctl flag.
-Command modules are found in hkctl/cli/ (each exposes `cli`); they import heavy modules lazily.
+Command modules are found in hkctl/cli/ (each exposes `cli`) through the map in cli/_commands.py.
 """
 
 from __future__ import annotations
 
 import importlib
-import inspect
 import sys
 from typing import Any
 
 import click
 
 from hkctl import __version__
-from hkctl.cli._commands import COMMANDS
+from hkctl.cli._commands import COMMANDS, PartsGroup, whole_summaries
 from hkctl.cli._common import Env
 from hkctl.errors import EXIT_ERROR, HkctlError, Stopped, WorkflowFailed
 from hkctl.iostreams import IOStreams
@@ -135,8 +134,9 @@ def _value_options(command: click.Command) -> set[str]:
 class LazyGroup(click.Group):
     """The root group: commands come from the table in cli/_commands.py, imported on first use.
 
-    Running one command imports only its module (and those that extend it: `config_diff.py` adds
-    `config diff`); `hkctl --help` prints the table's summaries and imports no command module.
+    Running one command imports only its module (and a part, such as `config_diff.py` for `config diff`,
+    only when that subcommand runs); `hkctl --help` prints the table's summaries and imports no command
+    module.
     """
 
     def names(self) -> set[str]:
@@ -149,11 +149,10 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         entry = COMMANDS.get(cmd_name)
         if entry is not None and cmd_name not in self.commands:
-            for module in entry.modules:
-                importlib.import_module(f"hkctl.cli.{module}")
-            command = importlib.import_module(f"hkctl.cli.{entry.modules[0]}").cli
-            whole_summaries(command)
-            help_to_streams(command)
+            command = importlib.import_module(f"hkctl.cli.{entry.module}").cli
+            if isinstance(command, PartsGroup):
+                command.parts, command.prepare = entry.parts, prepare
+            prepare(command)
             self.add_command(command, cmd_name)
         return self.commands.get(cmd_name)
 
@@ -162,14 +161,10 @@ class LazyGroup(click.Group):
             formatter.write_dl([(name, COMMANDS[name].summary) for name in sorted(COMMANDS)])
 
 
-def whole_summaries(command: click.Command) -> None:
-    """Help lists show each command's whole first sentence, not click's 45 characters and "..."."""
-    if command.help and not command.short_help:
-        first = inspect.cleandoc(command.help).split("\n\n")[0]
-        command.short_help = " ".join(first.split())
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            whole_summaries(sub)
+def prepare(command: click.Command) -> None:
+    """What the root does to each command it loads (a part of a group too, see cli/_commands.py)."""
+    whole_summaries(command)
+    help_to_streams(command)
 
 
 def help_to_streams(command: click.Command) -> None:
