@@ -56,7 +56,7 @@ def cli(
     `heroku run` line to use instead (--detached runs them anyway, with no input).
     """
     from hkctl.errors import UsageError
-    from hkctl.resources import dynos
+    from hkctl.resources import dynos, runs
 
     if not detached and interactive(command):
         line = " ".join(command)
@@ -96,7 +96,7 @@ def cli(
         ),
     ):
         say(env.io, f"running `{dyno.command}` on {app} as {dyno.name} ({dyno.size})")
-        result = dynos.wait_for_exit(client, app, dyno.name, timeout=timeout, on_wait=progress)
+        result = runs.wait_for_exit(client, app, dyno.name, timeout=timeout, on_wait=progress)
     if io.stderr_is_tty:
         io.err.write("\r\033[K")
     for line in result.output:

@@ -1,23 +1,15 @@
-"""Dynos: list, info, restart (all / type / one), stop, one-off runs, and waiting for a run's exit status.
-
-A detached one-off dyno's exit status is not in the API: hkctl waits until the dyno is gone (GET
-answers 404 once it ended, as on Heroku), then reads its log through a log session filtered to
-that dyno: the `app[run.N]` lines are its output, `heroku[run.N]: Process exited with status N`
-its status.
-"""
+"""Dynos: list, info, restart (all / type / one), stop and one-off runs (waiting for a run's exit status
+is in runs.py)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from hkctl.errors import HkctlError, NotFound, UsageError
+from hkctl.errors import UsageError
 from hkctl.guard.policy import PlannedWrite
-from hkctl.logs.parse import parse_line
-from hkctl.polling import poll
-from hkctl.resources import log_sessions
 from hkctl.resources._record import Record, check_app
 from hkctl.resources.formation import check_size, check_type
 from hkctl.transport.client import HerokuClient, seg
@@ -25,7 +17,6 @@ from hkctl.transport.client import HerokuClient, seg
 DYNO_NAME = re.compile(r"^[-\w]+\.\d+$")
 ENDED = ("complete", "crashed", "down")
 MAX_TTL = 86400
-_EXITED = re.compile(r"Process exited with status (\d+)")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,15 +46,6 @@ class Dyno(Record):
             release=release.get("version") if isinstance(release, dict) else None,
             updated_at=d.get("updated_at"),
         )
-
-
-@dataclass
-class RunResult:
-    """What a finished one-off dyno did."""
-
-    name: str
-    status: int
-    output: list[str] = field(default_factory=list)
 
 
 def is_dyno_name(target: str) -> bool:
@@ -171,48 +153,3 @@ def run_write(
     if env:
         body["env"] = dict(env)  # secret values: redacted by field (transport/redaction.py)
     return client.planned("POST", f"{_base(app)}/dynos", body=body, action="dynos_create")
-
-
-def wait_for_exit(
-    client: HerokuClient,
-    app: str,
-    name: str,
-    *,
-    timeout: float = 3600.0,
-    on_wait: Callable[[float, int], None] | None = None,
-    sleep: Callable[[float], None] | None = None,
-) -> RunResult:
-    """Poll the dyno (GET /apps/{app}/dynos/{dyno}, backing off) until it has ended or is gone, then read
-    its output and exit status from its log (a log session filtered to it). WaitTimedOut after `timeout`
-    seconds; HkctlError when the log does not carry the exit status."""
-
-    def ended() -> bool | None:
-        try:
-            return True if info(client, app, name).state in ENDED else None
-        except NotFound:
-            return True  # a finished one-off dyno is gone
-
-    kwargs: dict[str, Any] = {"sleep": sleep} if sleep else {}
-    poll(ended, timeout=timeout, what=f"{name} to finish", on_wait=on_wait, **kwargs)
-    output, status = [], None
-    for source, dyno, message in log_lines(client, app, name):
-        if dyno != name:
-            continue
-        if source == "app":
-            output.append(message)
-        elif m := _EXITED.search(message):
-            status = int(m.group(1))
-    if status is None:
-        raise HkctlError(f"{name} ended, but its exit status was not in the app's log (is logging working?)")
-    return RunResult(name, status, output)
-
-
-def log_lines(
-    client: HerokuClient, app: str, dyno: str, *, lines: int = 1500
-) -> Iterator[tuple[str, str, str]]:
-    """(source, dyno, message) of the dyno's last `lines` log lines, through a non-tail log session
-    (POST /apps/{app}/log-sessions {dyno, lines}, then GET of its logplex_url)."""
-    for line in log_sessions.read(client, app, dyno=dyno, lines=lines):
-        record = parse_line(line)
-        if record.source and record.dyno:
-            yield record.source, record.dyno, record.message

@@ -22,6 +22,7 @@ from hkctl.resources import (
     pipelines,
     postgres,
     releases,
+    runs,
     slugs,
     sources,
 )
@@ -272,7 +273,7 @@ def migrate(client: HerokuClient, opts: DeployOptions, st: DeployState, *, say: 
     log); HkctlError on a non-zero status, WaitTimedOut when it does not end in time."""
     run = dynos.run(client, st.app_name, str(opts.migrate), ttl=MIGRATE_TTL)
     say(f"  {run.name}: {opts.migrate}")
-    result = dynos.wait_for_exit(client, st.app_name, run.name, timeout=opts.migrate_timeout)
+    result = runs.wait_for_exit(client, st.app_name, run.name, timeout=opts.migrate_timeout)
     for line in result.output:
         say(f"  │ {line}")
     name = run.name
