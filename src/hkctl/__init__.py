@@ -66,6 +66,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "HerokuClient":
+        # every command, `hkctl --help` too, imports this package: the transport (and httpx) load on use
         from hkctl.transport.client import HerokuClient
 
         return HerokuClient
@@ -74,6 +75,6 @@ def __getattr__(name: str) -> Any:
 
 def client_from_env(**overrides: Any) -> HerokuClient:
     """A HerokuClient configured from the environment; use it as a context manager to close it."""
-    from hkctl.transport.client import HerokuClient
+    from hkctl.transport.client import HerokuClient  # loaded on use, as above
 
     return HerokuClient(Settings.from_env(**overrides))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from hkctl.config import Settings
 from hkctl.iostreams import IOStreams
+from hkctl.render.output import echo, say
 
 if TYPE_CHECKING:
     from hkctl.guard.confirm import Confirmer
@@ -44,8 +45,9 @@ class Env:
 
     def client(self) -> HerokuClient:
         if self._client is None:
+            # `hkctl --help` imports this module (for Env) but builds no client: the guard and the
+            # transport (and httpx) load when a command first asks for its client
             from hkctl.guard.confirm import tty_confirmer
-            from hkctl.render.output import echo, say
             from hkctl.transport.client import HerokuClient
 
             settings = self.settings
@@ -59,7 +61,7 @@ class Env:
             )
             self._client.guard.app_origins = self.app_origins  # the same dict: later inferences count too
             if settings.status_file:
-                from hkctl.guard.plan import journal
+                from hkctl.guard.plan import journal  # with the guard, as above
 
                 path = settings.status_file
 

@@ -241,7 +241,7 @@ def triage_file(
     workers = workers or min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
     if workers < 2 or size < parallel_min or not hasattr(os, "fork"):
         return _triage_range(path, 0, size, top)
-    import multiprocessing as mp
+    import multiprocessing as mp  # ~3 ms, only for a log large enough to split across two processes
 
     points = _split_points(path, size, max(workers * 4, -(-size // range_bytes)))
     ctx = mp.get_context("fork")

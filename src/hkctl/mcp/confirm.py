@@ -117,7 +117,7 @@ class ElicitingConfirmer:
         return self._from_retry(plan, question, message, schema, field)
 
     def _ask_now(self, message: str, schema: dict[str, Any], field: str) -> str:
-        import anyio.from_thread
+        import anyio.from_thread  # anyio comes with the MCP extra: this module imports without it
 
         async def ask() -> Any:
             return await self.session.elicit_form(message, schema, related_request_id=self.request_id)

@@ -114,7 +114,7 @@ class ToolSpec:
 
     def check_args(self, args: Args) -> dict[str, Any]:
         """Validate arguments against the schema; bad input is a UsageError (nothing sent)."""
-        import jsonschema
+        import jsonschema  # the MCP extra: the tool table and its families import without it
 
         try:
             jsonschema.validate(dict(args), self.input_schema())
