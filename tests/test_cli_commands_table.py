@@ -37,9 +37,9 @@ def test_a_part_is_imported_only_for_its_own_subcommand():
         "from hkctl.cli.main import run\n"
         "from hkctl.session import Env\n"
         "run(['apps', 'list', '--help'], Env(env={}))\n"
-        "before = 'hkctl.cli.apps_info' in sys.modules\n"
+        "before = ('hkctl.cli.apps_info' in sys.modules, 'hkctl.resources.dynos' in sys.modules)\n"
         "run(['apps', 'info', '--help'], Env(env={}))\n"
-        "print(before, 'hkctl.cli.apps_info' in sys.modules)\n"
+        "print(before, ('hkctl.cli.apps_info' in sys.modules, 'hkctl.resources.dynos' in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "False True"
+    assert out.strip().splitlines()[-1] == "(False, False) (True, True)"

@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 import click
 
 from hkctl.cli._commands import PartsGroup
-from hkctl.cli._common import Env
+from hkctl.cli._gitremote import app_from_url, find_config, heroku_remotes, read_remotes
 from hkctl.errors import UsageError
+from hkctl.session import Env
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,14 +91,10 @@ def _cwd(env: Env) -> Path:
 
 
 def _remotes(env: Env) -> dict[str, str]:
-    from hkctl.cli._gitremote import heroku_remotes
-
     return heroku_remotes(_cwd(env))
 
 
 def _remote_app(env: Env, remote: str) -> str:
-    from hkctl.cli._gitremote import app_from_url, find_config, read_remotes
-
     config = find_config(_cwd(env))
     urls = read_remotes(config) if config else {}
     if remote not in urls:

@@ -8,7 +8,12 @@ from typing import Any
 import click
 
 from hkctl.cli._common import Env, pass_env
-from hkctl.render.output import emit_json
+from hkctl.errors import UsageError
+from hkctl.guard.decide import decide
+from hkctl.render.output import emit_json, say
+from hkctl.resources.config_vars import MASK
+from hkctl.transport.client import parse_json_arg
+from hkctl.transport.redaction import redact_answer
 
 
 @click.command("api")
@@ -46,13 +51,6 @@ def cli(
     gives the action, the app (from PATH), the risk and the description shown. A route the table
     does not know is still guarded: DELETE is destructive, any other write method a write.
     """
-    from hkctl.errors import UsageError
-    from hkctl.guard.decide import decide
-    from hkctl.render.output import say
-    from hkctl.resources.config_vars import MASK
-    from hkctl.transport.client import parse_json_arg
-    from hkctl.transport.redaction import redact_answer
-
     if not path.startswith("/"):
         raise UsageError(f"PATH must start with '/', got {path!r}")
     body = parse_json_arg(data, "JSON for -d") if data is not None else None

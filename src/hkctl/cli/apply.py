@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from hkctl.cli._common import Env, pass_env
+from hkctl.render.output import say
+from hkctl.workflows import replay
 
 
 @click.command("apply")
@@ -20,11 +23,6 @@ def cli(env: Env, file: Path) -> None:
     steps run in order and the first failure stops the run, saying what was done and what was
     not. With HKCTL_ORCHESTRATION=1 or --status-file, each step is written to STATUS.md.
     """
-    import os
-
-    from hkctl.render.output import say
-    from hkctl.workflows import replay
-
     steps = replay.load(file)
     environ = env.env if env.env is not None else dict(os.environ)
     answers = replay.apply(env.client(), steps, environ, title=f"apply {file.name}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from hkctl.cli._app import app_group
-from hkctl.cli._common import Env, app_option, json_option, limit_option, pass_env
+from hkctl.cli._app import app_group, app_option
+from hkctl.cli._common import Env, json_option, limit_option, pass_env
 from hkctl.render.output import echo, emit_json, emit_records, say
 from hkctl.resources import apps
 

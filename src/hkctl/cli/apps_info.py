@@ -5,9 +5,13 @@ A part of `hkctl apps` (see cli/_commands.py): `apps list` does not import what 
 
 from __future__ import annotations
 
-from hkctl.cli._common import Env, app_option, json_option, pass_env
+from collections import Counter
+
+from hkctl.cli._app import app_option
+from hkctl.cli._common import Env, json_option, pass_env
 from hkctl.cli.apps import cli
 from hkctl.render.output import emit_fields, emit_json
+from hkctl.resources import addons, apps, collaborators, dynos
 
 
 @cli.command("info")
@@ -17,10 +21,6 @@ from hkctl.render.output import emit_fields, emit_json
 def info_cmd(env: Env, app: str, as_json: bool) -> None:
     """Show an app: region, stack, maintenance, URLs and dates, then its dynos (count per process
     type), add-ons (plans) and collaborators, as `heroku apps:info` does. --json prints the app record."""
-    from collections import Counter
-
-    from hkctl.resources import addons, apps, collaborators, dynos
-
     client = env.client()
     a = apps.info(client, app)
     if as_json:

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from hkctl.cli._app import app_group
-from hkctl.cli._common import Env, app_option, json_option, limit_option, on_interrupt, pass_env
+from hkctl.cli._app import app_group, app_option
+from hkctl.cli._common import Env, json_option, limit_option, on_interrupt, pass_env
+from hkctl.errors import HkctlError, UsageError
 from hkctl.render.output import echo, emit_fields, emit_json, emit_records, say, say_to
-from hkctl.resources import builds
+from hkctl.resources import builds, releases
 
 if TYPE_CHECKING:
     from hkctl.resources.builds import Build
@@ -118,8 +119,6 @@ def create_cmd(
 
     Follows the build with its output on stderr; exits 1 when the build fails (no release is made).
     """
-    from hkctl.errors import HkctlError, UsageError
-
     if (source_url is None) == (directory is None):
         raise UsageError("give exactly one of --source-url URL or --dir PATH")
     client = env.client()
@@ -147,6 +146,4 @@ def create_cmd(
     if build.status == "failed":
         raise HkctlError(f"build {build.id} failed; the current release is unchanged")
     if build.status == "succeeded" and build.release_id:
-        from hkctl.resources import releases
-
         say(env.io, f"released {app}: done, {releases.info(client, app, build.release_id).label}")

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import echo
+from hkctl.cli._app import app_option
+from hkctl.cli._common import Env, json_option, on_interrupt, pass_env
+from hkctl.render.output import echo, emit_json, say_to
+from hkctl.workflows.ci_build import ci_build
 
 
 @click.group("ci")
@@ -46,10 +48,6 @@ def build_cmd(
     env: Env, source_dir: Path, app: str, version: str | None, timeout: float, as_json: bool
 ) -> None:
     """Tarball --dir, upload it (POST /sources), build it on APP, stream the output, wait; exit 0 only on success."""
-    from hkctl.cli._common import on_interrupt
-    from hkctl.render.output import emit_json, say_to
-    from hkctl.workflows.ci_build import ci_build
-
     with on_interrupt(
         env.io,
         lambda: (

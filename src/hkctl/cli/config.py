@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
+
 import click
 
-from hkctl.cli._app import app_group
-from hkctl.cli._common import Env, app_option, json_option, pass_env, release_done
+from hkctl.cli._app import app_group, app_option
+from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.cli._release import release_done
+from hkctl.errors import HkctlError, UsageError
 from hkctl.render.output import echo, emit_json, emit_table, say
 from hkctl.resources import config_vars
 
@@ -34,14 +38,10 @@ def show_cmd(env: Env, app: str, as_json: bool, reveal: bool, shell: bool) -> No
 
     --json prints {KEY: value}; without --reveal every value is null and the key "//" holds a note.
     """
-    from hkctl.errors import UsageError
-
     if shell and not reveal:
         raise UsageError("config --shell prints values: pass --reveal with it")
     config = config_vars.show(env.client(), app)
     if shell:
-        import shlex
-
         for key, value in sorted(config.items()):
             echo(env.io, f"{key}={shlex.quote(value)}")
         return
@@ -71,8 +71,6 @@ def get_cmd(env: Env, key: str, app: str, reveal: bool) -> None:
     Without --reveal a terminal sees the mask, and a pipe gets exit 1 and "KEY is masked" (so a
     script never takes the mask for the value).
     """
-    from hkctl.errors import HkctlError
-
     config = config_vars.show(env.client(), app)
     if key not in config:
         raise HkctlError(f"{key} is not set on {app}")

@@ -7,6 +7,7 @@ import click
 from hkctl.cli._common import Env, json_option, pass_env
 from hkctl.cli.config import cli as config_group
 from hkctl.render.output import emit_json, emit_table, say
+from hkctl.resources import config_diff
 
 # Registered on the `config` group; the discovery in cli/main.py imports this module (it has no
 # `cli` of its own), and cli/config.py imports it too so the subcommand exists whichever loads first.
@@ -25,8 +26,6 @@ def diff_cmd(
     env: Env, app1: str, app2: str, reveal: bool, exit_code: bool, show_all: bool, as_json: bool
 ) -> None:
     """Compare APP1 and APP2: keys only in one, keys whose values differ, keys that match."""
-    from hkctl.resources import config_diff
-
     d = config_diff.diff(env.client(), app1, app2)
     if as_json:
         emit_json(env.io, d.to_json(reveal=reveal))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import click
 
-from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import echo
+from hkctl.cli._app import app_option, require
+from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.errors import UsageError
+from hkctl.render.output import echo, emit_json, emit_table, say
+from hkctl.workflows import cost, sizing
 
 
 @click.command("cost")
@@ -33,14 +36,7 @@ def cli(
     from the API. Sizes or plans without a known price are listed, never guessed. --sizes prints the
     dyno sizing table: SIZE, MEMORY, CPU SHARE, PER MONTH, PICK WHEN.
     """
-    from hkctl.cli._app import require
-    from hkctl.errors import UsageError
-    from hkctl.render.output import emit_json, emit_table, say
-    from hkctl.workflows import cost
-
     if sizes:
-        from hkctl.workflows import sizing
-
         if as_json:
             emit_json(env.io, [s.to_json() for s in sizing.COMMON_RUNTIME])
             return

@@ -6,7 +6,11 @@ from pathlib import Path
 
 import click
 
-from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.cli._app import app_option, require
+from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.errors import WorkflowFailed
+from hkctl.render.output import emit_json, say, say_to
+from hkctl.workflows.deploy import DeployOptions, deploy
 
 
 @click.command("deploy")
@@ -84,11 +88,6 @@ def cli(
     back if a new one was made, and prints what was done, what was not, and how to undo. Progress
     goes to stderr; --json prints the step log on stdout.
     """
-    from hkctl.cli._app import require
-    from hkctl.errors import WorkflowFailed
-    from hkctl.render.output import emit_json, say, say_to
-    from hkctl.workflows.deploy import DeployOptions, deploy
-
     target = require(env, app=app, remote=remote, positional=app_arg)
     opts = DeployOptions(
         app=target,

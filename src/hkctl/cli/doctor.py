@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.config import LEGACY_DATA_API_HOST
+from hkctl.errors import ApiError, HkctlError, NoToken
 from hkctl.render.output import emit_fields, emit_json
+from hkctl.resources import account, oauth
+from hkctl.transport.allowlist import STORAGE_HOSTS
 
 if TYPE_CHECKING:
     from hkctl.transport.client import HerokuClient
@@ -19,9 +23,6 @@ def token_scope_report(client: HerokuClient) -> dict[str, Any]:
     The place for the runtime slice's token-scope reporting (`/oauth/authorizations`): return keys
     such as `token_scopes` and `token_advice`; a failure here must not fail the doctor.
     """
-    from hkctl.errors import HkctlError
-    from hkctl.resources import oauth
-
     try:  # Heroku names the token's scopes in the Oauth-Scope header; else find it in the list
         scopes = oauth.current_scopes(client)
     except HkctlError as exc:
@@ -35,13 +36,10 @@ def token_scope_report(client: HerokuClient) -> dict[str, Any]:
 
 
 def _hosts(env: Env) -> list[str]:
-    from hkctl.config import LEGACY_DATA_API_HOST
-
     s = env.settings
     api_hosts = dict.fromkeys(
         [s.api_url, s.data_api_url, f"https://{LEGACY_DATA_API_HOST}"]
     )  # ordered, unique
-    from hkctl.transport.allowlist import STORAGE_HOSTS
 
     storage = [f"https://{h}" for h in (*STORAGE_HOSTS, *(f"*{suffix}" for suffix in s.allowed_suffixes))]
     if s.sandbox_storage_url:  # already a URL: the sandbox's object store, on loopback
@@ -54,9 +52,6 @@ def _hosts(env: Env) -> list[str]:
 @pass_env
 def cli(env: Env, as_json: bool) -> None:
     """Check the token, permission mode, hosts and rate-limit budget (exit 1 when something is wrong)."""
-    from hkctl.errors import ApiError, HkctlError, NoToken
-    from hkctl.resources import account
-
     settings = env.settings
     client = env.client()
     report: dict[str, object] = {

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import json
+import signal
+import threading
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from hkctl.cli._common import Env, pass_env
-from hkctl.render.output import echo, emit_table
+from hkctl.errors import UsageError
+from hkctl.guard.confirm import tty_confirmer
+from hkctl.render.output import echo, emit_table, say
+from hkctl.render.progress import ProgressBar
+from hkctl.resources.config_vars import check_key
+from hkctl.workflows.fleet import (
+    Filters,
+    Job,
+    addons_by_app,
+    find_job,
+    health_job,
+    list_job,
+    parse_age,
+    stacks_job,
+)
+from hkctl.workflows.fleet_budget import execute
+from hkctl.workflows.fleet_cost import cost_job, cost_totals
+from hkctl.workflows.fleet_drift import drift_job
+from hkctl.workflows.fleet_select import Selection, select
 
 if TYPE_CHECKING:
-    from hkctl.workflows.fleet import Job
     from hkctl.workflows.fleet_run import RunReport
-    from hkctl.workflows.fleet_select import Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,8 +101,6 @@ def cli() -> None:
 
 
 def _select(env: Env, opts: dict[str, Any], *, with_pipelines: bool = False) -> Selection:
-    from hkctl.workflows.fleet_select import select
-
     return select(
         env.client(),
         team=opts["team"],
@@ -96,15 +114,6 @@ def _run(
     env: Env, selection: Selection, job: Job, opts: dict[str, Any]
 ) -> tuple[RunReport, list[dict[str, Any]]]:
     """Plan, have it allowed, run with a progress bar (or JSON lines), print the summary on stderr."""
-    import json
-    import signal
-    import threading
-
-    from hkctl.guard.confirm import tty_confirmer
-    from hkctl.render.output import say
-    from hkctl.render.progress import ProgressBar
-    from hkctl.workflows.fleet_budget import execute
-
     client = env.client()
     bar = ProgressBar(len(job.apps), env.io)
     done = [0]
@@ -191,10 +200,6 @@ def list_cmd(env: Env, **opts: Any) -> None:
     Columns: APP, TEAM, REGION, STACK, GENERATION (cedar or fir), FORMATION (type quantity×size),
     RELEASED (age of the last release), OWNER (email), ERROR (only when an app could not be read).
     """
-    from datetime import UTC, datetime
-
-    from hkctl.workflows.fleet import list_job
-
     selection = _select(env, opts)
     job = list_job(selection, datetime.now(UTC))
     report, rows = _run(env, selection, job, opts)
@@ -222,16 +227,9 @@ def find_cmd(env: Env, **opts: Any) -> None:
     Columns: APP, TEAM, STACK, RELEASED (age of the last release), WHY (the filters it matched),
     ERROR (only when an app could not be read).
     """
-    from datetime import UTC, datetime
-
-    from hkctl.errors import UsageError
-    from hkctl.workflows.fleet import Filters, addons_by_app, find_job, parse_age
-
     if opts["missing"] and not opts["config_key"]:
         raise UsageError("--missing needs --config-key KEY")
     if opts["config_key"]:
-        from hkctl.resources.config_vars import check_key
-
         check_key(opts["config_key"])  # a name that cannot exist is bad input: exit 2, nothing sent
     filters = Filters(
         stack=opts["stack"],
@@ -266,8 +264,6 @@ def health_cmd(env: Env, **opts: Any) -> None:
     Columns: APP, TEAM, VERDICT (unhealthy, warning, healthy, or unknown when it could not be read),
     REASONS (the problems and warnings).
     """
-    from hkctl.workflows.fleet import health_job
-
     selection = _select(env, opts)
     job = health_job(selection)
     report, rows = _run(env, selection, job, opts)
@@ -291,10 +287,6 @@ def cost_cmd(env: Env, by: str, **opts: Any) -> None:
     Columns: APP, TEAM, PIPELINE, MONTHLY (US dollars), ERROR (only when an app could not be read);
     with --by team or pipeline: TEAM or PIPELINE, MONTHLY.
     """
-    import json
-
-    from hkctl.workflows.fleet_cost import cost_job, cost_totals
-
     selection = _select(env, opts, with_pipelines=True)
     job = cost_job(selection)
     report, rows = _run(env, selection, job, opts)
@@ -328,8 +320,6 @@ def drift_cmd(env: Env, **opts: Any) -> None:
 
     Columns: PIPELINE, KIND (config or formation), SUBJECT (the key or process type), DETAIL.
     """
-    from hkctl.workflows.fleet_drift import drift_job
-
     selection = _select(env, opts, with_pipelines=True)
     job = drift_job(selection)
     report, rows = _run(env, selection, job, opts)
@@ -353,10 +343,6 @@ def stacks_cmd(env: Env, within: int, **opts: Any) -> None:
 
     Columns: APP, TEAM, STACK, STATUS (end-of-life, near end-of-life), END-OF-LIFE (date), DETAIL.
     """
-    from datetime import date
-
-    from hkctl.workflows.fleet import stacks_job
-
     selection = _select(env, opts)
     job = stacks_job(selection, date.today(), near_days=within)
     report, rows = _run(env, selection, job, opts)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import click
 
-from hkctl.cli._common import Env, app_option, json_option, pass_env
-from hkctl.render.output import echo
+from hkctl.cli import _health_view as view
+from hkctl.cli._app import app_option, require
+from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.errors import UsageError
+from hkctl.render.output import echo, emit_json, say
+from hkctl.workflows import health
 
 
 @click.command("health")
@@ -45,11 +49,6 @@ def cli(
     Exit status 0 when healthy, 1 when a check fails (crashed dynos, failed latest release, add-on
     not provisioned, H10/H12/R14/R15 in the recent log, maintenance on); the reasons are listed.
     """
-    from hkctl.cli._app import require
-    from hkctl.errors import UsageError
-    from hkctl.render.output import emit_json, say
-    from hkctl.workflows import health
-
     if pipeline and (app_arg or app or remote):
         raise UsageError("name an app or a pipeline (--pipeline P), not both")
     target = None if pipeline else require(env, app=app, remote=remote, positional=app_arg)
@@ -64,8 +63,6 @@ def cli(
         return [health.check_app(client, str(target))]
 
     def show(results: list[health.AppHealth]) -> None:
-        from hkctl.cli import _health_view as view
-
         remaining = client.ratelimit.remaining
         if as_json:
             doc: dict[str, object] = (

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
+from hkctl.cli._app import WAYS, resolve
 from hkctl.cli._commands import PartsGroup
 from hkctl.cli._common import Env, json_option
 from hkctl.errors import UsageError
 from hkctl.iostreams import IOStreams
+from hkctl.logs.filters import Filters
+from hkctl.logs.stream import tail
+from hkctl.logs.view import show
 from hkctl.render.output import say, say_to
+from hkctl.resources import log_sessions
 
 _FILTER_HELP = {
     "status": "Router status: 5xx, 4xx, 404, 401,403, non-2xx (comma list).",
@@ -71,7 +77,6 @@ def _need_one(env: Env, app: str | None, file: str | None) -> str | None:
         return None
     if app:
         return app
-    from hkctl.cli._app import WAYS, resolve
 
     ref = resolve(env)
     if ref is None:
@@ -85,8 +90,6 @@ def _file_lines(io: IOStreams, path: str) -> Any:
     try:
         fh = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed when the generator ends
     except OSError as exc:
-        from hkctl.errors import UsageError
-
         raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
 
     def gen() -> Any:
@@ -126,9 +129,6 @@ def _read(
     as_json: bool,
     **flt: Any,
 ) -> None:
-    from hkctl.logs.filters import Filters
-    from hkctl.logs.view import show
-
     app = _need_one(env, app, file)
     filters = Filters(dyno=dyno, source=source, **flt)
     out = env.io.out
@@ -146,8 +146,6 @@ def _read(
             raise UsageError("--tail reads a live session; it does not apply to --file")
         stats = show(_file_lines(env.io, file), filters, write, as_json=as_json, last=num, color=color)
     else:
-        from hkctl.resources import log_sessions
-
         client = env.client()
         if num is not None:
             log_sessions.check_lines(num)
@@ -187,11 +185,6 @@ def _read(
 def _tail_lines(
     io: IOStreams, client: Any, app: str, dyno: str | None, source: str | None, lines: int
 ) -> Any:
-    from contextlib import contextmanager
-
-    from hkctl.logs.stream import tail
-    from hkctl.resources import log_sessions
-
     @contextmanager
     def opener(reconnect: bool) -> Any:
         session = log_sessions.create(

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from hkctl import __version__
+from hkctl.cli._aliases import ALIASES, expand
 from hkctl.cli._commands import COMMANDS, PartsGroup, whole_summaries
-from hkctl.cli._common import Env
 from hkctl.errors import EXIT_ERROR, HkctlError, Stopped, WorkflowFailed
 from hkctl.iostreams import IOStreams
 from hkctl.render.output import echo, say
+from hkctl.session import Env
 
 #: flag -> (settings field, takes a value)
 GLOBAL_FLAGS: dict[str, tuple[str, bool]] = {
@@ -44,8 +46,6 @@ def extract_global_flags(argv: list[str]) -> tuple[list[str], dict[str, Any]]:
     `./bin/task --dry-run` on the dyno; it is not an hkctl dry run), and the value of any of the
     command's options (`hkctl api POST PATH -d --verbose` sends the body `--verbose`).
     """
-    from pathlib import Path
-
     stop, values = _own_words(argv)
     rest: list[str] = []
     flags: dict[str, Any] = {}
@@ -111,8 +111,6 @@ def _own_words(argv: list[str]) -> tuple[int, set[int]]:
 
 def _alias_command(ctx: click.Context, word: str) -> click.Command | None:
     """The command an official CLI name stands for (cli/_aliases.py), or None."""
-    from hkctl.cli._aliases import ALIASES
-
     command: click.Command | None = root
     for part in ALIASES.get(word, "").split() or [""]:
         if not isinstance(command, click.Group) or not part:
@@ -234,8 +232,6 @@ def run(argv: list[str], env: Env) -> int:
         return 2
     env.flags.update(flags)
     try:
-        from hkctl.cli._aliases import expand
-
         args = expand(args, root.names())
         result = root.main(args=args, prog_name="hkctl", obj=env, standalone_mode=False)
         return result if isinstance(result, int) else 0
@@ -263,7 +259,7 @@ def run(argv: list[str], env: Env) -> int:
         return 0
     except Exception as exc:  # a bug: one redacted line, the traceback only when asked for
         if env.flags.get("verbose"):
-            import traceback
+            import traceback  # ~1 ms that no other run of --help or of a command pays (only a bug, --verbose)
 
             say(io, _redact(env, traceback.format_exc()))
         say(

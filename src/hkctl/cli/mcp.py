@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from hkctl.extras import require
+
 
 @click.command("mcp")
 def cli() -> None:
@@ -15,9 +17,7 @@ def cli() -> None:
     Destructive tools also need confirm=<app name>. Idle, it uses no CPU.
     Needs the MCP extra: pip install 'hkctl[mcp]'.
     """
-    from hkctl.extras import require
-
     require("mcp")
-    from hkctl.mcp.server import main
+    from hkctl.mcp.server import main  # the MCP extra (mcp, anyio): the client imports without it
 
     main()

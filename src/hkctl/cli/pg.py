@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from hkctl.cli._app import app_group
-from hkctl.cli._common import Env, app_option, json_option, on_interrupt, pass_env
+from hkctl.cli._app import app_group, app_option
+from hkctl.cli._common import Env, json_option, on_interrupt, pass_env
+from hkctl.errors import UsageError
 from hkctl.render.output import echo, emit_fields, emit_json, emit_records, say
 from hkctl.resources import postgres
 
@@ -143,8 +144,6 @@ def backups_url(env: Env, backup: str | None, app: str) -> None:
 @pass_env
 def backups_download(env: Env, backup: str | None, app: str, output: Path) -> None:
     """Download BACKUP (default: the latest completed one); its size is checked, no partial file is left."""
-    from hkctl.errors import UsageError
-
     if not output.parent.is_dir():
         raise UsageError(f"no such directory: {output.parent} (for -o {output})")
     client = env.client()

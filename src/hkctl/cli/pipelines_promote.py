@@ -11,7 +11,8 @@ import click
 from hkctl.cli._common import Env, json_option, on_interrupt, pass_env
 from hkctl.cli.pipelines import cli
 from hkctl.render.output import emit_json, emit_table, say, say_to
-from hkctl.resources import pipelines
+from hkctl.resources import pipelines, releases
+from hkctl.workflows.promote import check_source
 
 
 @cli.command("promote")
@@ -33,8 +34,6 @@ def promote_cmd(
     The source app's health check runs first; an unhealthy source is refused (exit 3) unless --no-check.
     Columns: APP (a target), STATUS (pending, succeeded, failed), DETAIL (the new release, or why it failed).
     """
-    from hkctl.workflows.promote import check_source
-
     client = env.client()
     plan = pipelines.plan_promotion(client, pipeline, source=source, targets=list(targets) or None)
     check_source(client, plan.source_id, no_check=no_check, say=say_to(env.io))
@@ -58,8 +57,6 @@ def promote_cmd(
     if as_json:
         emit_json(env.io, {"promotion": promotion.to_json(), "targets": [t.to_json() for t in results]})
     else:
-        from hkctl.resources import releases
-
         labels = {t.id: releases.info(client, t.app_id, t.release_id).label for t in results if t.release_id}
         emit_table(
             env.io,

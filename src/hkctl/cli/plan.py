@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from hkctl.cli._common import Env, json_option, pass_env
-from hkctl.render.output import echo
+from hkctl.render.output import echo, emit_json
+from hkctl.workflows import replay
 
 
 @click.group("plan")
@@ -21,9 +22,6 @@ def cli() -> None:
 @pass_env
 def show_cmd(env: Env, file: Path, as_json: bool) -> None:
     """Show the writes a plan file would make, in order, and the secrets it needs at apply time."""
-    from hkctl.render.output import emit_json
-    from hkctl.workflows import replay
-
     steps = replay.load(file)
     if as_json:
         emit_json(

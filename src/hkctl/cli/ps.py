@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
 
-from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.cli._app import app_option, require
+from hkctl.cli._common import Env, json_option, pass_env
 from hkctl.render.output import echo, emit_json, emit_table, say
-from hkctl.resources import dynos
+from hkctl.resources import dynos, formation
 
 
 def age(stamp: str | None) -> str:
     """`2h 5m` since an ISO timestamp (how long a dyno has been in its state)."""
     if not stamp:
         return ""
-    from datetime import UTC, datetime
 
     try:
         then = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
@@ -55,8 +57,6 @@ def cli(ctx: click.Context, app: str | None, remote: str | None, as_json: bool) 
         if app or remote:
             env.group_app = (app, remote)
         return
-    from hkctl.cli._app import require
-    from hkctl.resources import dynos, formation
 
     app = require(env, app=app, remote=remote)
     client = env.client()
@@ -105,8 +105,6 @@ def scale_cmd(env: Env, changes: tuple[str, ...], app: str, as_json: bool, force
     Scaling a type to 0, or scaling a production app, is destructive: the app name is asked for
     (or --confirm APP).
     """
-    from hkctl.resources import formation
-
     client = env.client()
     if not changes or formation.has_relative(changes):
         current = sorted(formation.list_(client, app), key=lambda f: (f.type != "web", f.type))

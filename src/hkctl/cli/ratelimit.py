@@ -6,6 +6,7 @@ import click
 
 from hkctl.cli._common import Env, json_option, pass_env
 from hkctl.render.output import echo, emit_json
+from hkctl.resources import account
 
 
 @click.command("rate-limit")
@@ -13,8 +14,6 @@ from hkctl.render.output import echo, emit_json
 @pass_env
 def cli(env: Env, as_json: bool) -> None:
     """Show how many API requests are left (pool of 4,500, refills ~75/min)."""
-    from hkctl.resources import account
-
     remaining = account.rate_limit(env.client())
     if as_json:
         emit_json(env.io, {"remaining": remaining})

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from hkctl.cli._app import app_group
-from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.cli._app import app_group, app_option
+from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.errors import UsageError
 from hkctl.render.output import emit_fields, emit_json, emit_records, say
-from hkctl.resources import releases
+from hkctl.resources import releases, rollback_config
 
 if TYPE_CHECKING:
     from hkctl.resources.releases import Release
@@ -90,8 +91,6 @@ def rollback_cmd(env: Env, release: str | None, app: str, as_json: bool) -> None
 
     Add-ons and their data are not rolled back.
     """
-    from hkctl.errors import UsageError
-
     client = env.client()
     if release is None:
         eligible = [r for r in releases.list_(client, app, max_items=10) if r.eligible_for_rollback]
@@ -108,8 +107,6 @@ def rollback_cmd(env: Env, release: str | None, app: str, as_json: bool) -> None
     if not target.eligible_for_rollback:
         raise UsageError(f"{target.label} cannot be rolled back to (it has no slug)")
     if now is not None:
-        from hkctl.resources import rollback_config
-
         for line in rollback_config.preview(client, app, now.version, target.version).lines(target.label):
             say(env.io, line)
     created = releases.rollback(client, app, target, current=now)

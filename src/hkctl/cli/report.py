@@ -5,7 +5,10 @@ from __future__ import annotations
 import click
 
 from hkctl.cli._common import Env, pass_env
-from hkctl.render.output import echo
+from hkctl.errors import UsageError
+from hkctl.render.output import echo, say
+from hkctl.report import build
+from hkctl.report.html import check_output
 
 
 @click.command("report")
@@ -25,11 +28,6 @@ def cli(env: Env, app_arg: str | None, app: str | None, output: str | None, top:
     The file needs nothing from the network to open. Prints its path; exit 0 once written,
     whatever the app's health (the page says it).
     """
-    from hkctl.errors import UsageError
-    from hkctl.render.output import say
-    from hkctl.report import build
-    from hkctl.report.html import check_output
-
     target = app_arg or app
     if not target:
         raise UsageError("name an app (APP or -a APP)")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
-from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.cli._app import app_option, require
+from hkctl.cli._common import Env, json_option, pass_env
+from hkctl.render.output import emit_json, emit_table, say, say_to
+from hkctl.workflows import rollback
 
 
 @click.command("rollback")
@@ -29,12 +34,6 @@ def cli(
     Shows the recent releases and the target first, and warns that add-ons and database migrations
     are not rolled back. Rolling back a production app needs its name typed (or --confirm APP).
     """
-    import re
-
-    from hkctl.cli._app import require
-    from hkctl.render.output import emit_json, emit_table, say, say_to
-    from hkctl.workflows import rollback
-
     if app_arg and not release and (app or remote or re.fullmatch(r"v\d+", app_arg)):
         app_arg, release = None, app_arg  # `hkctl rollback -a APP v41`, `hkctl rollback v41`
     target_app = require(env, app=app, remote=remote, positional=app_arg)

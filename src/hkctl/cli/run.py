@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shlex
+
 import click
 
-from hkctl.cli._common import Env, app_option, on_interrupt, pass_env
+from hkctl.cli._app import app_option
+from hkctl.cli._common import Env, on_interrupt, pass_env
+from hkctl.errors import UsageError
 from hkctl.iostreams import IOStreams
 from hkctl.render.output import echo, say
+from hkctl.resources import dynos, runs
 
 
 # Everything from COMMAND on is the dyno's command line, never an hkctl option or global flag
@@ -55,9 +60,6 @@ def cli(
     no confirmation sees. `bash`, `rails console`, `psql` and the like are refused with the
     `heroku run` line to use instead (--detached runs them anyway, with no input).
     """
-    from hkctl.errors import UsageError
-    from hkctl.resources import dynos, runs
-
     if not detached and interactive(command):
         line = " ".join(command)
         raise UsageError(
@@ -137,8 +139,6 @@ _CONSOLES = {
 
 def interactive(command: tuple[str, ...]) -> bool:
     """True for `bash`, `rails console`, `psql`, `python` alone...: a session that needs a terminal."""
-    import shlex
-
     try:
         words = tuple(w for part in command for w in shlex.split(part))
     except ValueError:

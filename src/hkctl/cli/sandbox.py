@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from hkctl.cli._common import Env, pass_env
 from hkctl.errors import UsageError
+from hkctl.extras import require
 from hkctl.render.output import echo, say
 
 
@@ -15,8 +18,6 @@ def cli() -> None:
 
     Needs the sandbox extra: pip install 'hkctl[sandbox]'.
     """
-    from hkctl.extras import require
-
     require("sandbox")
 
 
@@ -79,6 +80,7 @@ def serve_cmd(
     scenario: str,
 ) -> None:
     """Serve the sandbox on 127.0.0.1 (token printed on start)."""
+    # the sandbox extra (uvicorn, starlette): the client imports without it, `cli` says how to install it
     import uvicorn
 
     from hkctl.sandbox.app import SERVE_DURATIONS, create_app
@@ -146,9 +148,7 @@ def coverage_cmd(env: Env, output: str | None, check: bool) -> None:
 
     Nothing is written unless you name a file: `hkctl sandbox coverage -o docs/coverage.md`.
     """
-    from pathlib import Path
-
-    from hkctl.sandbox.coverage import generate
+    from hkctl.sandbox.coverage import generate  # the sandbox extra: the client imports without it
 
     text = generate()
     if output is None or output == "-":

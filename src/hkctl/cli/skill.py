@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 import click
 
 from hkctl.cli._common import Env, pass_env
@@ -15,6 +17,4 @@ def cli(env: Env) -> None:
 
     Save it where your agent runtime loads skills, e.g. `hkctl skill > skills/heroku/SKILL.md`.
     """
-    from importlib.resources import files
-
     echo(env.io, files("hkctl").joinpath("data", "SKILL.md").read_text(encoding="utf-8"), nl=False)

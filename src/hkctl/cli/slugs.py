@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
-from hkctl.cli._common import Env, app_option, json_option, pass_env
+from hkctl.cli._app import app_option
+from hkctl.cli._common import Env, json_option, pass_env
 from hkctl.render.output import emit_fields, emit_json
+from hkctl.resources import slugs
 
 
 @click.group("slugs")
@@ -20,8 +22,6 @@ def cli() -> None:
 @pass_env
 def info_cmd(env: Env, slug_id: str, app: str, as_json: bool) -> None:
     """Show a slug: size, stack, commit, process types."""
-    from hkctl.resources import slugs
-
     s = slugs.info(env.client(), app, slug_id)
     if as_json:
         emit_json(env.io, s.to_json())
