@@ -1,17 +1,23 @@
 """`pip install hkctl` is the client alone: every client module imports and runs without the extras.
 
-A throwaway environment is built from this venv's own installed distributions: a fresh venv (no
-pip, no system site-packages) with links to the distributions that hkctl's declared dependencies
-need, resolved from their metadata, and nothing else (no starlette, uvicorn, mcp, jsonschema,
-cryptography). So a client module that imports an undeclared or extra-only package fails here.
+hkctl's wheel is built from this checkout (`pip wheel --no-deps --no-build-isolation`, with this venv's
+setuptools and wheel: no network) and installed with pip into a fresh venv (no pip, no system
+site-packages, `--no-index --no-deps`). The declared runtime dependencies are made available there
+by linking this venv's installed distributions that they need, resolved from their metadata, and
+nothing else (no starlette, uvicorn, mcp, jsonschema, cryptography). So a client module that imports
+an undeclared or extra-only package fails here, and so does a module or data file the wheel leaves out.
+The fixture takes a few seconds (the wheel build and the install), once for the module.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import sys
 import venv
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -57,10 +63,39 @@ def _closure(*roots: str) -> list[metadata.Distribution]:
 
 
 @pytest.fixture(scope="module")
-def client_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """hkctl's wheel, built from a copy of the checkout (the build writes build/ and *.egg-info)."""
+    work = tmp_path_factory.mktemp("wheel")
+    tree = work / "hkctl"
+    tree.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, tree / name)
+    shutil.copytree(SRC, tree / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q"]
+        + ["--wheel-dir", str(work / "dist"), str(tree)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+    )
+    (built,) = (work / "dist").glob("hkctl-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def client_python(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
     where = tmp_path_factory.mktemp("client-only") / "venv"
     venv.create(where, with_pip=False, system_site_packages=False)
     python = where / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q"]
+        + [str(wheel)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+    )
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True,
@@ -68,14 +103,35 @@ def client_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
     ).stdout.strip()
     site = Path(purelib)
-    # pytest too (with its own dependencies), to load the plugin where the sandbox is not installed
+    # the declared dependencies, and pytest too (with its own), to load the plugin where the sandbox is not
     for dist in [*_closure("hkctl", "pytest"), metadata.distribution("pytest")]:
         for top in {f.parts[0] for f in dist.files or () if f.parts[0] not in ("..", "__pycache__")}:
             target = site / top
             if not target.exists():
                 target.symlink_to(Path(str(dist.locate_file(top))))
-    (site / "hkctl-src.pth").write_text(f"{SRC}\n")
     return python
+
+
+def test_the_wheel_carries_the_package_data(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for data in ("SKILL.md", "platform-api-schema.json"):
+        assert f"hkctl/data/{data}" in names
+    assert "hkctl/py.typed" in names
+    # every module of the checkout is in the wheel (a subpackage without __init__.py would be left out)
+    assert {str(p.relative_to(SRC)) for p in (SRC / "hkctl").rglob("*.py")} <= names
+
+
+def test_the_installed_client_is_the_wheel_and_has_no_extra(client_python: Path) -> None:
+    probe = (
+        "import importlib.util, json, hkctl; "
+        "print(json.dumps([hkctl.__file__, [m for m in ('starlette', 'uvicorn', 'mcp', 'jsonschema', "
+        "'cryptography', 'pygal') if importlib.util.find_spec(m)]]))"
+    )
+    done = _run(client_python, "-c", probe)
+    assert done.returncode == 0, done.stderr
+    where, extras = json.loads(done.stdout)
+    assert Path(where).is_relative_to(client_python.parent.parent), where  # not this checkout's src/
+    assert extras == []
 
 
 def _run(python: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -144,10 +200,17 @@ def test_the_pytest_plugin_without_the_sandbox_extra_says_how_to_install_it(
 def test_the_client_alone_lists_apps_served_by_a_sandbox_from_another_environment(
     client_python: Path,
 ) -> None:
+    hkctl = client_python.parent / "hkctl"  # the console script the wheel installed
     running = start_in_thread(build_sandbox())
     try:
         env = {"HEROKU_API_KEY": SANDBOX_TOKEN, "HKCTL_API_URL": running.url}
-        done = _run(client_python, "-m", "hkctl", "apps", "list", "--json", env=env)
+        done = subprocess.run(
+            [str(hkctl), "apps", "list", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PATH": os.environ.get("PATH", ""), "HOME": str(client_python.parent.parent), **env},
+        )
     finally:
         running.stop()
     assert done.returncode == 0, done.stderr
