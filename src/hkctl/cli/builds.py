@@ -10,7 +10,7 @@ import click
 from hkctl.cli._app import app_group, app_option
 from hkctl.cli._common import Env, json_option, limit_option, on_interrupt, pass_env
 from hkctl.errors import HkctlError, UsageError
-from hkctl.render.output import echo, emit_fields, emit_json, emit_records, say, say_to
+from hkctl.render.output import echo_output, emit_fields, emit_json, emit_records, say, say_to
 from hkctl.resources import builds, releases
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def output_cmd(env: Env, build_id: str, app: str) -> None:
 
     client = env.client()
     for line in builds.output(client, builds.info(client, app, build_id)):
-        echo(env.io, line)
+        echo_output(env.io, line)
 
 
 @cli.command("create")

@@ -10,7 +10,7 @@ from hkctl.cli._app import app_option
 from hkctl.cli._common import Env, on_interrupt, pass_env
 from hkctl.errors import UsageError
 from hkctl.iostreams import IOStreams
-from hkctl.render.output import echo, say
+from hkctl.render.output import echo, echo_output, say
 from hkctl.resources import dynos, runs
 
 
@@ -102,7 +102,7 @@ def cli(
     if io.stderr_is_tty:
         io.err.write("\r\033[K")
     for line in result.output:
-        echo(env.io, line)
+        echo_output(env.io, line)
     say(env.io, f"{dyno.name} exited with status {result.status}")
     raise click.exceptions.Exit(result.status)
 

@@ -7,12 +7,16 @@ whether `io.out` is a terminal decides table or TSV.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from hkctl.iostreams import IOStreams
 
 Column = tuple[str, str | Callable[[Any], Any]]
+
+#: an ANSI control sequence (colour, bold, cursor): the pattern click.echo strips
+_ANSI = re.compile(r"\033\[[0-?]*[ -/]*[@-~]")
 
 
 def emit_json(io: IOStreams, data: Any) -> None:
@@ -81,6 +85,15 @@ def echo(io: IOStreams, text: str | None, *, nl: bool = True) -> None:
     text = "" if text is None else text
     io.out.write(text + "\n" if nl else text)
     io.out.flush()  # as click.echo did: a streamed line (build output, a dyno's output) shows at once
+
+
+def echo_output(io: IOStreams, line: str) -> None:
+    """A line another program wrote (a build's or a dyno's output) on `io.out`: its ANSI styling kept
+    on a terminal and removed in a pipe or a file, as click.echo did, so a saved or grepped copy is text.
+
+    Data asked for by name (a config value, a token) goes through `echo`, never rewritten.
+    """
+    echo(io, line if io.stdout_is_tty else _ANSI.sub("", line))
 
 
 def say(io: IOStreams, message: str) -> None:
