@@ -8,6 +8,8 @@ it is, or names `sys.stdout`, `sys.stderr` and `sys.stdin` (a test holds the res
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import io
 import os
 import shutil
@@ -24,6 +26,26 @@ def _is_tty(stream: Any) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):  # no isatty, or a closed stream
         return False
+
+
+class _Utf8Out(io.TextIOWrapper):
+    """UTF-8 text over sys.stdout's bytes that never closes them (it is dropped, sys.stdout stays)."""
+
+    def __del__(self) -> None:
+        with contextlib.suppress(ValueError, OSError):  # already detached, or a closed pipe
+            self.detach()
+
+
+def _stdout() -> TextIO:
+    """sys.stdout, or, when it declares ASCII (PYTHONIOENCODING=ascii, a C locale without UTF-8 mode),
+    its bytes written as UTF-8 (unencodable text replaced), as click.echo printed data: a `•` or a `–`
+    is printed rather than failing as an internal error."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is None or codecs.lookup(getattr(out, "encoding", None) or "ascii").name != "ascii":
+        return out
+    out.flush()
+    return _Utf8Out(buffer, encoding="utf-8", errors="replace", line_buffering=True)
 
 
 @dataclass
@@ -52,7 +74,7 @@ class IOStreams:
         environ = os.environ if environ is None else environ
         out_tty = _is_tty(sys.stdout)
         return cls(
-            out=sys.stdout,
+            out=_stdout(),
             err=sys.stderr,
             in_=sys.stdin,
             in_bytes=getattr(sys.stdin, "buffer", None),
