@@ -4,12 +4,19 @@ ASCII-configured stdout still prints, and a watch refits to the terminal it is d
 
 from __future__ import annotations
 
+import fcntl
 import os
+import select
+import signal
+import struct
 import subprocess
 import sys
+import termios
+import time
 
 import pytest
 
+from tests.ptyrun import HKCTL
 from tests.support import Harness
 
 pytestmark = pytest.mark.core
@@ -44,3 +51,44 @@ def test_an_ascii_configured_stdout_still_prints_help_and_text(tmp_path: object)
     assert "1–1500" in subprocess.run(
         [sys.executable, "-m", "hkctl", "logs", "--help"], capture_output=True, env=env, check=False
     ).stdout.decode("utf-8")
+
+
+def _set_size(fd: int, columns: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+
+
+def _read_until(fd: int, seen: bytearray, marker: bytes, count: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while seen.count(marker) < count:
+        assert time.monotonic() < deadline, f"no {marker!r} ×{count} in {bytes(seen)!r}"
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            seen += os.read(fd, 65536)
+
+
+def test_a_watch_refits_each_frame_to_the_terminal_as_it_is_now(live: Harness) -> None:
+    """Resizing the terminal during `health --watch` changes the next frame (the width is measured
+    for each frame, not once at start)."""
+    master, slave = os.openpty()
+    _set_size(slave, 220)
+    proc = subprocess.Popen(
+        [HKCTL, "health", "-p", "demo", "--watch", "--interval", "1"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=live.env(),
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = bytearray()
+    try:
+        _read_until(master, seen, b"requests left", 1)
+        _set_size(master, 80)
+        _read_until(master, seen, b"requests left", 2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        os.close(master)
+    frames = bytes(seen).decode("utf-8", "replace").split("\x1b[2J\x1b[1;1H")[1:3]
+    wide, narrow = ([ln for ln in f.splitlines() if ln.startswith("add-ons")][0] for f in frames)
+    assert len(wide) > len(narrow), (wide, narrow)

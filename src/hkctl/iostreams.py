@@ -14,7 +14,7 @@ import io
 import os
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, TextIO
 
@@ -54,7 +54,8 @@ class IOStreams:
 
     `out` is data, `err` is talk (progress, warnings, prompts); `in_` is text stdin and `in_bytes`
     the same input as bytes (None when only text is available). `color` means ANSI colour may be
-    written to `out`: it is a terminal and NO_COLOR is not set. `width` is in columns.
+    written to `out`: it is a terminal and NO_COLOR is not set. `width` is in columns, measured each
+    time it is read (a terminal can be resized while a watch redraws).
     """
 
     out: TextIO
@@ -65,7 +66,7 @@ class IOStreams:
     stderr_is_tty: bool = False
     stdin_is_tty: bool = False
     color: bool = False
-    width: int = DEFAULT_WIDTH
+    columns: Callable[[], int] = field(default=lambda: DEFAULT_WIDTH, repr=False)
     _buffers: tuple[io.StringIO, io.StringIO] | None = field(default=None, repr=False)
 
     @classmethod
@@ -82,7 +83,7 @@ class IOStreams:
             stderr_is_tty=_is_tty(sys.stderr),
             stdin_is_tty=_is_tty(sys.stdin),
             color=out_tty and "NO_COLOR" not in environ,
-            width=shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns,
+            columns=lambda: shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns,
         )
 
     @classmethod
@@ -109,9 +110,14 @@ class IOStreams:
             stderr_is_tty=tty,
             stdin_is_tty=tty,
             color=tty if color is None else color,
-            width=width,
+            columns=lambda: width,
             _buffers=(out, err),
         )
+
+    @property
+    def width(self) -> int:
+        """The terminal's width in columns now (DEFAULT_WIDTH when it does not say; fixed in tests)."""
+        return self.columns()
 
     def out_text(self) -> str:
         """What was written to `out` (test streams only)."""
