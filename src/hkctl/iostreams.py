@@ -50,7 +50,7 @@ def _stdout() -> TextIO:
 
 @dataclass
 class IOStreams:
-    """Where output goes and input comes from, with the terminal facts decided once.
+    """Where output goes and input comes from, with the terminal facts decided once (the width is measured when read).
 
     `out` is data, `err` is talk (progress, warnings, prompts); `in_` is text stdin and `in_bytes`
     the same input as bytes (None when only text is available). `color` means ANSI colour may be
