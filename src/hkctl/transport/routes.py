@@ -8,7 +8,6 @@ The sandbox serves the same templates, and `hkctl sandbox coverage` compares bot
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -479,21 +478,30 @@ ACTIONS: tuple[Action, ...] = (
     ),
 )
 
-_PARAM = re.compile(r"\{[a-z_]+\}")
-
 
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[re.Pattern[str], Action]]:
-    table = []
-    for action in ACTIONS:
-        pattern = "^" + _PARAM.sub(
-            lambda m: f"(?P<{m.group(0)[1:-1]}>[^/]+)",
-            re.escape(action.template).replace(r"\{", "{").replace(r"\}", "}"),
-        )
-        table.append((re.compile(pattern + "$"), action))
+def _by_segments() -> list[tuple[tuple[str, ...], Action]]:
+    """Each template split at "/"; a `{name}` segment matches any one non-empty segment. Plain string
+    comparisons: a regex compiled per route cost ~5 ms on the first request of every command."""
+    table = [(tuple(action.template.split("/")), action) for action in ACTIONS]
     # Literal segments beat parameters: sort so that templates with fewer parameters match first.
     table.sort(key=lambda item: item[1].template.count("{"))
     return table
+
+
+def _params(template: tuple[str, ...], parts: list[str]) -> dict[str, str] | None:
+    """The template's parameters taken from `parts`, or None when the path does not fit it."""
+    if len(template) != len(parts):
+        return None
+    params = {}
+    for want, got in zip(template, parts, strict=True):
+        if want.startswith("{") and want.endswith("}"):
+            if not got:
+                return None
+            params[want[1:-1]] = got
+        elif want != got:
+            return None
+    return params
 
 
 def by_name(name: str) -> Action:
@@ -514,11 +522,12 @@ def match_params(method: str, path: str) -> tuple[Action, dict[str, str]]:
     """The Action for a request and the values of its template's parameters (still URL-quoted)."""
     path = path.split("?", 1)[0].rstrip("/") or "/"
     method = method.upper()
-    for pattern, action in _compiled():
+    parts = path.split("/")
+    for template, action in _by_segments():
         if action.method == method:
-            found = pattern.match(path)
-            if found:
-                return action, found.groupdict()
+            params = _params(template, parts)
+            if params is not None:
+                return action, params
     return unknown(method, path), {}
 
 
