@@ -28,6 +28,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("hkctl.transport.http", "httpx"): "~25 ms: the first request loads it, not --help, exit 2 or --dry-run",
     # measured heavy, needed rarely
     ("hkctl.cli.main", "traceback"): "~1 ms, only for an internal error shown with --verbose",
+    ("hkctl.transport.redaction", "html"): "~1 ms (its entity table), only for text that holds an entity",
     ("hkctl.logs.fast", "multiprocessing"): "~3 ms, only for a log large enough to split in two",
     ("hkctl.report.timeline", "multiprocessing"): "~3 ms, only for a log large enough to split in two",
     # an extra's package: the module imports without the extra

@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_HEROKU_URL = re.compile(
-    r"^(?:https://git\.heroku\.com/|git@heroku\.com:|ssh://git@heroku\.com/)(?P<app>[a-z0-9][a-z0-9-]*?)(?:\.git)?/?$"
-)
-_SECTION = re.compile(r'^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
+# patterns, compiled (and cached by `re`) on first use: most commands import this module (through
+# cli/_app.py), few read a git remote
+_HEROKU_URL = r"^(?:https://git\.heroku\.com/|git@heroku\.com:|ssh://git@heroku\.com/)(?P<app>[a-z0-9][a-z0-9-]*?)(?:\.git)?/?$"
+_SECTION = r'^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]'
 
 
 def app_from_url(url: str) -> str | None:
     """The app a Heroku git URL names (`https://git.heroku.com/demo.git` → `demo`), else None."""
-    m = _HEROKU_URL.match(url.strip())
+    m = re.match(_HEROKU_URL, url.strip())
     return m.group("app") if m else None
 
 
@@ -72,7 +72,7 @@ def read_remotes(config: Path) -> dict[str, str]:
         if not line or line[0] in "#;":
             continue
         if line.startswith("["):
-            m = _SECTION.match(line)
+            m = re.match(_SECTION, line)
             remote = m.group(2) if m and m.group(1).lower() == "remote" and m.group(2) is not None else None
             continue
         if remote is None:

@@ -10,9 +10,9 @@ import click
 from hkctl.cli._common import Env, pass_env
 from hkctl.errors import UsageError
 from hkctl.guard.decide import decide
+from hkctl.jsonin import parse_arg
 from hkctl.render.output import emit_json, say
 from hkctl.resources.config_vars import MASK
-from hkctl.transport.client import parse_json_arg
 from hkctl.transport.redaction import redact_answer
 
 
@@ -53,7 +53,7 @@ def cli(
     """
     if not path.startswith("/"):
         raise UsageError(f"PATH must start with '/', got {path!r}")
-    body = parse_json_arg(data, "JSON for -d") if data is not None else None
+    body = parse_arg(data, "JSON for -d") if data is not None else None
     decision = decide(method, path, body)  # bad paths are exit 2 before anything else
     if not decision.known and decision.is_write:
         say(

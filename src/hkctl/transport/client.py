@@ -33,7 +33,6 @@ from hkctl.guard.decide import Decision, decide, is_production
 from hkctl.guard.plan import record_write
 from hkctl.guard.policy import Guard, PlannedWrite, plan_write
 from hkctl.iostreams import IOStreams
-from hkctl.jsonin import parse_arg
 from hkctl.transport import network, retry
 from hkctl.transport.allowlist import Allowlist
 from hkctl.transport.audit import (
@@ -651,8 +650,3 @@ class HerokuClient(FollowedUrls):
             f"sent; {how}: it may have been applied. "
             f"Check the current state with {check} before trying again."
         )
-
-
-def parse_json_arg(text: str, what: str = "JSON") -> Any:
-    """Parse user-supplied JSON or raise UsageError (exit 2, nothing sent; also when nested too deep)."""
-    return parse_arg(text, what)
