@@ -27,6 +27,12 @@ class PacingCancelled(HkctlError):
     """The run was interrupted while a request waited for its token (nothing was sent)."""
 
 
+class BudgetSpent(HkctlError):
+    """The run already sent every request it was allowed (its plan, or --budget): this one is not sent.
+
+    Retries of failed answers count: without this cap they were sent on top of the allowed plan."""
+
+
 class Pacer:
     """A token bucket mirroring the API's; `acquire()` before a request, `done()` after its answer."""
 
@@ -39,8 +45,10 @@ class Pacer:
         reserve: float = RESERVE,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Any] = time.sleep,
+        limit: int | None = None,
     ) -> None:
         self.pool = pool
+        self.limit = limit  # requests this pacer may let through in all (None: no cap)
         self.rate = refill_per_second
         self.reserve = reserve
         self._clock = clock
@@ -72,11 +80,19 @@ class Pacer:
         self.cancelled = True
 
     def acquire(self) -> None:
-        """Take one token, first waiting for the refill when the bucket is short."""
+        """Take one token, first waiting for the refill when the bucket is short.
+
+        Raises PacingCancelled once cancelled, and BudgetSpent once `limit` requests went (retries count).
+        """
         while True:
             if self.cancelled:
                 raise PacingCancelled("interrupted while waiting for the rate-limit refill")
             with self._lock:
+                if self.limit is not None and self.sent >= self.limit:
+                    raise BudgetSpent(
+                        f"not sent: the run's {self.limit:,} allowed requests are spent (failed answers "
+                        "were retried); read this app again, or allow more with --budget"
+                    )
                 self._refill(self._clock())
                 missing = 1.0 + self.reserve - self.level
                 if missing <= 0:

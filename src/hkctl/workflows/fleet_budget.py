@@ -10,13 +10,14 @@ allows it. A plan larger than what is left is not refused for that alone: the pa
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import BudgetRefused
 from hkctl.guard.confirm import Confirmer, is_yes
-from hkctl.transport.pacing import REFILL_PER_SECOND
+from hkctl.transport.pacing import REFILL_PER_SECOND, Pacer
 from hkctl.workflows.fleet_run import DEFAULT_CONCURRENCY, AppResult, RunReport, run
 
 if TYPE_CHECKING:
@@ -136,16 +137,30 @@ def execute(
 
     Sends only the job's reads (its `fixed` list reads, e.g. GET /addons, then per app the endpoints of
     its readers, e.g. GET /apps/{app}/formation). BudgetRefused (exit 3, nothing sent for the apps) when
-    the plan is over --budget, or over `share` of what is left and not confirmed.
+    the plan is over --budget, or over `share` of what is left and not confirmed. What was allowed
+    (--budget, else the plan) caps what is sent, retries included: a read past it fails its app's row.
     """
     plan = BudgetPlan(len(job.apps), job.per_app, job.fixed if job.apps else 0, client.ratelimit.remaining)
     if on_plan is not None:
         on_plan(plan)
     if plan.requests:
         authorize(plan, share=share, budget=budget, confirmer=confirmer)
-    if job.prepare is not None and job.apps:
-        job.prepare(client)
+    # What was allowed is a cap on what is sent, retries of failed answers included.
+    allowed = budget if budget is not None else plan.requests
     kw: dict[str, Any] = {"clock": clock} if clock is not None else {}
+    if job.prepare is not None and job.apps:
+        counted = Pacer(
+            client.ratelimit.remaining,
+            limit=allowed,
+            clock=clock or time.monotonic,
+            sleep=sleep or time.sleep,
+        )
+        previous, client.pacer = client.pacer, counted
+        try:
+            job.prepare(client)
+        finally:
+            client.pacer = previous
+        allowed = max(0, allowed - counted.sent)
     report = run(
         client,
         job.apps,
@@ -156,6 +171,7 @@ def execute(
         on_result=on_result,
         sleep=sleep,
         stop=stop,
+        limit=allowed,
         **kw,
     )
     return plan, report

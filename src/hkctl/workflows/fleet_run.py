@@ -89,6 +89,7 @@ def run(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] | None = None,
     stop: threading.Event | None = None,
+    limit: int | None = None,
 ) -> RunReport:
     """Run `reads` (name → reader) for every app; `on_result` is called in this thread as apps finish.
 
@@ -102,9 +103,11 @@ def run(
     `clock` and `sleep` drive the pacer (tests pass the sandbox's manual clock); by default the
     pacer sleeps on an event that Ctrl-C sets, so an interrupted run never waits out the refill.
     Setting `stop` (from a SIGINT handler, say) ends the run the way Ctrl-C does.
+    `limit` caps the requests the run sends, retries included (what was allowed): a read past it is not
+    sent and its app's row says so (BudgetSpent).
     """
     stop = stop or threading.Event()
-    pacer = Pacer(client.ratelimit.remaining, clock=clock, sleep=sleep or stop.wait)
+    pacer = Pacer(client.ratelimit.remaining, clock=clock, sleep=sleep or stop.wait, limit=limit)
     report = RunReport(results=[], total=len(apps))
     if not apps:
         return report

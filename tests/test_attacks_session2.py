@@ -1,0 +1,54 @@
+"""Red-team findings of session 2 (route matching by segments, injected IOStreams, fleet reads sent
+together): each test states what must hold; it failed before its fix landed."""
+
+from __future__ import annotations
+
+import pytest
+
+from hkctl.config import Settings
+from hkctl.sandbox.app import create_app
+from hkctl.sandbox.seed import SANDBOX_TOKEN
+from hkctl.sandbox.server import build_sandbox
+from hkctl.transport.client import HerokuClient
+from hkctl.workflows.fleet import health_job
+from hkctl.workflows.fleet_budget import execute
+from hkctl.workflows.fleet_select import select
+from tests.support import ASGITransport
+
+pytestmark = pytest.mark.core
+
+
+def _fleet_client(sb) -> HerokuClient:  # type: ignore[no-untyped-def]
+    env = {
+        "HEROKU_API_KEY": SANDBOX_TOKEN,
+        "HKCTL_API_URL": "http://localhost",
+        "HOME": "/nonexistent",
+        "HKCTL_RETRY_BASE": "0.001",
+    }
+    return HerokuClient(
+        Settings.from_env(env), transport=ASGITransport(create_app(sb)), stderr=lambda _m: None
+    )
+
+
+def _api_requests(sb) -> int:  # type: ignore[no-untyped-def]
+    return sum(1 for r in sb.requests if not r["path"].startswith("/__sandbox__/"))
+
+
+# ------------------------------------------------------------------ fleet: retries beyond --budget
+def test_a_fleet_run_never_sends_more_than_its_budget_even_when_answers_fail_and_are_retried() -> None:
+    """`--budget N` allows N requests: retries after 503s used to be sent on top of the plan (350 sent
+    for a budget of 301), spending the account's rate limit beyond what the person allowed."""
+    sb = build_sandbox(scenario="fleet")
+    client = _fleet_client(sb)
+    selection = select(client, match="*-1?")
+    job = health_job(selection)
+    before = _api_requests(sb)
+    sb.faults.configure(every=7, statuses=(503,))
+    planned = len(job.apps) * job.per_app + job.fixed
+    plan, report = execute(client, job, budget=planned)
+    assert plan.requests == planned
+    sent = _api_requests(sb) - before
+    assert sent <= planned, f"{sent} requests sent for a budget of {planned}"
+    failed = [r for r in report.results if r.error]
+    assert failed, "some reads failed (every 7th answer is a 503) and could not all be retried"
+    assert all(r.app.name for r in report.results)
