@@ -3,6 +3,8 @@ together): each test states what must hold; it failed before its fix landed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hkctl.config import Settings
@@ -13,7 +15,7 @@ from hkctl.transport.client import HerokuClient
 from hkctl.workflows.fleet import health_job
 from hkctl.workflows.fleet_budget import execute
 from hkctl.workflows.fleet_select import select
-from tests.support import ASGITransport
+from tests.support import ASGITransport, Harness
 
 pytestmark = pytest.mark.core
 
@@ -52,3 +54,25 @@ def test_a_fleet_run_never_sends_more_than_its_budget_even_when_answers_fail_and
     failed = [r for r in report.results if r.error]
     assert failed, "some reads failed (every 7th answer is a 503) and could not all be retried"
     assert all(r.app.name for r in report.results)
+
+
+# ------------------------------------------------------------------ a token a header cannot carry
+@pytest.mark.parametrize("tail", ["\nx", "\x01", "\ty", " z", "é"])
+def test_a_token_with_a_line_break_or_odd_character_is_refused_and_never_quoted(
+    live: Harness, tmp_path: Path, tail: str
+) -> None:
+    """`HEROKU_API_KEY="$(some command)"` can hold two lines: httpx refused the header and hkctl's error
+    quoted it (`Illegal header value b'Bearer HRKU-…\\nx'`), escaped so that the redactor missed it."""
+    token = SANDBOX_TOKEN + tail
+    netrc = tmp_path / "home" / ".netrc"
+    for env, where in (
+        (live.env(HEROKU_API_KEY=token), "HEROKU_API_KEY"),
+        (live.env(HEROKU_API_KEY=""), "~/.netrc"),
+    ):
+        netrc.write_text(f'machine 127.0.0.1\n  login demo\n  password "{token}"\n')
+        before = len(live.sandbox.requests)
+        done = live.cli("--verbose", "apps", "list", env=env)
+        assert done.code == 2, done.text
+        assert SANDBOX_TOKEN[8:] not in done.text and repr(token)[1:-1] not in done.text
+        assert where in done.err
+        assert len(live.sandbox.requests) == before  # nothing was sent

@@ -87,11 +87,23 @@ def read_netrc(text: str, machine: str) -> tuple[str | None, list[str]]:
     return found.get("password"), notes
 
 
+def _one_word(value: str, source: str) -> str:
+    """The token, or NoToken (exit 2) when a header cannot carry it: sending it failed with an error that
+    quoted the header escaped (`b'Bearer HRKU-…\\nx'`), where the redactor did not recognise it."""
+    if value.isascii() and value.isprintable() and not any(c.isspace() for c in value):
+        return value
+    raise NoToken(
+        f"the token in {source} holds a line break, a space or a character an HTTP header cannot carry "
+        "(a Heroku token is one word of printable ASCII, e.g. the output of `heroku auth:token` alone); "
+        "it was not sent and is not shown"
+    )
+
+
 def resolve_token(settings: Settings) -> Token:
     """The token to use, or NoToken (exit 2) naming both places that were looked at."""
     value = (settings.env.get("HEROKU_API_KEY") or "").strip()
     if value:
-        return Token(value, "HEROKU_API_KEY")
+        return Token(_one_word(value, "HEROKU_API_KEY"), "HEROKU_API_KEY")
     path = settings.home / ".netrc"
     machine = netrc_machine(settings)
     if path.is_file():
@@ -110,7 +122,7 @@ def resolve_token(settings: Settings) -> Token:
         except OSError:
             password = None
         if password:
-            return Token(password, "~/.netrc", tuple(notes))
+            return Token(_one_word(password, "~/.netrc"), "~/.netrc", tuple(notes))
     if machine != NETRC_MACHINE:
         raise NoToken(
             f"no Heroku token for {machine}: set HEROKU_API_KEY, or add a `machine {machine}` entry to "
