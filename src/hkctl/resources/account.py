@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hkctl.transport.client import HerokuClient
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 
 def info(client: HerokuClient) -> dict[str, Any]:

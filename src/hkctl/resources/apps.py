@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import UsageError
-from hkctl.guard.policy import PlannedWrite
 from hkctl.resources._record import APP_NAME, Record, check_app, name_of
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.guard.policy import PlannedWrite
+    from hkctl.transport.client import HerokuClient
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,14 +6,18 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError, UsageError
-from hkctl.guard.policy import LATER, PlannedWrite
+from hkctl.guard.policy import LATER
 from hkctl.polling import poll
 from hkctl.resources import sources
 from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, name_of, unique_id
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.guard.policy import PlannedWrite
+    from hkctl.transport.client import HerokuClient
 
 PENDING = "pending"
 

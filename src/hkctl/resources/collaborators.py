@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import UsageError
 from hkctl.resources._record import Record, check_app, is_uuid, name_of
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 EMAIL = re.compile(r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$")
 

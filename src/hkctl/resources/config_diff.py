@@ -6,10 +6,12 @@ Values are compared, never returned unless asked (`reveal`): a diff of secrets s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.resources import config_vars
-from hkctl.transport.client import HerokuClient
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from hkctl.errors import UsageError
 from hkctl.resources._record import check_app
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 KEY = re.compile(r"[A-Za-z0-9_]+")  # ASCII only, matched whole (`$` would let "KEY\n" through)
 MASK = "••••••••"

@@ -6,13 +6,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import UsageError
-from hkctl.guard.policy import PlannedWrite
 from hkctl.resources._record import Record, check_app
 from hkctl.resources.formation import check_size, check_type
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.guard.policy import PlannedWrite
+    from hkctl.transport.client import HerokuClient
 
 DYNO_NAME = re.compile(r"^[-\w]+\.\d+$")
 ENDED = ("complete", "crashed", "down")

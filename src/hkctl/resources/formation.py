@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import UsageError
 from hkctl.resources import sizes
 from hkctl.resources._record import Record, check_app, name_of
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 TYPE = re.compile(r"^[-\w]{1,128}$")
 _SCALE = re.compile(r"^(?P<type>[^=]+)=(?P<qty>-?\d*)(?::(?P<size>.+))?$")

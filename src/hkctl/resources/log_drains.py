@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from hkctl.errors import HkctlError, UsageError
 from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, unique_id
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 SCHEMES = ("syslog", "syslog+tls", "https", "http")
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import UsageError
 from hkctl.logs.stream import log_lines
 from hkctl.resources._record import Record, check_app
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 MAX_LINES = 1500
 

@@ -10,11 +10,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import UsageError
 from hkctl.resources._record import Record, is_id_prefix, is_uuid, unique_id
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 SCOPES = ("global", "identity", "read", "write", "read-protected", "write-protected")
 #: The spec's advice, shown by `hkctl doctor` when the token is global.

@@ -6,13 +6,16 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError, NotFound, UsageError
 from hkctl.polling import poll
 from hkctl.resources import apps
 from hkctl.resources._record import Record, check_app, is_uuid
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 PIPELINE_NAME = re.compile(r"^[a-z][a-z0-9-]{2,29}$")
 #: Heroku's stages, upstream first; a promotion goes from one stage to the next one that has apps.

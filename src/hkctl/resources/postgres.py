@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError, UsageError
-from hkctl.guard.policy import PlannedWrite
 from hkctl.polling import poll
 from hkctl.resources._record import Record, check_app
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
 
 if TYPE_CHECKING:
+    from hkctl.guard.policy import PlannedWrite
     from hkctl.resources.addons import Addon
+    from hkctl.transport.client import HerokuClient
 
 SERVICE = "heroku-postgresql"
 BACKUP_NAME = re.compile(r"^[abco]?(\d+)$")

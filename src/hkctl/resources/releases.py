@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import UsageError
-from hkctl.guard.policy import PlannedWrite
 from hkctl.resources._record import Record, check_app, is_id_prefix, is_uuid, name_of, unique_id
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.guard.policy import PlannedWrite
+    from hkctl.transport.client import HerokuClient
 
 _VERSION = re.compile(r"\A[vV]?([0-9]+)\Z")  # ASCII digits, anchored (`$` would allow "1\n")
 MAX_VERSION = 2**31 - 1  # the API's versions are 32-bit integers; anything above is a typo

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import NotFound, UsageError
 from hkctl.resources._record import Record, is_uuid
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 REVIEW_APPS_ACCEPT = "3.review-apps"
 REPO = re.compile(r"^[\w.-]+/[\w.-]+$")

@@ -8,10 +8,14 @@ their current values, whatever the target release held. The sandbox applies the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hkctl.resources import addons
 from hkctl.resources._record import check_app
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 
 @dataclass(frozen=True)

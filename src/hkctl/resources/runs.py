@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import HkctlError, NotFound
 from hkctl.logs.parse import parse_line
 from hkctl.polling import poll
 from hkctl.resources import log_sessions
 from hkctl.resources.dynos import ENDED, info
-from hkctl.transport.client import HerokuClient
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
+
 
 _EXITED = re.compile(r"Process exited with status (\d+)")
 

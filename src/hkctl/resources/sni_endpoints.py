@@ -6,11 +6,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hkctl.errors import UsageError
 from hkctl.resources._record import Record, check_app
-from hkctl.transport.client import HerokuClient, seg
+from hkctl.transport.paths import seg
+
+if TYPE_CHECKING:
+    from hkctl.transport.client import HerokuClient
 
 NAME = re.compile(r"^[a-z][a-z0-9-]{2,29}$")
 _CERT_MARK = "-----BEGIN CERTIFICATE-----"

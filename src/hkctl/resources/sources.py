@@ -7,10 +7,14 @@ import io
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hkctl.errors import UsageError
-from hkctl.guard.policy import PlannedWrite
-from hkctl.transport.client import HerokuClient
+
+if TYPE_CHECKING:
+    from hkctl.guard.policy import PlannedWrite
+    from hkctl.transport.client import HerokuClient
+
 
 EXCLUDED = {".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"}
 

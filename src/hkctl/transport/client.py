@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from hkctl import __version__
 from hkctl.config import Settings
@@ -48,6 +48,7 @@ from hkctl.transport.auth import Token, resolve_token
 from hkctl.transport.follow import REDIRECT_STATUSES, FollowedUrls, httpx_module
 from hkctl.transport.http import lazy_tls_transport, load
 from hkctl.transport.pagination import page_size_for, range_header, with_max
+from hkctl.transport.paths import seg
 from hkctl.transport.ratelimit import RateLimitTracker
 from hkctl.transport.redaction import secret_values
 from hkctl.transport.routes import DATA, Action, by_name
@@ -70,11 +71,6 @@ def _action(action: Action | str | None) -> Action | None:
     if isinstance(action, str):
         return by_name(action)
     return action
-
-
-def seg(value: object) -> str:
-    """A path segment, URL-quoted: identifiers never break out of their place in the path."""
-    return quote(str(value), safe="@~")
 
 
 def _system_line(stream: str) -> Callable[[str], None]:
