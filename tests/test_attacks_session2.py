@@ -3,6 +3,8 @@ together): each test states what must hold; it failed before its fix landed."""
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,41 @@ def test_a_token_with_a_line_break_or_odd_character_is_refused_and_never_quoted(
         assert SANDBOX_TOKEN[8:] not in done.text and repr(token)[1:-1] not in done.text
         assert where in done.err
         assert len(live.sandbox.requests) == before  # nothing was sent
+
+
+# ------------------------------------------------------------------ a hand-edited plan's hidden text
+HIDING = "\x1b[8m\u202e\x9b2K\u200b"  # conceal, right-to-left override, C1 CSI, zero-width space
+
+
+def _hidden(text: str) -> list[str]:
+    return [
+        ch
+        for ch in text
+        if ch not in "\n" and (unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp"))
+    ]
+
+
+def test_a_hand_edited_plan_cannot_hide_text_from_plan_show_or_the_apply_prompt(
+    hk: Harness, tmp_path: Path
+) -> None:
+    """`plan show` printed a step's description as composed from the payload, so a config key holding
+    an ANSI conceal sequence hid the `unset DATABASE_URL` after it; the apply prompt's Payload line
+    kept a right-to-left override and a C1 control (JSON escapes only C0 characters)."""
+    plan = tmp_path / "plan.jsonl"
+    step = {
+        "version": 1,
+        "method": "PATCH",
+        "endpoint": "/apps/demo-staging/config-vars",
+        "from_env": {f"A{HIDING}": f"HKCTL_VALUE_A{HIDING}"},
+        "payload": {f"A{HIDING}": "[REDACTED]", "DATABASE_URL": None},
+    }
+    plan.write_text(json.dumps(step) + "\n")
+    shown = hk.cli("plan", "show", str(plan))
+    assert shown.code == 0, shown.text
+    assert "unset DATABASE_URL" in shown.out
+    assert _hidden(shown.text) == [], shown.text
+    env = hk.env(HEROKU_PERMISSION="full", **{f"HKCTL_VALUE_A{HIDING}": "v"})
+    asked = hk.cli("apply", str(plan), env=env, tty=True, input="no\n")
+    assert "Payload:" in asked.err and "unset DATABASE_URL" in asked.err, asked.text
+    assert _hidden(asked.text) == [], asked.text
+    assert hk.writes_received() == []

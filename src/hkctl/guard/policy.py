@@ -108,7 +108,8 @@ class PlannedWrite:
 
     def render(self, origin: str | None = None) -> str:
         """The block shown for this write; `origin` says where an inferred app came from."""
-        payload = "" if self.payload is None else json.dumps(self.payload, ensure_ascii=False)
+        # JSON escapes C0 controls only: shown() also escapes DEL, C1 controls and bidi overrides
+        payload = "" if self.payload is None else shown(json.dumps(self.payload, ensure_ascii=False))
         risk = " (DESTRUCTIVE)" if self.destructive else ""
         lines = [
             self._subject() + (f" (from {shown(origin)})" if origin else ""),

@@ -21,6 +21,7 @@ from hkctl import jsonin
 from hkctl.errors import ApiError, HkctlError, UsageError, WorkflowFailed
 from hkctl.guard.decide import CONFIG_UPDATE, Decision, decide
 from hkctl.guard.plan import PLAN_VERSION, REDACTED, VALUE_ENV_PREFIX, journal, value_env
+from hkctl.guard.policy import shown
 from hkctl.transport.routes import ACTIONS, DATA, READ, Action, match
 
 if TYPE_CHECKING:
@@ -160,12 +161,18 @@ def render(steps: list[Step]) -> str:
     out = [f"Plan: {len(steps)} write(s), in this order"]
     for s in steps:
         d = s.decision
-        out.append(f"  #{s.number} [{d.method}] {d.description}")
-        out.append(f"      app: {d.app or '-'}   endpoint: {d.endpoint}   action: {d.action.name} ({d.risk})")
+        # a hand-edited plan's keys and names reach the description: shown() keeps a control or
+        # format character (an ANSI conceal, a bidi override) from hiding what follows it
+        out.append(f"  #{s.number} [{d.method}] {shown(d.description)}")
+        out.append(
+            f"      app: {shown(d.app or '-')}   endpoint: {shown(d.endpoint)}   action: {d.action.name} ({d.risk})"
+        )
         if s.payload is not None:
-            out.append(f"      payload: {json.dumps(s.payload, ensure_ascii=False)}")
+            out.append(f"      payload: {shown(json.dumps(s.payload, ensure_ascii=False))}")
         if s.from_env:
-            out.append("      values from the environment at apply time: " + ", ".join(s.from_env.values()))
+            out.append(
+                "      values from the environment at apply time: " + shown(", ".join(s.from_env.values()))
+            )
         if not s.replayable:
             out.append(
                 "      not replayable: it carried secrets a plan never stores; run the command directly"
