@@ -25,7 +25,8 @@ DEFAULT_ALLOWED_SUFFIXES: tuple[str, ...] = ()  # extra storage-host suffixes (s
 NONINTERACTIVE_OPT_IN = "i-accept-the-risk"
 #: seconds; a timeout or backoff step above this is a typo, and `inf` overflows the OS's timers
 MAX_SECONDS = 3600.0
-_SUFFIX = re.compile(r"\A(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?){2,}\Z")
+# compiled (and cached by `re`) on first use: only HKCTL_ALLOWED_SUFFIXES needs it, every start imports this
+_SUFFIX = r"\A(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?){2,}\Z"
 
 
 class Permission(StrEnum):
@@ -144,7 +145,7 @@ def _suffixes(raw: str) -> tuple[str, ...]:
         if not entry.strip():
             continue
         suffix = "." + entry.strip().lower().lstrip(".")
-        if not _SUFFIX.match(suffix):
+        if not re.match(_SUFFIX, suffix):
             raise UsageError(
                 f"HKCTL_ALLOWED_SUFFIXES: {entry.strip()!r} is not a host suffix like .heroku.com "
                 "(letters, digits and hyphens, at least two labels, no scheme, port or wildcard)"
