@@ -4,6 +4,7 @@ together): each test states what must hold; it failed before its fix landed."""
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -115,4 +116,41 @@ def test_a_hand_edited_plan_cannot_hide_text_from_plan_show_or_the_apply_prompt(
     asked = hk.cli("apply", str(plan), env=env, tty=True, input="no\n")
     assert "Payload:" in asked.err and "unset DATABASE_URL" in asked.err, asked.text
     assert _hidden(asked.text) == [], asked.text
+    assert hk.writes_received() == []
+
+
+# ------------------------------------------------------------------ secrets in a body of another shape
+SHAPES = [
+    ("PATCH", "/apps/demo-staging/config-vars", [["K", "Zq9listsecret111"]]),
+    ("PATCH", "/apps/demo-staging/config-vars", "Zq9barestringsecret222"),
+    ("PATCH", "/addons/demo-addon/config", [{"name": "K", "value": "Zq9addonsecret333"}]),
+    ("PATCH", "/addons/demo-addon/config", {"config": {"K": "Zq9addonsecret444"}}),
+    ("PATCH", "/addons/demo-addon/config", {"config": ["K=Zq9addonsecret555"]}),
+    ("POST", "/apps/demo-staging/dynos", {"command": "x", "env": [["K", "Zq9envsecret666"]]}),
+    ("POST", "/app-setups", {"source_blob": {"url": "u"}, "overrides": [{"env": {"K": "Zq9setup777"}}]}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), SHAPES)
+def test_a_secret_in_a_body_of_an_unexpected_shape_is_still_redacted(
+    hk: Harness, tmp_path: Path, method: str, path: str, body: object
+) -> None:
+    """Values were redacted only in the shape the API takes (a config map, a list of {name, value}); a
+    list, a bare string or a map in their place went in clear into the plan file, the prompt and the
+    --dry-run curl line, before the API refused the body."""
+    secret = next(w for w in re.findall(r"Zq9\w+", json.dumps(body)))
+    data = json.dumps(body)
+    plan = tmp_path / "plan.jsonl"
+    recorded = hk.cli(
+        "--plan", str(plan), "api", method, path, "-d", data, env=hk.env(HEROKU_PERMISSION="full")
+    )
+    assert recorded.code == 0, recorded.text
+    assert secret not in plan.read_text() and secret not in recorded.text
+    dry = hk.cli("--dry-run", "api", method, path, "-d", data, env=hk.env(HEROKU_PERMISSION="full"))
+    assert dry.code == 0 and "curl" in dry.out, dry.text
+    assert secret not in dry.text
+    asked = hk.cli(
+        "api", method, path, "-d", data, env=hk.env(HEROKU_PERMISSION="full"), tty=True, input="no\n"
+    )
+    assert "Payload:" in asked.err and secret not in asked.text, asked.text
     assert hk.writes_received() == []

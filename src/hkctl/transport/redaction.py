@@ -54,6 +54,44 @@ def _is_secret_key(key: str) -> bool:
     return any(s in key.lower() for s in _SECRET_KEYS)
 
 
+def _walk(body: Any, action: Action, secret: Replace) -> Any:
+    """The body, whatever its shape, with every secret value replaced by `secret(key, value)`.
+
+    A body or field of another shape than the API takes (a list where a config map goes, a map where a
+    list of {name, value} goes) is redacted whole: the API refuses it, but only after it was shown,
+    written to a plan and put in a curl line."""
+    if isinstance(body, dict):
+        return _map(body, action, secret)
+    if action.secret_body:
+        return _every(body, secret, "value")
+    if action.name in SECRET_LISTS:
+        return _secret_list(body, secret, "value")
+    return _by_key(body, secret)
+
+
+def _every(value: Any, secret: Replace, key: str) -> Any:
+    """`value` where every value is a secret: each leaf replaced (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _every(v, secret, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_every(v, secret, key) for v in value]
+    return secret(key, value)
+
+
+def _secret_list(value: Any, secret: Replace, key: str) -> Any:
+    """A list of {"name", "value"} items with each value replaced; anything else in it redacted whole."""
+    if not isinstance(value, list):
+        return _every(value, secret, key)
+    return [
+        _named_value(item, secret)
+        if isinstance(item, dict) and "value" in item
+        else _every(item, secret, key)
+        for item in value
+    ]
+
+
 def _map(body: dict[str, Any], action: Action, secret: Replace) -> dict[str, Any]:
     """The body with every secret value replaced by `secret(key, value)` (None stays None)."""
     if action.secret_body:
@@ -69,10 +107,13 @@ def _fields(body: dict[str, Any], action: Action, secret: Replace, prefix: str) 
         where = prefix + k
         if where in maps and isinstance(v, dict):
             out[k] = {ek: (None if ev is None else secret(ek, ev)) for ek, ev in v.items()}
-        elif where in lists and isinstance(v, list):
-            out[k] = [_named_value(item, secret) for item in v]
-        elif isinstance(v, dict) and any(m.startswith(where + ".") for m in (*maps, *lists)):
-            out[k] = _fields(v, action, secret, where + ".")
+        elif where in maps:
+            out[k] = _every(v, secret, k)
+        elif where in lists:
+            out[k] = _secret_list(v, secret, k)
+        elif any(m.startswith(where + ".") for m in (*maps, *lists)):
+            # the parent of a secret field: a dict is walked; any other shape may hold it anywhere
+            out[k] = _fields(v, action, secret, where + ".") if isinstance(v, dict) else _every(v, secret, k)
         else:
             out[k] = _by_key(v, secret) if not (_is_secret_key(k) and v is not None) else secret(k, v)
     return out
@@ -100,9 +141,7 @@ def redact_body(action: Action, body: Any) -> Any:
     """The body as it may be shown (prompt, plan): every secret value becomes `[REDACTED]`."""
     if body is None:
         return None
-    if isinstance(body, dict):
-        return _map(body, action, lambda k, v: REDACTED)
-    return _by_key(body, lambda k, v: REDACTED)
+    return _walk(body, action, lambda k, v: REDACTED)
 
 
 @dataclass(frozen=True)
@@ -121,9 +160,7 @@ def placeholders(action: Action, body: Any) -> Any:
     """The body for a --dry-run curl line: every secret value becomes a shell variable reference."""
     if body is None:
         return None
-    if isinstance(body, dict):
-        return _map(body, action, lambda k, v: Placeholder(_var(k)))
-    return _by_key(body, lambda k, v: Placeholder(_var(k)))
+    return _walk(body, action, lambda k, v: Placeholder(_var(k)))
 
 
 def placeholder_names(body: Any) -> list[str]:
@@ -148,10 +185,7 @@ def secret_values(action: Action, body: Any) -> list[str]:
         return REDACTED
 
     if body is not None:  # the same rules as redact_body, collecting instead of replacing
-        if isinstance(body, dict):
-            _map(body, action, keep)
-        else:
-            _by_key(body, keep)
+        _walk(body, action, keep)
     return found
 
 
