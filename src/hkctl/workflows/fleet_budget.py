@@ -149,12 +149,9 @@ def execute(
     allowed = budget if budget is not None else plan.requests
     kw: dict[str, Any] = {"clock": clock} if clock is not None else {}
     if job.prepare is not None and job.apps:
-        counted = Pacer(
-            client.ratelimit.remaining,
-            limit=allowed,
-            clock=clock or time.monotonic,
-            sleep=sleep or time.sleep,
-        )
+        # the account-wide list reads are counted, not capped: a list of more than one page (a large
+        # account's add-ons) must be read whole for any row to be right; the apps get what is left
+        counted = Pacer(client.ratelimit.remaining, clock=clock or time.monotonic, sleep=sleep or time.sleep)
         previous, client.pacer = client.pacer, counted
         try:
             job.prepare(client)
