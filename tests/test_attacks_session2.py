@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from pathlib import Path
 
+import httpx
 import pytest
 
 from hkctl.config import Settings
@@ -154,3 +156,46 @@ def test_a_secret_in_a_body_of_an_unexpected_shape_is_still_redacted(
     )
     assert "Payload:" in asked.err and secret not in asked.text, asked.text
     assert hk.writes_received() == []
+
+
+# ------------------------------------------------------------------ Ctrl-C during a retry's wait
+class StopOn429(httpx.BaseTransport):
+    """Passes requests to the sandbox; the first 429 it sees sets `stop`, as Ctrl-C would then."""
+
+    def __init__(self, inner: httpx.BaseTransport, stop: threading.Event) -> None:
+        self.inner, self.stop = inner, stop
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if response.status_code == 429:
+            self.stop.set()
+        return response
+
+
+def test_ctrl_c_while_a_fleet_read_waits_to_retry_a_429_ends_the_wait() -> None:
+    """Another client spending the same account can still bring a 429 (Retry-After: 60). Its read then
+    slept in the client's own sleep, which Ctrl-C does not reach: the interrupted run waited it out
+    (half a minute) before it could say what was covered. The wait is now the run's, which Ctrl-C ends."""
+    sb = build_sandbox(scenario="fleet")
+    stop = threading.Event()
+    waited: list[float] = []
+    guard = threading.Event()
+
+    def client_sleep(seconds: float) -> None:  # the bug: a retry's wait out of Ctrl-C's reach
+        waited.append(seconds)
+        guard.wait(10)
+
+    env = {"HEROKU_API_KEY": SANDBOX_TOKEN, "HKCTL_API_URL": "http://localhost", "HOME": "/nonexistent"}
+    client = HerokuClient(
+        Settings.from_env(env),
+        transport=StopOn429(ASGITransport(create_app(sb)), stop),
+        stderr=lambda _m: None,
+        sleep=client_sleep,
+    )
+    job = health_job(select(client, match="*-1?"))
+    token = sb.token_for(SANDBOX_TOKEN)
+    assert token is not None
+    sb.ratelimits.set(token["id"], 0, sb.clock.now())  # another client spent the rest meanwhile
+    _, report = execute(client, job, budget=10_000, stop=stop)
+    assert report.interrupted
+    assert waited == [], "a read slept out of Ctrl-C's reach"

@@ -603,7 +603,10 @@ class HerokuClient(FollowedUrls):
             return False
         if loud or self.settings.verbose or delay >= LONG_WAIT:  # a long silent wait looks like a hang
             self._say_redacted(f"retry {attempt + 1}/{self.settings.max_retries} in {delay:.2f}s after {why}")
-        self._sleep(delay)
+        if self.pacer is not None:  # a paced run (fleet): its wait, so that Ctrl-C ends it
+            self.pacer.pause(delay)
+        else:
+            self._sleep(delay)
         return True
 
     def _api_error(self, method: str, url: str, resp: Response, elapsed: float) -> ApiError:

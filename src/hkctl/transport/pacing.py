@@ -108,6 +108,15 @@ class Pacer:
                     self.waited += wait
                     self._sleep(wait)
 
+    def pause(self, seconds: float) -> None:
+        """A retry's backoff (a 429's Retry-After, say) waited with the pacer's sleep, which Ctrl-C ends
+        (`cancel()`); PacingCancelled when the run was interrupted."""
+        if self.cancelled:
+            raise PacingCancelled("interrupted before a retry")
+        self._sleep(seconds)
+        if self.cancelled:
+            raise PacingCancelled("interrupted while waiting to retry")
+
     def done(self, remaining: str | int | None, status: int | None = None) -> None:
         """An answer came back (`remaining` is its RateLimit-Remaining, if any)."""
         with self._lock:
