@@ -199,3 +199,17 @@ def test_ctrl_c_while_a_fleet_read_waits_to_retry_a_429_ends_the_wait() -> None:
     _, report = execute(client, job, budget=10_000, stop=stop)
     assert report.interrupted
     assert waited == [], "a read slept out of Ctrl-C's reach"
+
+
+def test_a_fleet_run_within_the_share_retries_failed_answers_up_to_that_share() -> None:
+    """Without --budget, a plan within --max-share goes without asking; its retries may spend up to that
+    share (also allowed without asking), not one request more."""
+    sb = build_sandbox(scenario="fleet")
+    client = _fleet_client(sb)
+    job = health_job(select(client, match="*-1?"))
+    before = _api_requests(sb)
+    sb.faults.configure(every=50, statuses=(503,))  # rare: a retry failing again three times is rarer
+    plan, report = execute(client, job)  # 301 of 4,499: within half, nobody asked
+    assert plan.remaining is not None and plan.requests < plan.remaining / 2
+    assert [r.error for r in report.results if r.error] == []  # every failed answer was retried
+    assert plan.requests < _api_requests(sb) - before <= plan.remaining // 2

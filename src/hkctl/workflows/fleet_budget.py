@@ -119,6 +119,17 @@ def authorize(
         raise BudgetRefused("declined: nothing was sent for the apps")
 
 
+def allowed_requests(plan: BudgetPlan, *, share: float = DEFAULT_SHARE, budget: int | None = None) -> int:
+    """The most requests the run may send, retries of failed answers included: --budget N when given;
+    else, for a plan within `share` of what is left (allowed without asking), up to that share; else
+    (a plan the person was asked about) the plan itself."""
+    if budget is not None:
+        return budget
+    if plan.remaining is not None and plan.requests <= share * plan.remaining:
+        return max(plan.requests, int(share * plan.remaining))
+    return plan.requests
+
+
 def execute(
     client: HerokuClient,
     job: Job,
@@ -137,16 +148,15 @@ def execute(
 
     Sends only the job's reads (its `fixed` list reads, e.g. GET /addons, then per app the endpoints of
     its readers, e.g. GET /apps/{app}/formation). BudgetRefused (exit 3, nothing sent for the apps) when
-    the plan is over --budget, or over `share` of what is left and not confirmed. What was allowed
-    (--budget, else the plan) caps what is sent, retries included: a read past it fails its app's row.
+    the plan is over --budget, or over `share` of what is left and not confirmed. What was allowed (see
+    `allowed_requests`) caps what is sent, retries included: a read past it fails its app's row.
     """
     plan = BudgetPlan(len(job.apps), job.per_app, job.fixed if job.apps else 0, client.ratelimit.remaining)
     if on_plan is not None:
         on_plan(plan)
     if plan.requests:
         authorize(plan, share=share, budget=budget, confirmer=confirmer)
-    # What was allowed is a cap on what is sent, retries of failed answers included.
-    allowed = budget if budget is not None else plan.requests
+    allowed = allowed_requests(plan, share=share, budget=budget)
     kw: dict[str, Any] = {"clock": clock} if clock is not None else {}
     if job.prepare is not None and job.apps:
         # the account-wide list reads are counted, not capped: a list of more than one page (a large
