@@ -17,6 +17,7 @@ from hkctl.sandbox.app import create_app
 from hkctl.sandbox.seed import SANDBOX_TOKEN
 from hkctl.sandbox.server import build_sandbox
 from hkctl.transport.client import HerokuClient
+from hkctl.transport.redaction import REDACTED, Redactor
 from hkctl.workflows.fleet import health_job
 from hkctl.workflows.fleet_budget import execute
 from hkctl.workflows.fleet_select import select
@@ -213,3 +214,32 @@ def test_a_fleet_run_within_the_share_retries_failed_answers_up_to_that_share() 
     assert plan.remaining is not None and plan.requests < plan.remaining / 2
     assert [r.error for r in report.results if r.error] == []  # every failed answer was retried
     assert plan.requests < _api_requests(sb) - before <= plan.remaining // 2
+
+
+# ------------------------------------------------------------------ the redactor shared by fleet threads
+def test_a_value_added_while_another_thread_builds_the_pattern_is_still_scrubbed() -> None:
+    """Fleet reads an app's config on one thread while another scrubs an error: the pattern compiled from
+    the values seen before an add was cached after it, and the value added meanwhile was never scrubbed
+    from outside text again. A value whose len() waits for the add stands in for the thread switch."""
+    building, added = threading.Event(), threading.Event()
+
+    class Switching(str):
+        hook = False
+
+        def __len__(self) -> int:
+            if Switching.hook:
+                Switching.hook = False
+                building.set()
+                added.wait(10)
+            return super().__len__()
+
+    redact = Redactor()
+    redact.add(Switching("alpha-secret-value"))
+    Switching.hook = True
+    scrubber = threading.Thread(target=redact, args=("nothing to scrub",))
+    scrubber.start()
+    assert building.wait(10)
+    redact.add("bravo-secret-value")  # the config read of another app, meanwhile
+    added.set()
+    scrubber.join(10)
+    assert redact("error: bravo-secret-value is invalid") == f"error: {REDACTED} is invalid"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -322,8 +323,13 @@ class Redactor:
         self._anycase: set[str] = set()  # credentials: matched anywhere, any case, percent-encoded or not
         self._exact: set[str] = set()  # base64 fragments: case matters in base64
         self._words: set[str] = set()  # values: matched as whole words
-        self._token_re: re.Pattern[str] | None = None
-        self._words_re: re.Pattern[str] | None = None
+        # Threads share one redactor (fleet reads config on several). The lock guards the sets and the
+        # generation, which every add bumps; a pattern is compiled outside it from a snapshot and kept
+        # with the generation it saw, so one compiled before an add is never used after it.
+        self._lock = threading.RLock()
+        self._generation = 0
+        self._token_re: tuple[int, re.Pattern[str] | None] | None = None
+        self._words_re: tuple[int, re.Pattern[str] | None] | None = None
 
     def add_token(self, *tokens: str | None) -> None:
         """Register a credential: scrubbed everywhere, in any case and encoding, even from names."""
@@ -332,10 +338,12 @@ class Redactor:
             if len(token) < 8:
                 self.add(token)  # too short to match anywhere without eating ordinary words
                 continue
-            self._anycase.add(token)
-            self._anycase.add(token.encode().hex())  # hex-dumped (matched in any case)
-            self._exact |= _base64_fragments(token)
-            self._token_re = None
+            fragments = _base64_fragments(token)
+            with self._lock:
+                self._anycase.add(token)
+                self._anycase.add(token.encode().hex())  # hex-dumped (matched in any case)
+                self._exact |= fragments
+                self._generation += 1
 
     def add(self, *secrets: str | None) -> None:
         """Register secret values (config values, --env values): scrubbed from outside text as whole words."""
@@ -343,24 +351,40 @@ class Redactor:
             if not s or len(s) < MIN_VALUE:
                 continue
             forms = {s, json.dumps(s)[1:-1], json.dumps(s, ensure_ascii=False)[1:-1], quote(s, safe="")}
-            self._words |= {f for f in forms if len(f) >= MIN_VALUE}
-            self._words_re = None
+            kept = {f for f in forms if len(f) >= MIN_VALUE}
+            with self._lock:
+                self._words |= kept
+                self._generation += 1
 
     def add_many(self, secrets: Iterable[str | None]) -> None:
         self.add(*secrets)
 
     def _token_pattern(self) -> re.Pattern[str] | None:
-        if self._token_re is None and (self._anycase or self._exact):
-            alternatives = [_any_case_or_escape(s) for s in sorted(self._anycase, key=len, reverse=True)]
-            alternatives += [re.escape(s) for s in sorted(self._exact, key=len, reverse=True)]
-            self._token_re = re.compile("|".join(alternatives))
-        return self._token_re
+        with self._lock:
+            generation, cached = self._generation, self._token_re
+            if cached is not None and cached[0] == generation:
+                return cached[1]
+            anycase, exact = list(self._anycase), list(self._exact)
+        pattern = None
+        if anycase or exact:
+            alternatives = [_any_case_or_escape(s) for s in sorted(anycase, key=len, reverse=True)]
+            alternatives += [re.escape(s) for s in sorted(exact, key=len, reverse=True)]
+            pattern = re.compile("|".join(alternatives))
+        self._token_re = (generation, pattern)
+        return pattern
 
     def _words_pattern(self) -> re.Pattern[str] | None:
-        if self._words_re is None and self._words:
-            body = "|".join(re.escape(s) for s in sorted(self._words, key=len, reverse=True))
-            self._words_re = re.compile(f"(?<![{_WORD}])(?:{body})(?![{_WORD}])")
-        return self._words_re
+        with self._lock:
+            generation, cached = self._generation, self._words_re
+            if cached is not None and cached[0] == generation:
+                return cached[1]
+            words = list(self._words)
+        pattern = None
+        if words:
+            body = "|".join(re.escape(s) for s in sorted(words, key=len, reverse=True))
+            pattern = re.compile(f"(?<![{_WORD}])(?:{body})(?![{_WORD}])")
+        self._words_re = (generation, pattern)
+        return pattern
 
     def token_only(self, text: str) -> str:
         """Text hkctl composed from names: only credentials are scrubbed (names stay intact).
