@@ -243,3 +243,19 @@ def test_a_value_added_while_another_thread_builds_the_pattern_is_still_scrubbed
     added.set()
     scrubber.join(10)
     assert redact("error: bravo-secret-value is invalid") == f"error: {REDACTED} is invalid"
+
+
+# ------------------------------------------------------------------ a header hkctl api cannot send
+@pytest.mark.parametrize("flag", ["--accept", "--range"])
+def test_a_header_value_with_a_line_break_is_bad_input_not_a_write_of_unknown_outcome(
+    hk: Harness, flag: str
+) -> None:
+    """httpx refuses a header holding CR/LF before anything leaves, but hkctl took it for a lost answer:
+    it retried three times, then told the person a confirmed write "may have been applied"."""
+    value = "3\r\nX-HTTP-Method-Override: DELETE" if flag == "--accept" else "id ..\r\nX-Evil: 1"
+    done = hk.cli(
+        "api", "PATCH", "/apps/demo-staging", "-d", '{"maintenance": true}', flag, value, env=hk.full_env()
+    )
+    assert done.code == 2, done.text
+    assert "may have been applied" not in done.text and "retry" not in done.text
+    assert hk.writes_received() == []

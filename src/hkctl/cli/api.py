@@ -53,6 +53,11 @@ def cli(
     """
     if not path.startswith("/"):
         raise UsageError(f"PATH must start with '/', got {path!r}")
+    for flag, value in (("--accept", accept), ("--range", range_)):
+        # a header value: a line break would be refused by the HTTP library only after the guard asked,
+        # and then taken for a lost answer ("may have been applied")
+        if value is not None and not (value.isascii() and value.isprintable()):
+            raise UsageError(f"{flag} must be one line of printable ASCII (it is a header value)")
     body = parse_arg(data, "JSON for -d") if data is not None else None
     decision = decide(method, path, body)  # bad paths are exit 2 before anything else
     if not decision.known and decision.is_write:
