@@ -3,6 +3,7 @@ together): each test states what must hold; it failed before its fix landed."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -12,7 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from hkctl.cli._common import Env
+from hkctl.cli.main import run
 from hkctl.config import Settings
+from hkctl.iostreams import IOStreams
 from hkctl.sandbox.app import create_app
 from hkctl.sandbox.seed import SANDBOX_TOKEN
 from hkctl.sandbox.server import build_sandbox
@@ -259,3 +263,21 @@ def test_a_header_value_with_a_line_break_is_bad_input_not_a_write_of_unknown_ou
     assert done.code == 2, done.text
     assert "may have been applied" not in done.text and "retry" not in done.text
     assert hk.writes_received() == []
+
+
+# ------------------------------------------------------------------ a prompt nobody can see
+def test_a_write_is_not_confirmed_when_its_plan_and_question_go_where_nobody_sees_them(hk: Harness) -> None:
+    """`hkctl config set K=V 2>log` on a terminal: the plan and the question went to the file, and a
+    `yes` typed blind on the terminal sent the write, unseen. Without stderr on a terminal it fails closed."""
+    streams = dataclasses.replace(IOStreams.test("yes\n", tty=True), stderr_is_tty=False)
+    env = Env(env=hk.env(HEROKU_PERMISSION="full"), transport=hk.transport, io=streams)
+    code = run(["config", "set", "UNSEEN=1", "-a", "demo-staging"], env)
+    assert code == 3, streams.err_text()
+    assert hk.writes_received() == []
+    shown = IOStreams.test("yes\n", tty=True)  # the same with the plan on the terminal: it goes
+    code = run(
+        ["config", "set", "SEEN=1", "-a", "demo-staging"],
+        Env(env=hk.env(HEROKU_PERMISSION="full"), transport=hk.transport, io=shown),
+    )
+    assert code == 0, shown.err_text()
+    assert "SEEN" in shown.err_text() and len(hk.writes_received()) == 1

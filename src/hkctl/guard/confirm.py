@@ -14,14 +14,16 @@ Confirmer = Callable[[str, str], "str | None"]  # (plan text, question) -> answe
 
 
 def tty_confirmer(io: IOStreams | None = None) -> Confirmer:
-    """Asks on `io.err` and reads a line of `io.in_`, but only when stdin is a terminal.
+    """Asks on `io.err` and reads a line of `io.in_`, but only when stdin and stderr are a terminal: the
+    plan and the question are written to stderr, and an answer typed without seeing them (`2>log`)
+    must not confirm a write.
 
     `io` None: the process's own streams, looked at when the question comes (a library client).
     """
 
     def ask(plan: str, question: str) -> str | None:
         streams = io or IOStreams.system()
-        if not streams.stdin_is_tty:
+        if not (streams.stdin_is_tty and streams.stderr_is_tty):
             return None
         streams.err.write(plan + "\n")
         streams.err.write(question)
