@@ -6,13 +6,14 @@ person or an agent would run it; the sandbox runs in this process on a loopback 
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench._env import hkctl_env
 
 RUNS = 9
 AIM_S = 0.25
@@ -35,19 +36,12 @@ def _walls(argv: list[str], env: dict[str, str], runs: int = RUNS) -> list[float
 
 
 def run() -> list[dict[str, object]]:
-    from hkctl.sandbox.seed import SANDBOX_TOKEN
     from hkctl.sandbox.server import build_sandbox, start_in_thread
 
     running = start_in_thread(build_sandbox())
     try:
         with tempfile.TemporaryDirectory() as home:
-            env = {
-                "PATH": os.environ.get("PATH", ""),
-                "HOME": home,
-                "HEROKU_API_KEY": SANDBOX_TOKEN,
-                "HKCTL_API_URL": running.url,
-                "HKCTL_DATA_API_URL": running.url,
-            }
+            env = hkctl_env(running.url, home)
             exe = _hkctl()
             rows = []
             for label, argv in (

@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench._env import hkctl_env
+
 LATENCY_MS = 100
 SAMPLE = 12
 WIDER = (16, 32)  # --concurrency values measured beside the default 8
@@ -59,7 +61,6 @@ def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, subprocess.Comp
 
 
 def run() -> list[dict[str, object]]:
-    from hkctl.sandbox.seed import SANDBOX_TOKEN
     from hkctl.sandbox.server import build_sandbox, start_in_thread
 
     sb = build_sandbox(scenario="fleet")
@@ -68,13 +69,7 @@ def run() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     try:
         with tempfile.TemporaryDirectory() as home:
-            env = {
-                "PATH": os.environ.get("PATH", ""),
-                "HOME": home,
-                "HEROKU_API_KEY": SANDBOX_TOKEN,
-                "HKCTL_API_URL": running.url,
-                "HKCTL_DATA_API_URL": running.url,
-            }
+            env = hkctl_env(running.url, home)
             sb.faults.configure(latency_ms=LATENCY_MS)
             exe = _hkctl()
             apps = sorted(a["name"] for a in sb.store.all("app"))

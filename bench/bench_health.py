@@ -10,7 +10,6 @@ call (`health.check_app` in this process, no interpreter start) is shown too. Ai
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -18,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench._env import hkctl_env
 
 RUNS = 7
 LATENCY_MS = 100
@@ -57,7 +58,6 @@ def _prepare(url: str, env: dict[str, str]) -> None:
 
 def run() -> list[dict[str, object]]:
     from hkctl.config import Settings
-    from hkctl.sandbox.seed import SANDBOX_TOKEN
     from hkctl.sandbox.server import build_sandbox, start_in_thread
     from hkctl.transport.client import HerokuClient
     from hkctl.workflows import health
@@ -66,13 +66,7 @@ def run() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     try:
         with tempfile.TemporaryDirectory() as home:
-            env = {
-                "PATH": os.environ.get("PATH", ""),
-                "HOME": home,
-                "HEROKU_API_KEY": SANDBOX_TOKEN,
-                "HKCTL_API_URL": running.url,
-                "HKCTL_DATA_API_URL": running.url,
-            }
+            env = hkctl_env(running.url, home)
             _prepare(running.url, env)
             running.sandbox.faults.configure(latency_ms=LATENCY_MS)
 

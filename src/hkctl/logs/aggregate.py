@@ -237,8 +237,8 @@ class Aggregate:
     def _heroku(self, rec: Record) -> None:
         msg, dyno = rec.message, rec.dyno or "?"
         if rec.fields and "sample#memory_total" in rec.fields:
-            total = _mb(rec.fields.get("sample#memory_total"))
-            quota = _mb(rec.fields.get("sample#memory_quota")) or 512.0
+            total = memory_mb(rec.fields.get("sample#memory_total"))
+            quota = memory_mb(rec.fields.get("sample#memory_quota")) or 512.0
             name = rec.fields.get("source") or dyno
             if total is not None:
                 cur = self.memory.setdefault(name, [0.0, quota])
@@ -396,7 +396,8 @@ def is_streaming(path: bytes) -> bool:
     return _STREAMING.search(path) is not None
 
 
-def _mb(value: str | None) -> float | None:
+def memory_mb(value: str | None) -> float | None:
+    """A log-runtime-metrics memory figure (`412.33MB`) in MB; None when absent or not a number."""
     if not value:
         return None
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -257,7 +257,7 @@ def triage_file(
     procs = []
     for _ in range(1, workers):
         recv, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(send, path, points, take, top), daemon=True)
+        proc = ctx.Process(target=in_child, args=(send, _triage_ranges, path, points, take, top), daemon=True)
         proc.start()
         send.close()
         pipes.append(recv)
@@ -272,9 +272,10 @@ def triage_file(
     return agg
 
 
-def _child(send, path: str, points: list[int], take: Any, top: int) -> None:  # type: ignore[no-untyped-def]
+def in_child(send: Any, work: Callable[..., object], *args: Any) -> None:
+    """In a forked process: send `work(*args)`, or the exception it raised, to the parent over `send`."""
     try:
-        result: object = _triage_ranges(path, points, take, top)
+        result: object = work(*args)
     except Exception as exc:  # reported to the parent, which raises it
         result = exc
     send.send(result)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from hkctl.logs import fast
-from hkctl.logs.aggregate import Aggregate, is_streaming, tail_value
+from hkctl.logs.aggregate import Aggregate, is_streaming, memory_mb, tail_value
 from hkctl.logs.parse import Record, parse_line
 
 CLASSES = ("2xx", "3xx", "4xx", "5xx")
@@ -82,8 +82,8 @@ class Timeline(Aggregate):
             return
         ts, msg = rec.timestamp, rec.message
         if rec.fields and "sample#memory_total" in rec.fields:
-            total = _mb(rec.fields.get("sample#memory_total"))
-            quota = _mb(rec.fields.get("sample#memory_quota")) or 512.0
+            total = memory_mb(rec.fields.get("sample#memory_total"))
+            quota = memory_mb(rec.fields.get("sample#memory_quota")) or 512.0
             name = rec.fields.get("source") or rec.dyno or "?"
             if total is not None:
                 cur = self.minute_memory.setdefault((ts[:16], name), [0.0, quota])
@@ -272,7 +272,7 @@ def triage_file(
     mid = fast._split_points(path, size, 2)[1]  # where triage would cut: never inside a traceback
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, path, mid, size, top), daemon=True)
+    proc = ctx.Process(target=fast.in_child, args=(send, _range, path, mid, size, top), daemon=True)
     proc.start()
     send.close()
     tl = _range(path, 0, mid, top)
@@ -283,21 +283,3 @@ def triage_file(
     if isinstance(part, BaseException):
         raise part
     return tl.merge(part)
-
-
-def _child(send: Any, path: str, lo: int, hi: int, top: int) -> None:
-    try:
-        result: object = _range(path, lo, hi, top)
-    except Exception as exc:  # reported to the parent, which raises it
-        result = exc
-    send.send(result)
-    send.close()
-
-
-def _mb(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return float(value.removesuffix("MB"))
-    except ValueError:
-        return None
